@@ -1,0 +1,211 @@
+"""The single expectation-maximisation (EM) driver used by every mixture model in :mod:`mlhw`.
+
+A model supplies three things:
+
+``init(rng) -> params``
+    initial parameters (or pass fixed parameters directly);
+``log_joint(data, params) -> (N, K) array``
+    the per-point log joint ``log p(x_n, z_n = k | params)``;
+``m_step(data, resp, params) -> params``
+    new parameters from the responsibilities ``resp`` (N, K).
+
+The driver does the rest, the same way for every model: the E-step and the observed-data
+log-likelihood ``sum_n log sum_k p(x_n, z_n = k)`` in log space with
+:func:`scipy.special.logsumexp`, the iteration with a tolerance and ``max_iter``, restarts, the
+log-likelihood history, a :class:`ConvergenceWarning` when ``max_iter`` is reached, and a check that
+the log-likelihood never decreases (EM guarantees it; a decrease is a bug and raises).
+
+A point whose latent class is known (a labelled point in semi-supervised EM) needs no special
+case: the model returns ``-inf`` in its log joint for the impossible classes, so its
+responsibility row is one-hot and its likelihood term is ``log p(x_n, z_n = y_n)``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+from scipy.special import logsumexp
+
+from ._validation import check_int, check_rng
+
+__all__ = ["ConvergenceWarning", "EMResult", "e_step", "run"]
+
+
+class ConvergenceWarning(UserWarning):
+    """EM stopped at ``max_iter`` before the log-likelihood changed by less than ``tol``."""
+
+
+@dataclass(frozen=True)
+class EMResult:
+    """Outcome of :func:`run`.
+
+    Attributes
+    ----------
+    params : object
+        The fitted parameters, in the model's own layout.
+    log_likelihood : ndarray, shape (n_iter + 1,)
+        Observed-data log-likelihood at the initial parameters and after every M-step.
+    resp : ndarray, shape (N, K)
+        Responsibilities at the final parameters.
+    n_iter : int
+        Number of M-steps performed.
+    converged : bool
+        Whether the change in mean log-likelihood per point fell below ``tol``.
+    params_history : list
+        Parameters before the first and after every M-step (only if ``keep_params=True``).
+    """
+
+    params: Any
+    log_likelihood: np.ndarray
+    resp: np.ndarray
+    n_iter: int
+    converged: bool
+    params_history: list = field(default_factory=list)
+
+
+def e_step(data, params, log_joint: Callable) -> tuple[float, np.ndarray]:
+    """One E-step in log space.
+
+    Returns
+    -------
+    log_likelihood : float
+        ``sum_n logsumexp_k log_joint[n, k]``.
+    resp : ndarray, shape (N, K)
+        Posterior probabilities ``p(z_n = k | x_n)``; rows sum to one.
+
+    Raises
+    ------
+    FloatingPointError
+        If the log joint contains NaN or a point has probability zero under every component.
+    """
+    lj = np.asarray(log_joint(data, params), dtype=float)
+    if lj.ndim != 2:
+        raise ValueError(f"log_joint: expected an (N, K) array, got shape {lj.shape}")
+    if np.isnan(lj).any() or np.isposinf(lj).any():
+        raise FloatingPointError("log_joint returned NaN or +inf: the parameters are degenerate "
+                                 "(for example a zero variance); raise the variance floor `reg`")
+    norm = logsumexp(lj, axis=1)
+    if not np.all(np.isfinite(norm)):
+        bad = int(np.count_nonzero(~np.isfinite(norm)))
+        raise FloatingPointError(f"{bad} data point(s) have zero probability under every "
+                                 "component; the model cannot explain them")
+    resp = np.exp(lj - norm[:, None])
+    return float(norm.sum()), resp
+
+
+def _run_once(data, params, log_joint, m_step, max_iter, tol, n_points, keep_params,
+              monotone_rtol):
+    history = []
+    kept = [params] if keep_params else []
+    converged = False
+    n_iter = 0
+    for n_iter in range(1, max_iter + 1):
+        ll, resp = e_step(data, params, log_joint)
+        history.append(ll)
+        _check_monotone(history, monotone_rtol)
+        params = m_step(data, resp, params)
+        if keep_params:
+            kept.append(params)
+        if n_iter > 1 and abs(history[-1] - history[-2]) / n_points < tol:
+            converged = True
+            break
+    ll, resp = e_step(data, params, log_joint)
+    history.append(ll)
+    _check_monotone(history, monotone_rtol)
+    return EMResult(params=params, log_likelihood=np.array(history), resp=resp, n_iter=n_iter,
+                    converged=converged, params_history=kept)
+
+
+def _check_monotone(history, rtol):
+    if len(history) >= 2:
+        prev, cur = history[-2], history[-1]
+        if cur < prev - rtol * max(1.0, abs(prev)):
+            raise RuntimeError(f"EM log-likelihood decreased from {prev!r} to {cur!r} at "
+                               f"iteration {len(history) - 1}; EM never decreases it, so the "
+                               "model's M-step or log joint is wrong")
+
+
+def run(data, init, log_joint: Callable, m_step: Callable, *, max_iter: int = 100,
+        tol: float = 1e-3, n_init: int = 1, seed=None, n_points: int | None = None,
+        keep_params: bool = False, monotone_rtol: float = 1e-9, warn: bool = True) -> EMResult:
+    """Run EM to convergence, with optional restarts.
+
+    Parameters
+    ----------
+    data : object
+        Whatever the model's ``log_joint`` and ``m_step`` take (usually an (N, d) array).
+    init : params or callable
+        Initial parameters, or ``init(rng) -> params`` (needed for ``n_init > 1``).
+    log_joint : callable
+        ``log_joint(data, params)`` returning the (N, K) array ``log p(x_n, z_n = k)``.
+    m_step : callable
+        ``m_step(data, resp, params)`` returning new parameters.
+    max_iter : int
+        Maximum number of M-steps per run.
+    tol : float
+        Stop when the mean log-likelihood per point changes by less than ``tol`` between two
+        E-steps (as scikit-learn). ``tol=0`` runs exactly ``max_iter`` iterations.
+    n_init : int
+        Number of runs; the one with the highest final log-likelihood is returned.
+    seed : None, int or numpy.random.Generator
+        Source of randomness passed to ``init``.
+    n_points : int, optional
+        Number of data points used to scale ``tol`` (default: ``len(data)``).
+    keep_params : bool
+        Record the parameters after every M-step in ``params_history``.
+    monotone_rtol : float
+        Relative slack allowed by the never-decreases check (rounding).
+    warn : bool
+        Emit :class:`ConvergenceWarning` when a run stops at ``max_iter`` with ``tol > 0``.
+
+    Returns
+    -------
+    EMResult
+
+    Raises
+    ------
+    RuntimeError
+        If the log-likelihood decreases (a bug in the model).
+    FloatingPointError
+        If the log joint becomes NaN or a point becomes impossible.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mlhw import em
+    >>> x = np.array([0.0, 0.1, 5.0, 5.2])
+    >>> def log_joint(x, p):
+    ...     w, mu = p
+    ...     return np.log(w) - 0.5 * (x[:, None] - mu) ** 2 - 0.5 * np.log(2 * np.pi)
+    >>> def m_step(x, r, p):
+    ...     nk = r.sum(0)
+    ...     return nk / len(x), (r * x[:, None]).sum(0) / nk
+    >>> res = em.run(x, (np.array([0.5, 0.5]), np.array([1.0, 4.0])), log_joint, m_step)
+    >>> np.round(res.params[1], 3)
+    array([0.05, 5.1 ])
+    """
+    max_iter = check_int(max_iter, "max_iter", low=1)
+    n_init = check_int(n_init, "n_init", low=1)
+    tol = float(tol)
+    if not np.isfinite(tol) or tol < 0:
+        raise ValueError(f"tol: expected a finite non-negative number, got {tol!r}")
+    if n_init > 1 and not callable(init):
+        raise ValueError("init: restarts (n_init > 1) need init to be a callable init(rng) -> "
+                         "params, got fixed parameters")
+    rng = check_rng(seed)
+    if n_points is None:
+        n_points = len(data)
+    best = None
+    for _ in range(n_init):
+        params = init(rng) if callable(init) else init
+        res = _run_once(data, params, log_joint, m_step, max_iter, tol, n_points, keep_params,
+                        monotone_rtol)
+        if best is None or res.log_likelihood[-1] > best.log_likelihood[-1]:
+            best = res
+    if warn and tol > 0 and not best.converged:
+        warnings.warn(f"EM did not converge in max_iter={max_iter} iterations (tol={tol}); "
+                      "increase max_iter or tol", ConvergenceWarning, stacklevel=2)
+    return best

@@ -1,0 +1,217 @@
+"""k-means (Lloyd's algorithm) with random or k-means++ initialisation.
+
+Answers CS181 HW4 "Clustering and EM", problem 3 (k-means on MNIST), and is the sigma -> 0 limit
+of EM for an isotropic Gaussian mixture (TUM worksheet 11, problem 1).
+
+One iteration costs two matrix products of size N x d x K: the squared distances
+``||x||^2 - 2 x.c + ||c||^2`` and the centre sums ``onehot(labels)^T X``.
+
+Empty clusters: when a centre loses all its points, it is re-seeded at the data point farthest
+from its own centre (the point the current solution explains worst), and a
+:class:`EmptyClusterWarning` says so. This never increases the objective.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import as_array, check_int, check_k, check_rng
+
+__all__ = ["EmptyClusterWarning", "KMeansResult", "kmeans", "kmeans_plusplus",
+           "squared_distances"]
+
+
+class EmptyClusterWarning(UserWarning):
+    """A cluster became empty and its centre was re-seeded."""
+
+
+@dataclass(frozen=True)
+class KMeansResult:
+    """Result of :func:`kmeans`.
+
+    Attributes
+    ----------
+    centers : ndarray, shape (k, d)
+    labels : ndarray of int, shape (n,)
+        Index of the nearest final centre of every point.
+    objective : ndarray
+        Sum of squared distances of points to their assigned centres, after each assignment
+        step, the last entry being the objective of the final ``labels`` and ``centers``
+        (scikit-learn's ``inertia_``). Never increases.
+    n_iter : int
+        Number of centre updates.
+    converged : bool
+        Whether the assignments stopped changing or the centres moved less than ``tol``.
+    """
+
+    centers: np.ndarray
+    labels: np.ndarray
+    objective: np.ndarray
+    n_iter: int
+    converged: bool
+
+    @property
+    def inertia(self) -> float:
+        """Final objective (sum of squared distances)."""
+        return float(self.objective[-1])
+
+
+def squared_distances(X, centers, x_sq=None):
+    """Squared Euclidean distances, shape (n, k), via one matrix product (clipped at 0)."""
+    if x_sq is None:
+        x_sq = np.einsum("ij,ij->i", X, X)
+    c_sq = np.einsum("ij,ij->i", centers, centers)
+    d2 = X @ centers.T
+    d2 *= -2.0
+    d2 += x_sq[:, None]
+    d2 += c_sq[None, :]
+    np.maximum(d2, 0.0, out=d2)
+    return d2
+
+
+def kmeans_plusplus(X, k, *, seed=None, n_local_trials=None):
+    """Greedy k-means++ seeding (Arthur and Vassilvitskii, 2007).
+
+    Each new centre is the best of ``n_local_trials`` candidates drawn with probability
+    proportional to the squared distance to the nearest centre chosen so far.
+
+    Returns
+    -------
+    centers : ndarray, shape (k, d)
+    """
+    X = as_array(X, "X", ndim=2)
+    k = check_k(k, len(X))
+    rng = check_rng(seed)
+    n = len(X)
+    if n_local_trials is None:
+        n_local_trials = 2 + int(np.log(k))
+    x_sq = np.einsum("ij,ij->i", X, X)
+    centers = np.empty((k, X.shape[1]))
+    first = rng.integers(n)
+    centers[0] = X[first]
+    closest = squared_distances(X, centers[:1], x_sq)[:, 0]
+    pot = closest.sum()
+    for c in range(1, k):
+        if pot <= 0:  # all remaining points coincide with chosen centres
+            centers[c] = X[rng.integers(n)]
+            continue
+        rand = rng.random(n_local_trials) * pot
+        cand = np.searchsorted(np.cumsum(closest), rand)
+        cand = np.clip(cand, 0, n - 1)
+        d_cand = squared_distances(X, X[cand], x_sq)
+        np.minimum(d_cand, closest[:, None], out=d_cand)
+        pots = d_cand.sum(axis=0)
+        best = int(np.argmin(pots))
+        centers[c] = X[cand[best]]
+        closest, pot = d_cand[:, best], pots[best]
+    return centers
+
+
+def _update_centers(X, labels, k, d2_min, centers_old):
+    counts = np.bincount(labels, minlength=k)
+    onehot = np.zeros((k, len(X)))
+    onehot[labels, np.arange(len(X))] = 1.0
+    sums = onehot @ X
+    empty = np.flatnonzero(counts == 0)
+    centers = np.empty_like(centers_old)
+    nonempty = counts > 0
+    centers[nonempty] = sums[nonempty] / counts[nonempty, None]
+    if len(empty):
+        far = np.argsort(d2_min)[::-1][: len(empty)]
+        centers[empty] = X[far]
+        warnings.warn(f"{len(empty)} empty cluster(s) re-seeded at the farthest point(s)",
+                      EmptyClusterWarning, stacklevel=3)
+    return centers
+
+
+def kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, seed=None):
+    """Lloyd's k-means.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+        Data (images (n, h, w) are flattened).
+    k : int
+        Number of clusters, ``1 <= k <= n``.
+    init : {"k-means++", "random"} or array_like of shape (k, d)
+        "random" picks ``k`` distinct data points uniformly; an array gives the initial centres.
+    max_iter : int
+        Maximum number of centre updates.
+    tol : float
+        Stop when the total squared movement of the centres is at most ``tol`` times the mean
+        per-feature variance of ``X`` (scikit-learn's rule). ``tol=0`` stops only when the
+        assignments no longer change.
+    seed : None, int or numpy.random.Generator
+        Randomness of the initialisation.
+
+    Returns
+    -------
+    KMeansResult
+
+    Raises
+    ------
+    ValueError
+        For non-finite data, ``k`` out of range, an unknown ``init`` or an initial-centres array
+        of the wrong shape or with non-finite values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]])
+    >>> res = kmeans(X, 2, init=X[[0, 2]])
+    >>> res.centers
+    array([[ 0. ,  0.5],
+           [10. ,  0.5]])
+    >>> res.objective[-1]
+    np.float64(1.0)
+    """
+    X = as_array(X, "X", ndim=(2, 3))
+    if X.ndim == 3:
+        X = X.reshape(len(X), -1)
+    n, d = X.shape
+    k = check_k(k, n)
+    max_iter = check_int(max_iter, "max_iter", low=1)
+    tol = float(tol)
+    if not np.isfinite(tol) or tol < 0:
+        raise ValueError(f"tol: expected a finite non-negative number, got {tol!r}")
+    rng = check_rng(seed)
+    if isinstance(init, str):
+        if init == "k-means++":
+            centers = kmeans_plusplus(X, k, seed=rng)
+        elif init == "random":
+            centers = X[rng.choice(n, size=k, replace=False)].copy()
+        else:
+            raise ValueError(f"init: expected 'k-means++', 'random' or a (k, d) array, got {init!r}")
+    else:
+        centers = as_array(init, "init", shape=(k, d)).copy()
+    tol_abs = tol * float(np.mean(np.var(X, axis=0)))
+    x_sq = np.einsum("ij,ij->i", X, X)
+    objective = []
+    labels_prev = None
+    converged = stable = False
+    n_iter = 0
+    for n_iter in range(1, max_iter + 1):
+        d2 = squared_distances(X, centers, x_sq)
+        labels = np.argmin(d2, axis=1)
+        d2_min = d2[np.arange(n), labels]
+        objective.append(float(d2_min.sum()))
+        if labels_prev is not None and np.array_equal(labels, labels_prev):
+            converged = stable = True  # the centres are already the means of these labels
+            n_iter -= 1
+            break
+        new_centers = _update_centers(X, labels, k, d2_min, centers)
+        shift = float(np.sum((new_centers - centers) ** 2))
+        centers = new_centers
+        labels_prev = labels
+        if shift <= tol_abs:
+            converged = True
+            break
+    if not stable:
+        d2 = squared_distances(X, centers, x_sq)
+        labels = np.argmin(d2, axis=1)
+        objective.append(float(d2[np.arange(n), labels].sum()))
+    return KMeansResult(centers=centers, labels=labels, objective=np.array(objective),
+                        n_iter=n_iter, converged=converged)

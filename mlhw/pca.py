@@ -1,0 +1,165 @@
+"""Principal component analysis, with the names of the CS181 HW4 skeleton.
+
+``pca(x, n_comps)`` returns the top eigenvalues of the empirical covariance and the matching
+unit-norm principal components (as rows); ``calc_cfvs`` gives the cumulative fraction of
+variance; ``calc_errs`` the mean squared reconstruction errors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.linalg import eigh
+
+from ._validation import as_array, check_int
+
+__all__ = ["calc_cfvs", "calc_errs", "pca", "project", "reconstruct"]
+
+
+def _flatten(x, name="x") -> np.ndarray:
+    arr = as_array(x, name, ndim=(2, 3), min_rows=1)
+    return arr.reshape(len(arr), -1) if arr.ndim == 3 else arr
+
+
+def pca(x, n_comps: int = 500, *, ddof: int = 0):
+    """Top principal components of the data ``x``.
+
+    The data are centred; the covariance is ``Xc^T Xc / (N - ddof)`` (``ddof=0``: the maximum
+    likelihood estimate used by CS181; ``ddof=1``: the unbiased one used by NumPy's ``cov`` and
+    by the NTU HW3 solution). Its eigenvalues are ``s_i^2 / (N - ddof)`` for the singular values
+    ``s_i`` of ``Xc``. The smaller of the ``d x d`` covariance and the ``N x N`` Gram matrix is
+    diagonalised, so the cost is ``O(N d min(N, d))``.
+
+    Signs are fixed so that the entry of largest magnitude of each component is positive (an
+    eigenvector is only defined up to sign).
+
+    Parameters
+    ----------
+    x : array_like, shape (N, d) or (N, h, w)
+        Data; images are flattened.
+    n_comps : int
+        Number of components, ``1 <= n_comps <= min(N - ddof, d)``.
+    ddof : int
+        Delta degrees of freedom of the covariance (0 or 1).
+
+    Returns
+    -------
+    eigvals : ndarray, shape (n_comps,)
+        Eigenvalues in descending order.
+    pcomps : ndarray, shape (n_comps, d)
+        Orthonormal principal components as rows.
+
+    Raises
+    ------
+    ValueError
+        For non-finite data, fewer than two points, or ``n_comps`` out of range.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 1.0], [2.0, 1.0]])
+    >>> vals, comps = pca(x, 2)
+    >>> vals
+    array([1.  , 0.25])
+    >>> comps
+    array([[1., 0.],
+           [0., 1.]])
+    """
+    X = _flatten(x)
+    N, d = X.shape
+    ddof = check_int(ddof, "ddof", low=0, high=1)
+    if N < 2:
+        raise ValueError(f"x: expected at least 2 data points for a covariance, got {N}")
+    n_comps = check_int(n_comps, "n_comps", low=1, high=min(N - ddof, d))
+    Xc = X - X.mean(axis=0)
+    denom = N - ddof
+    if d <= N:
+        cov = Xc.T @ Xc
+        vals, vecs = eigh(cov, subset_by_index=(d - n_comps, d - 1), driver="evr")
+        vals, comps = vals[::-1], vecs[:, ::-1].T
+    else:
+        gram = Xc @ Xc.T
+        vals, vecs = eigh(gram, subset_by_index=(N - n_comps, N - 1), driver="evr")
+        vals, vecs = vals[::-1], vecs[:, ::-1]
+        comps = (Xc.T @ vecs).T
+        comps /= np.linalg.norm(comps, axis=1, keepdims=True)
+    vals = np.clip(vals, 0.0, None) / denom
+    rows = np.arange(n_comps)
+    signs = np.sign(comps[rows, np.argmax(np.abs(comps), axis=1)])
+    signs[signs == 0] = 1.0
+    return vals, comps * signs[:, None]
+
+
+def calc_cfvs(eigvals) -> np.ndarray:
+    """Cumulative fraction of variance explained by the first 1, 2, ... eigenvalues.
+
+    Divides by the sum of all the eigenvalues passed in (CS181 HW4 passes the top 500).
+
+    Raises
+    ------
+    ValueError
+        For negative or non-finite eigenvalues or an all-zero spectrum.
+    """
+    ev = as_array(eigvals, "eigvals", ndim=1)
+    if np.any(ev < 0):
+        raise ValueError(f"eigvals: expected non-negative eigenvalues, got minimum {ev.min()!r}")
+    total = ev.sum()
+    if total <= 0:
+        raise ValueError("eigvals: expected a positive total variance, got 0")
+    return np.cumsum(ev) / total
+
+
+def _basis(pcomps, d):
+    P = as_array(pcomps, "pcomps", ndim=(1, 2))
+    P = np.atleast_2d(P)
+    if P.shape[1] != d:
+        raise ValueError(f"pcomps: expected components of length d = {d}, got shape {P.shape}")
+    q, r = np.linalg.qr(P.T)
+    if np.min(np.abs(np.diag(r))) < 1e-10 * max(1.0, np.abs(r).max()):
+        raise ValueError("pcomps: expected linearly independent components, got a rank-"
+                         "deficient set")
+    return q  # (d, m) orthonormal basis of the row span
+
+
+def project(x, pcomps, mean=None) -> np.ndarray:
+    """Coordinates of the centred data in the (orthonormal) components ``pcomps``."""
+    X = _flatten(x)
+    mu = X.mean(axis=0) if mean is None else as_array(mean, "mean").ravel()
+    P = as_array(pcomps, "pcomps", ndim=2)
+    if P.shape[1] != X.shape[1]:
+        raise ValueError(f"pcomps: expected components of length d = {X.shape[1]}, got shape "
+                         f"{P.shape}")
+    return (X - mu) @ P.T
+
+
+def reconstruct(x, pcomps) -> np.ndarray:
+    """Reconstruction of each row of ``x`` from its mean plus its projection on ``pcomps``'s span."""
+    X = _flatten(x)
+    mu = X.mean(axis=0)
+    q = _basis(pcomps, X.shape[1])
+    return mu + ((X - mu) @ q) @ q.T
+
+
+def calc_errs(x, pcomps):
+    """Mean squared L2 reconstruction errors.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, d) or (N, h, w)
+    pcomps : array_like, shape (m, d)
+        Components (rows). They need not be orthonormal: the projection is onto their span, so a
+        rotated or rescaled basis of the same subspace gives the same error.
+
+    Returns
+    -------
+    err_mean : float
+        ``mean_n ||x_n - mean||^2``: reconstruction by the mean only.
+    err_pcomp : float
+        ``mean_n ||x_n - mean - P(x_n - mean)||^2`` with ``P`` the projection onto the span.
+    """
+    X = _flatten(x)
+    Xc = X - X.mean(axis=0)
+    q = _basis(pcomps, X.shape[1])
+    err_mean = float(np.mean(np.sum(Xc**2, axis=1)))
+    coords = Xc @ q
+    err_pcomp = float(np.mean(np.sum(Xc**2, axis=1) - np.sum(coords**2, axis=1)))
+    return err_mean, max(err_pcomp, 0.0)
