@@ -7,8 +7,9 @@ One iteration costs two matrix products of size N x d x K: the squared distances
 ``||x||^2 - 2 x.c + ||c||^2`` and the centre sums ``onehot(labels)^T X``.
 
 Empty clusters: when a centre loses all its points, it is re-seeded at the data point farthest
-from its own centre (the point the current solution explains worst), and a
-:class:`EmptyClusterWarning` says so. This never increases the objective.
+from its own centre (the point the current solution explains worst, taken from a cluster that
+keeps other members), and a :class:`EmptyClusterWarning` says so. This never increases the
+objective. With ``k`` at most the number of distinct points, no cluster stays empty.
 """
 
 from __future__ import annotations
@@ -110,21 +111,34 @@ def kmeans_plusplus(X, k, *, seed=None, n_local_trials=None):
     return centers
 
 
-def _update_centers(X, labels, k, d2_min, centers_old):
-    counts = np.bincount(labels, minlength=k)
+def _update_centers(X, labels, k, d2_min):
+    counts = np.bincount(labels, minlength=k).astype(float)
     onehot = np.zeros((k, len(X)))
     onehot[labels, np.arange(len(X))] = 1.0
     sums = onehot @ X
     empty = np.flatnonzero(counts == 0)
-    centers = np.empty_like(centers_old)
-    nonempty = counts > 0
-    centers[nonempty] = sums[nonempty] / counts[nonempty, None]
     if len(empty):
-        far = np.argsort(d2_min)[::-1][: len(empty)]
-        centers[empty] = X[far]
+        # move the worst-explained points (from clusters that keep at least one member) into
+        # the empty clusters; each becomes the sole member of its new cluster
+        for j, i in zip(empty, _farthest_movable(labels, counts, d2_min, len(empty))):
+            counts[labels[i]] -= 1
+            sums[labels[i]] -= X[i]
+            counts[j], sums[j] = 1, X[i]
         warnings.warn(f"{len(empty)} empty cluster(s) re-seeded at the farthest point(s)",
                       EmptyClusterWarning, stacklevel=3)
-    return centers
+    return sums / counts[:, None], len(empty) > 0
+
+
+def _farthest_movable(labels, counts, d2_min, m):
+    remaining = counts.copy()
+    chosen = []
+    for i in np.argsort(d2_min, kind="stable")[::-1]:
+        if remaining[labels[i]] > 1:
+            remaining[labels[i]] -= 1
+            chosen.append(i)
+            if len(chosen) == m:
+                break
+    return chosen
 
 
 def kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, seed=None):
@@ -202,11 +216,11 @@ def kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, seed=None):
             converged = stable = True  # the centres are already the means of these labels
             n_iter -= 1
             break
-        new_centers = _update_centers(X, labels, k, d2_min, centers)
+        new_centers, reseeded = _update_centers(X, labels, k, d2_min)
         shift = float(np.sum((new_centers - centers) ** 2))
         centers = new_centers
-        labels_prev = labels
-        if shift <= tol_abs:
+        labels_prev = None if reseeded else labels
+        if shift <= tol_abs and not reseeded:
             converged = True
             break
     if not stable:

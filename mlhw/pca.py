@@ -26,8 +26,9 @@ def pca(x, n_comps: int = 500, *, ddof: int = 0):
     The data are centred; the covariance is ``Xc^T Xc / (N - ddof)`` (``ddof=0``: the maximum
     likelihood estimate used by CS181; ``ddof=1``: the unbiased one used by NumPy's ``cov`` and
     by the NTU HW3 solution). Its eigenvalues are ``s_i^2 / (N - ddof)`` for the singular values
-    ``s_i`` of ``Xc``. The smaller of the ``d x d`` covariance and the ``N x N`` Gram matrix is
-    diagonalised, so the cost is ``O(N d min(N, d))``.
+    ``s_i`` of ``Xc``. For ``d <= N`` the ``d x d`` scatter matrix is formed and only its top
+    ``n_comps`` eigenpairs are computed; otherwise the thin SVD of ``Xc`` is used. Either way the
+    cost is ``O(N d min(N, d))``.
 
     Signs are fixed so that the entry of largest magnitude of each component is positive (an
     eigenvector is only defined up to sign).
@@ -76,12 +77,9 @@ def pca(x, n_comps: int = 500, *, ddof: int = 0):
         cov = Xc.T @ Xc
         vals, vecs = eigh(cov, subset_by_index=(d - n_comps, d - 1), driver="evr")
         vals, comps = vals[::-1], vecs[:, ::-1].T
-    else:
-        gram = Xc @ Xc.T
-        vals, vecs = eigh(gram, subset_by_index=(N - n_comps, N - 1), driver="evr")
-        vals, vecs = vals[::-1], vecs[:, ::-1]
-        comps = (Xc.T @ vecs).T
-        comps /= np.linalg.norm(comps, axis=1, keepdims=True)
+    else:  # more features than points: the thin SVD costs O(N^2 d)
+        _, s, vt = np.linalg.svd(Xc, full_matrices=False)
+        vals, comps = s[:n_comps] ** 2, vt[:n_comps]
     vals = np.clip(vals, 0.0, None) / denom
     rows = np.arange(n_comps)
     signs = np.sign(comps[rows, np.argmax(np.abs(comps), axis=1)])

@@ -1,0 +1,113 @@
+"""The MNIST loader: shapes, known facts, checksum registry, corrupted files, the download path."""
+
+import gzip
+import shutil
+
+import numpy as np
+import pytest
+
+import mlhw
+from mlhw import datasets
+
+
+def test_first_ten_training_labels():
+    images, labels = mlhw.load_mnist("train", n=10)
+    assert images.shape == (10, 28, 28) and images.dtype == np.uint8
+    assert labels.dtype == np.uint8
+    assert labels.tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+
+
+def test_label_counts():
+    _, train = mlhw.load_mnist("train")
+    _, test = mlhw.load_mnist("test")
+    assert np.bincount(train).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851,
+                                           5949]
+    assert np.bincount(test).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+    _, first = mlhw.load_mnist("train", n=6000)
+    assert np.bincount(first).tolist() == [592, 671, 581, 608, 623, 514, 608, 651, 551, 601]
+
+
+def test_images_shape_and_range():
+    images, _ = mlhw.load_mnist("test")
+    assert images.shape == (10000, 28, 28)
+    assert images.max() == 255 and images.min() == 0
+
+
+def test_returned_arrays_are_independent_copies():
+    a, _ = mlhw.load_mnist("train", n=5)
+    a[:] = 0
+    b, _ = mlhw.load_mnist("train", n=5)
+    assert b.any()
+
+
+def test_shipped_files_match_registry():
+    for name, sums in datasets.MNIST_FILES.items():
+        datasets.verify_file(datasets.mnist_dir() / name, sums["sha256"])
+
+
+@pytest.mark.parametrize("split, n", [("validation", None), ("train", 0), ("train", 60001),
+                                      ("test", 10001)])
+def test_bad_arguments(split, n):
+    with pytest.raises(ValueError, match="split|n:"):
+        mlhw.load_mnist(split, n=n)
+
+
+def _copy_all(tmp_path):
+    for name in datasets.MNIST_FILES:
+        shutil.copy(datasets.mnist_dir() / name, tmp_path / name)
+    return tmp_path
+
+
+def test_truncated_file_raises(tmp_path):
+    folder = _copy_all(tmp_path)
+    path = folder / "train-labels-idx1-ubyte.gz"
+    path.write_bytes(path.read_bytes()[:-200])
+    with pytest.raises(ValueError, match="train-labels-idx1-ubyte.gz"):
+        mlhw.load_mnist("train", folder=folder)
+
+
+def test_altered_file_names_both_checksums(tmp_path):
+    folder = _copy_all(tmp_path)
+    path = folder / "t10k-labels-idx1-ubyte.gz"
+    raw = bytearray(gzip.decompress(path.read_bytes()))
+    raw[100] = (raw[100] + 1) % 10
+    path.write_bytes(gzip.compress(bytes(raw)))
+    want = datasets.MNIST_FILES["t10k-labels-idx1-ubyte.gz"]["idx_md5"]
+    with pytest.raises(ValueError, match=f"expected {want}, got [0-9a-f]{{32}}"):
+        mlhw.load_mnist("test", folder=folder)
+
+
+def test_recompressed_faithful_copy_loads(tmp_path):
+    folder = _copy_all(tmp_path)
+    for name in datasets.MNIST_FILES:
+        p = folder / name
+        p.write_bytes(gzip.compress(gzip.decompress(p.read_bytes()), compresslevel=1))
+    _, labels = mlhw.load_mnist("test", folder=folder)
+    assert len(labels) == 10000
+
+
+def test_download_from_local_mirror(tmp_path):
+    (tmp_path / "mirror").mkdir()
+    mirror = _copy_all(tmp_path / "mirror")
+    dest = tmp_path / "dest"
+    mlhw.download_mnist(dest, base_url=mirror.as_uri())
+    images, labels = mlhw.load_mnist("train", n=10, folder=dest)
+    assert labels.tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+
+
+def test_download_rejects_corrupt_file(tmp_path):
+    (tmp_path / "mirror").mkdir()
+    mirror = _copy_all(tmp_path / "mirror")
+    bad = mirror / "t10k-labels-idx1-ubyte.gz"
+    bad.write_bytes(gzip.compress(b"\x00\x00\x08\x01" + b"\x00" * 20))
+    dest = tmp_path / "dest"
+    with pytest.raises(ValueError, match="t10k-labels-idx1-ubyte.gz: checksum mismatch"):
+        mlhw.download_mnist(dest, base_url=mirror.as_uri())
+    assert not (dest / "t10k-labels-idx1-ubyte.gz").exists()
+
+
+def test_read_idx_rejects_non_idx(tmp_path):
+    p = tmp_path / "x.idx"
+    p.write_bytes(b"hello world")
+    with pytest.raises(ValueError, match="IDX"):
+        datasets.read_idx(p)

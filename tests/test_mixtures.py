@@ -1,0 +1,149 @@
+"""Gaussian mixtures against scikit-learn's GaussianMixture given the same initial parameters."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.stats import multivariate_normal
+from sklearn.mixture import GaussianMixture
+
+import mlhw
+from mlhw.mixtures import gmm_log_joint, gmm_log_likelihood, gmm_m_step, n_parameters
+
+
+def _data(rng, d=3):
+    return np.concatenate([rng.normal(m, s, (150, d)) for m, s in ((-3, 1.0), (0, 0.5), (4, 2.0))])
+
+
+def _init(X, cov, d):
+    covs = {"full": np.array([np.eye(d) * v for v in (1.0, 2.0, 0.5)]),
+            "diag": np.array([[1.0] * d, [2.0] * d, [0.5] * d]),
+            "spherical": np.array([1.0, 2.0, 0.5])}[cov]
+    return {"weights": np.array([0.2, 0.3, 0.5]), "means": X[[0, 200, 400]],
+            "covariances": covs}
+
+
+def _precisions(cov, covs):
+    return np.linalg.inv(covs) if cov == "full" else 1.0 / covs
+
+
+@pytest.mark.parametrize("cov", ["full", "diag", "spherical"])
+@pytest.mark.parametrize("reg", [1e-6, 1e-2])
+def test_matches_sklearn_after_fixed_iterations(rng, cov, reg):
+    X = _data(rng)
+    init = _init(X, cov, 3)
+    ours = mlhw.fit_gmm(X, 3, covariance=cov, init=init, max_iter=15, tol=0, reg=reg)
+    ref = GaussianMixture(3, covariance_type=cov, max_iter=15, tol=0, reg_covar=reg,
+                          weights_init=init["weights"], means_init=init["means"],
+                          precisions_init=_precisions(cov, init["covariances"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref.fit(X)
+    np.testing.assert_allclose(ours.weights, ref.weights_, rtol=1e-9)
+    np.testing.assert_allclose(ours.means, ref.means_, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(ours.covariances, ref.covariances_, rtol=1e-8, atol=1e-12)
+    assert ours.log_likelihood[-1] / len(X) == pytest.approx(ref.score(X), rel=1e-10)
+    np.testing.assert_allclose(ours.resp, ref.predict_proba(X), atol=1e-9)
+    assert ours.n_iter == 15
+
+
+def test_log_joint_against_scipy(rng):
+    X = rng.normal(size=(20, 3))
+    A = rng.normal(size=(2, 3, 3))
+    covs = A @ A.transpose(0, 2, 1) + np.eye(3)
+    p = mlhw.GMMParams(np.array([0.3, 0.7]), rng.normal(size=(2, 3)), covs)
+    lj = gmm_log_joint(X, p, "full")
+    for k in range(2):
+        ref = np.log(p.weights[k]) + multivariate_normal(p.means[k], covs[k]).logpdf(X)
+        np.testing.assert_allclose(lj[:, k], ref, rtol=1e-10)
+    diag = mlhw.GMMParams(p.weights, p.means, np.array([[1.0, 2.0, 3.0], [0.5, 0.5, 4.0]]))
+    lj = gmm_log_joint(X, diag, "diag")
+    for k in range(2):
+        ref = np.log(p.weights[k]) + multivariate_normal(p.means[k], np.diag(diag.covariances[k])
+                                                         ).logpdf(X)
+        np.testing.assert_allclose(lj[:, k], ref, rtol=1e-10)
+
+
+def test_one_hot_m_step_is_supervised_estimate(rng):
+    X = _data(rng)
+    y = np.repeat([0, 1, 2], 150)
+    resp = np.eye(3)[y]
+    p = gmm_m_step(X, resp, "full", reg=0.0)
+    for k in range(3):
+        np.testing.assert_allclose(p.means[k], X[y == k].mean(0), rtol=1e-12)
+        np.testing.assert_allclose(p.covariances[k], np.cov(X[y == k].T, ddof=0), rtol=1e-10)
+    np.testing.assert_allclose(p.weights, [1 / 3] * 3)
+
+
+def test_fixed_sigma_keeps_variance_and_small_sigma_is_kmeans(rng):
+    X = _data(rng, d=2)
+    init_centers = X[[0, 200, 400]]
+    km = mlhw.kmeans(X, 3, init=init_centers, tol=0)
+    init = {"weights": np.full(3, 1 / 3), "means": init_centers, "covariances": np.ones(3)}
+    g = mlhw.fit_gmm(X, 3, covariance="fixed", sigma2=1e-4, init=init, max_iter=200, tol=0)
+    np.testing.assert_array_equal(g.covariances, 1e-4)
+    np.testing.assert_array_equal(g.labels, km.labels)
+    np.testing.assert_allclose(g.means, km.centers, rtol=1e-9)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 4),
+       st.sampled_from(["full", "diag", "spherical"]))
+def test_loglik_never_decreases_and_resp_rows_sum_to_one(seed, k, cov):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(30, 2)) * rng.uniform(0.1, 10, size=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = mlhw.fit_gmm(X, k, covariance=cov, init="random", seed=seed, max_iter=30)
+    assert np.all(np.diff(res.log_likelihood) >= -1e-9 * np.abs(res.log_likelihood[:-1]))
+    assert np.all((res.resp >= 0) & (res.resp <= 1))
+    np.testing.assert_allclose(res.resp.sum(1), 1.0)
+    direct = gmm_log_likelihood(X, res.weights, res.means, res.covariances, cov)
+    assert res.log_likelihood[-1] == pytest.approx(direct)
+
+
+def test_collapsing_component_stays_finite():
+    X = np.r_[np.zeros((20, 2)), np.random.default_rng(0).normal(size=(20, 2))]
+    res = mlhw.fit_gmm(X, 2, covariance="diag", init="kmeans", seed=0, max_iter=50, reg=1e-6)
+    assert np.all(np.isfinite(res.covariances)) and np.all(res.covariances >= 1e-6)
+    assert np.all(np.isfinite(res.log_likelihood))
+
+
+def test_n_parameters():
+    assert n_parameters(3, 2, "full") == 2 + 6 + 9
+    assert n_parameters(3, 2, "diag") == 2 + 6 + 6
+    assert n_parameters(3, 2, "spherical") == 2 + 6 + 3
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"k": 0}, "k"),
+    ({"k": 100}, "k"),
+    ({"covariance": "tied"}, "covariance"),
+    ({"reg": -1.0}, "reg"),
+    ({"covariance": "fixed"}, "sigma2"),
+    ({"covariance": "fixed", "sigma2": -1.0}, "sigma2"),
+    ({"sigma2": 1.0}, "sigma2"),
+    ({"init": "kmeans++"}, "init"),
+    ({"init": {"weights": [0.5, 0.6], "means": np.zeros((2, 2)),
+               "covariances": np.ones((2, 2))}, "covariance": "diag"}, "sum"),
+    ({"init": {"weights": [0.5, 0.5], "means": np.zeros((3, 2)),
+               "covariances": np.ones((2, 2))}, "covariance": "diag"}, "means"),
+    ({"init": {"weights": [0.5, 0.5], "means": np.zeros((2, 2)),
+               "covariances": -np.ones((2, 2))}, "covariance": "diag"}, "positive"),
+    ({"init": {"weights": [0.5, 0.5], "means": np.zeros((2, 2)),
+               "covariances": np.array([np.eye(2), -np.eye(2)])}}, "positive definite"),
+    ({"init": {"weights": [0.5, 0.5]}}, "keys"),
+])
+def test_bad_input(kwargs, match):
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    args = {"k": 2, **kwargs}
+    k = args.pop("k")
+    with pytest.raises(ValueError, match=match):
+        mlhw.fit_gmm(X, k, **args)
+
+
+def test_nonfinite_data():
+    with pytest.raises(ValueError, match="X: expected finite"):
+        mlhw.fit_gmm(np.array([[np.inf, 0.0], [1.0, 1.0]]), 1)

@@ -1,0 +1,91 @@
+"""PCA functions against NumPy's SVD, the published NTU numbers, and their invariants."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import mlhw
+
+TEN = np.array([(1, 2, 3), (4, 8, 5), (3, 12, 9), (1, 8, 5), (5, 14, 2), (7, 4, 1), (9, 8, 9),
+                (3, 8, 1), (11, 5, 6), (10, 11, 7)], dtype=float)
+
+
+@pytest.mark.parametrize("shape", [(50, 8), (8, 50)])
+@pytest.mark.parametrize("ddof", [0, 1])
+def test_against_numpy_svd(rng, shape, ddof):
+    X = rng.normal(size=shape) @ rng.normal(size=(shape[1], shape[1]))
+    k = min(shape) - 1
+    vals, comps = mlhw.pca(X, k, ddof=ddof)
+    Xc = X - X.mean(0)
+    _, s, vt = np.linalg.svd(Xc, full_matrices=False)
+    np.testing.assert_allclose(vals, s[:k] ** 2 / (len(X) - ddof), rtol=1e-9)
+    np.testing.assert_allclose(np.abs(np.sum(comps * vt[:k], axis=1)), 1.0, rtol=1e-8)
+    np.testing.assert_allclose(comps @ comps.T, np.eye(k), atol=1e-10)
+
+
+def test_published_ntu_numbers():
+    vals, comps = mlhw.pca(TEN, 3, ddof=1)
+    np.testing.assert_allclose(vals[:2], [16.99715933, 12.9228041], atol=1e-8)
+    assert mlhw.calc_errs(TEN, comps[:2])[1] == pytest.approx(5.472032912651864, rel=1e-13)
+
+
+def test_sign_convention_largest_entry_positive(rng):
+    _, comps = mlhw.pca(rng.normal(size=(40, 6)), 4)
+    rows = np.arange(4)
+    assert np.all(comps[rows, np.argmax(np.abs(comps), axis=1)] > 0)
+
+
+def test_images_are_flattened():
+    images, _ = mlhw.load_mnist("train", n=300)
+    vals, comps = mlhw.pca(images, 5)
+    assert comps.shape == (5, 784)
+
+
+def test_cfvs():
+    cf = mlhw.calc_cfvs([3.0, 1.0, 1.0])
+    np.testing.assert_allclose(cf, [0.6, 0.8, 1.0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(5, 20), st.integers(2, 6)),
+              elements=st.floats(-100, 100, allow_nan=False)),
+       st.integers(1, 3))
+def test_error_equals_sum_of_dropped_eigenvalues(X, k):
+    m = min(X.shape)
+    k = min(k, m)
+    vals, comps = mlhw.pca(X, m, ddof=0)
+    assert np.all(np.isfinite(comps))
+    _, err = mlhw.calc_errs(X, comps[:k])
+    scale = max(1.0, vals.sum())
+    assert err == pytest.approx(vals[k:].sum(), abs=1e-8 * scale)
+
+
+def test_error_invariant_to_rotation_of_components(rng):
+    X = rng.normal(size=(100, 7))
+    _, comps = mlhw.pca(X, 3)
+    q, _ = np.linalg.qr(rng.normal(size=(3, 3)))
+    assert mlhw.calc_errs(X, q @ comps)[1] == pytest.approx(mlhw.calc_errs(X, comps)[1])
+
+
+@pytest.mark.parametrize("args, kwargs, match", [
+    ((np.ones((1, 3)), 1), {}, "at least 2"),
+    ((np.ones((5, 3)), 4), {}, "n_comps"),
+    ((np.ones((5, 3)), 0), {}, "n_comps"),
+    ((np.ones(5), 1), {}, "dimension"),
+    ((np.array([[1.0, np.nan], [0.0, 1.0], [2.0, 2.0]]), 1), {}, "finite"),
+    ((np.ones((5, 3)), 1), {"ddof": 2}, "ddof"),
+])
+def test_bad_input(args, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        mlhw.pca(*args, **kwargs)
+
+
+def test_calc_errs_bad_components():
+    with pytest.raises(ValueError, match="pcomps"):
+        mlhw.calc_errs(TEN, np.ones((2, 4)))
+    with pytest.raises(ValueError, match="linearly independent"):
+        mlhw.calc_errs(TEN, np.ones((2, 3)))
+    with pytest.raises(ValueError, match="eigvals"):
+        mlhw.calc_cfvs([1.0, -1.0])
