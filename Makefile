@@ -28,7 +28,7 @@ book: $(STAMP)
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html (or run 'make serve')."
 
 lint: $(STAMP)
-	$(BIN)/ruff check mlhw tests benchmarks
+	$(BIN)/ruff check mlhw tests $(wildcard benchmarks)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -n $(JOBS) -q
