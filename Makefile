@@ -7,8 +7,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.mlhw-installed
 JOBS   ?= 2
 PORT   ?= 8000
+ASSETS := _offline/.lock-sha256
+# the browser for the site tests: Debian's chromium (installed by apt when missing), or
+# CHROMIUM=playwright for Playwright's own download (the GitHub workflow's route)
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help venv book test unit lint nbval build-check serve clean
+.PHONY: help venv assets book test unit lint nbval site browser serve clean
 
 help:
 	@echo "make book   build the website into _build/html"
@@ -23,20 +27,44 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-book: $(STAMP)
+# MathJax, require.js and the widget manager, served by the site itself (pinned, verified)
+$(ASSETS): tools/assets.lock.json tools/fetch_assets.py | $(STAMP)
+	@command -v npm >/dev/null || { echo "npm is missing: installing Debian's npm"; \
+	  apt-get update -qq && apt-get install -y -qq npm; }
+	$(BIN)/python tools/fetch_assets.py
+
+assets: $(ASSETS)
+
+book: $(STAMP) $(ASSETS)
 	$(BIN)/jupyter-book build . --path-output . -W --keep-going
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html (or run 'make serve')."
 
 lint: $(STAMP)
-	$(BIN)/ruff check mlhw tests $(wildcard benchmarks)
+	$(BIN)/ruff check mlhw tests tools _ext $(wildcard benchmarks)
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests -n $(JOBS) -q
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest tests --ignore=tests/browser -n $(JOBS) -q
 
 nbval: $(STAMP)
-	$(BIN)/python -m pytest --nbval-lax book -n $(JOBS) --dist loadfile -q -p no:randomly
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest --nbval-lax book -n $(JOBS) --dist loadfile -q
 
-test: lint unit nbval book
+browser:
+	@if [ "$(CHROMIUM)" = playwright ]; then \
+	  echo "Browser: Playwright's own Chromium (python -m playwright install chromium)"; \
+	elif [ -x "$(CHROMIUM)" ]; then \
+	  echo "Browser: $(CHROMIUM)"; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  echo "Browser: installing Debian's chromium with apt-get"; \
+	  apt-get update -qq && apt-get install -y -qq chromium; \
+	else \
+	  echo "No Chromium at $(CHROMIUM): install Debian's chromium, or run"; \
+	  echo "'python -m playwright install chromium' and 'make test CHROMIUM=playwright'"; exit 1; \
+	fi
+
+site: $(STAMP) $(ASSETS) browser
+	$(BIN)/python -m pytest tests/browser --site _build/html --chromium $(CHROMIUM) -q -p no:cacheprovider
+
+test: lint unit nbval book site
 	@echo "All test layers passed."
 
 serve: $(STAMP)

@@ -4,12 +4,21 @@
   published solution is wrong. Every erratum is collected from the chapters.
 * ``errata-list`` directive: renders all collected errata (with a link back to each chapter), so
   the errata page is generated from the chapters, never maintained by hand.
+* Two repairs of the theme's HTML, applied to every page when the build finishes: an inline
+  script that Jupyter Book 1 emits twice (declaring ``THEBE_JS_URL`` twice is a page error) is
+  kept once, and the navigation's collapse toggles (``<summary>`` elements with only an icon)
+  get an accessible name; the bibliography's ``role="list"`` (whose entries are not list items)
+  is dropped.
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
 
@@ -60,6 +69,13 @@ class ErrataListDirective(SphinxDirective):
         return [errata_list_node("")]
 
 
+def _errata_page_needs_mathjax(app, doctree):
+    # the collected errata contain maths, which the page's own source does not: tell the math
+    # domain (after it has looked at the source) so that MathJax is loaded on that page
+    if any(True for _ in doctree.findall(errata_list_node)):
+        app.env.get_domain("math").data["has_equations"][app.env.docname] = True
+
+
 def _purge(app, env, docname):
     if hasattr(env, "mlhw_errata"):
         env.mlhw_errata = [e for e in env.mlhw_errata if e["docname"] != docname]
@@ -94,6 +110,9 @@ def _resolve(app, doctree, fromdocname):
             copy = e["node"].deepcopy()
             for sub in copy.findall(nodes.Element):
                 sub["ids"] = []
+            # cross-references inside the copy were never resolved: keep their text only
+            for xref in list(copy.findall(addnodes.pending_xref)):
+                xref.replace_self(nodes.inline("", "", *xref.children))
             back = nodes.paragraph()
             ref = nodes.reference("", "", internal=True)
             ref["refuri"] = app.builder.get_relative_uri(fromdocname, e["docname"]) + "#" + e["target"]
@@ -119,6 +138,39 @@ def _toc_order(env):
     return order
 
 
+_INLINE_SCRIPT = re.compile(r"<script>(?:(?!</script>).)*</script>", re.S)
+_BARE_SUMMARY = '<summary><span class="toctree-toggle" role="presentation">'
+_NAMED_SUMMARY = ('<summary aria-label="Show or hide the chapters of this part">'
+                  '<span class="toctree-toggle" role="presentation">')
+
+
+def repair_html(text: str) -> str:
+    """Keep each identical inline script once; name the icon-only navigation toggles."""
+    seen = set()
+
+    def once(match):
+        if match.group(0) in seen:
+            return ""
+        seen.add(match.group(0))
+        return match.group(0)
+
+    text = _INLINE_SCRIPT.sub(once, text)
+    text = text.replace(_BARE_SUMMARY, _NAMED_SUMMARY)
+    # docutils marks the bibliography role="list" but its entries role="doc-biblioentry",
+    # which is not a list item: a list without items is an accessibility error
+    return text.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+
+
+def _repair_pages(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    for path in Path(app.outdir).rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        fixed = repair_html(text)
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8")
+
+
 def setup(app):
     app.add_node(erratum_node, html=(_visit_admonition, _depart_admonition),
                  latex=(_visit_admonition, _depart_admonition))
@@ -127,5 +179,7 @@ def setup(app):
     app.add_directive("errata-list", ErrataListDirective)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
+    app.connect("doctree-read", _errata_page_needs_mathjax)
     app.connect("doctree-resolved", _resolve)
+    app.connect("build-finished", _repair_pages)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

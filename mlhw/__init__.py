@@ -7,36 +7,103 @@ SymPy, ipywidgets or matplotlib: those live in :mod:`mlhw.symbolic`, :mod:`mlhw.
 
 from importlib import import_module
 
-from . import em
+from . import em, fairness, first_order_em, gamma_mixture, gan, hac, metrics, nn, vae
 from .coins import coin_counts, coins_log_likelihood, two_coins_em
 from .datasets import download_mnist, load_mnist
 from .checks import check, check_close
+from .divergences import MonteCarloKL, kl_diag_gaussians, kl_gaussians, kl_monte_carlo
 from .em import ConvergenceWarning, EMResult
+from .estimators import (ELBODecomposition, EstimatorVariances, GradientEstimate, LinearGaussianModel,
+                         elbo_decomposition, gaussian_expectation, gaussian_gradient_quadrature,
+                         reparameterization_gradient, score_function_gradient,
+                         single_sample_variances)
+from .first_order_em import first_order_em_step, gradient_ascent_step
+from .gan import GAN, GANResult, train_gan
+from .gamma_mixture import GammaMixtureResult, fit_gamma_mixture, gamma_mixture_data
 from .kmeans import KMeansResult, kmeans
+from .kmedians import KMediansResult, kmedians
+from .linear_autoencoder import (LinearAutoencoderResult, autoencoder_components, autoencoder_loss,
+                                 fit_linear_autoencoder, principal_angles)
+from .metrics import adjusted_rand_index, contingency_table, purity
 from .mixtures import GMMParams, GMMResult, fit_gmm
+from .nn import gradient_check
 from .pca import calc_cfvs, calc_errs, pca
+from .vae import VAE, VAEResult, prepare_images, train_vae
+from .spectral import (GraphRecovery, connected_components, degree_sequence_graphs, graph_laplacian,
+                       laplacian_eigenmaps, recover_graph_from_eigenvectors)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "ConvergenceWarning",
-    "EMResult",
+    "adjusted_rand_index",
+    "autoencoder_components",
+    "autoencoder_loss",
     "calc_cfvs",
     "calc_errs",
     "check",
     "check_close",
     "coin_counts",
     "coins_log_likelihood",
+    "connected_components",
+    "contingency_table",
+    "ConvergenceWarning",
+    "degree_sequence_graphs",
     "download_mnist",
+    "elbo_decomposition",
+    "ELBODecomposition",
     "em",
+    "EMResult",
+    "EstimatorVariances",
+    "fairness",
+    "first_order_em",
+    "first_order_em_step",
+    "fit_gamma_mixture",
     "fit_gmm",
+    "fit_linear_autoencoder",
+    "gamma_mixture",
+    "gamma_mixture_data",
+    "GammaMixtureResult",
+    "gan",
+    "GAN",
+    "GANResult",
+    "gaussian_expectation",
+    "gaussian_gradient_quadrature",
     "GMMParams",
     "GMMResult",
+    "gradient_ascent_step",
+    "gradient_check",
+    "GradientEstimate",
+    "graph_laplacian",
+    "GraphRecovery",
+    "hac",
+    "kl_diag_gaussians",
+    "kl_gaussians",
+    "kl_monte_carlo",
     "kmeans",
     "KMeansResult",
+    "kmedians",
+    "KMediansResult",
+    "laplacian_eigenmaps",
+    "LinearAutoencoderResult",
+    "LinearGaussianModel",
     "load_mnist",
+    "metrics",
+    "MonteCarloKL",
+    "nn",
     "pca",
+    "prepare_images",
+    "principal_angles",
+    "purity",
+    "recover_graph_from_eigenvectors",
+    "reparameterization_gradient",
+    "score_function_gradient",
+    "single_sample_variances",
+    "train_gan",
+    "train_vae",
     "two_coins_em",
+    "vae",
+    "VAE",
+    "VAEResult",
 ]
 
 _LAZY = {"symbolic", "widgets", "plotting"}

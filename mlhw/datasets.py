@@ -19,8 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from ._validation import check_choice, check_int
+from .graphs import ntu_hw3_graph
 
-__all__ = ["MNIST_FILES", "download_mnist", "load_mnist", "mnist_dir", "read_idx",
+__all__ = ["MNIST_FILES", "download_mnist", "load_mnist", "mnist_dir", "ntu_hw3_graph", "read_idx",
            "verify_file"]
 
 _DATA = Path(__file__).resolve().parent / "data"

@@ -13,3 +13,479 @@ def _plt():
     import matplotlib.pyplot as plt
 
     return plt
+
+
+# --- Gaussian components and regression mixtures (NTU HW3, problems 4 and 5) -----------------
+
+__all__ += ["plot_gaussian_ellipses", "plot_regression_mixture"]
+
+
+def plot_gaussian_ellipses(means, covariances, *, ax=None, n_std=2.0, colors=None,
+                           linestyle="-", label=None, title=None):
+    """Draw the ``n_std``-standard-deviation ellipse of each 2-D Gaussian component.
+
+    Parameters
+    ----------
+    means : array_like, shape (k, 2)
+    covariances : array_like
+        ``(k, 2, 2)`` full, ``(k, 2)`` diagonal or ``(k,)`` spherical variances.
+    ax : matplotlib Axes, optional
+    n_std : float
+        Ellipse radius in standard deviations along each principal axis.
+    colors : sequence of colours, optional
+        One per component (default: the colour cycle).
+    linestyle : str
+    label : str, optional
+        Legend label (put on the first ellipse only).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    import numpy as np
+    from matplotlib.patches import Ellipse
+
+    plt = _plt()
+    means = np.asarray(means, dtype=float)
+    covs = np.asarray(covariances, dtype=float)
+    k = len(means)
+    if covs.ndim == 1:
+        covs = covs[:, None, None] * np.eye(2)
+    elif covs.ndim == 2:
+        covs = np.stack([np.diag(c) for c in covs])
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4))
+    if colors is None:
+        colors = [f"C{j}" for j in range(k)]
+    for j in range(k):
+        vals, vecs = np.linalg.eigh(covs[j])
+        angle = np.degrees(np.arctan2(vecs[1, -1], vecs[0, -1]))
+        w, h = 2 * n_std * np.sqrt(np.maximum(vals[::-1], 0.0))
+        ax.add_patch(Ellipse(means[j], w, h, angle=angle, fill=False, color=colors[j],
+                             linestyle=linestyle, linewidth=2,
+                             label=label if j == 0 else None))
+        ax.plot(*means[j], marker="x", color=colors[j], markersize=9, mew=2)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def plot_regression_mixture(x, y, resp, coefs, *, true_coefs=None, ax=None, title=None):
+    """Scatter 1-D regression data coloured by responsibility, with the fitted lines.
+
+    Each point's colour mixes the component colours with weights ``resp[i]``, so a point the
+    model is unsure about shows a blend.
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+        The feature (the design matrix is ``(1, x)``).
+    y : array_like, shape (N,)
+    resp : array_like, shape (N, K)
+        Responsibilities.
+    coefs : array_like, shape (K, 2)
+        Fitted ``(intercept, slope)`` of each component.
+    true_coefs : array_like, shape (K', 2), optional
+        Generating lines, drawn dashed.
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    import numpy as np
+    from matplotlib.colors import to_rgb
+
+    plt = _plt()
+    x = np.asarray(x, dtype=float)
+    resp = np.asarray(resp, dtype=float)
+    coefs = np.asarray(coefs, dtype=float)
+    k = resp.shape[1]
+    palette = np.array([to_rgb(f"C{j}") for j in range(k)])
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    ax.scatter(x, y, c=np.clip(resp @ palette, 0, 1), s=14, alpha=0.8, edgecolors="none")
+    grid = np.linspace(x.min(), x.max(), 2)
+    for j in range(k):
+        ax.plot(grid, coefs[j, 0] + coefs[j, 1] * grid, color=f"C{j}", linewidth=2.5,
+                label=f"fitted line {j}")
+    if true_coefs is not None:
+        for j, c in enumerate(np.asarray(true_coefs, dtype=float)):
+            ax.plot(grid, c[0] + c[1] * grid, color="k", linestyle="--", linewidth=1,
+                    label="generating lines" if j == 0 else None)
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("$y$")
+    ax.legend(loc="best", fontsize="small")
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def plot_fair_clustering(students, labels, *, ax=None, title=None):
+    """Draw a clustering of the CS181 HW4 toy students (problem 4.4) along the GPA axis.
+
+    Clusters are drawn as rows, the highest mean GPA on top; women are circles, men squares, and
+    each point carries its letter. Students with equal GPA in one cluster are stacked slightly.
+
+    Parameters
+    ----------
+    students : mlhw.fairness.ToyStudents
+    labels : array_like of int, shape (8,)
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    import numpy as np
+
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3))
+    labels = np.asarray(labels)
+    gpa = students.gpa
+    clusters = np.unique(labels)
+    means = np.array([gpa[labels == c].mean() for c in clusters])
+    tier = {c: r for r, c in enumerate(clusters[np.argsort(-means, kind="stable")])}
+    styles = {0: ("s", "tab:blue"), 1: ("o", "tab:orange")}
+    seen = {}
+    for i, name in enumerate(students.names):
+        row = tier[labels[i]]
+        key = (row, gpa[i])
+        stacked = seen.get(key, 0)
+        y = row + 0.18 * stacked
+        seen[key] = stacked + 1
+        g = int(students.groups[i])
+        marker, colour = styles[g]
+        ax.scatter(gpa[i], y, marker=marker, color=colour, s=70, zorder=3,
+                   label=students.group_names[g])
+        ax.annotate(name, (gpa[i], y), textcoords="offset points",
+                    xytext=(8, -4) if stacked else (0, 7), ha="left" if stacked else "center",
+                    fontsize=9)
+    handles, names = ax.get_legend_handles_labels()
+    unique = dict(zip(names, handles))
+    ax.legend(unique.values(), unique.keys(), loc="center left", fontsize=8)
+    ax.set_yticks(range(len(clusters)), [f"cluster {r + 1}" for r in range(len(clusters))])
+    ax.set_ylim(len(clusters) - 0.4, -0.6)
+    ax.set_xlim(3.60, 4.04)                  # room for the legend left of the lowest GPA
+    ax.set_xlabel("GPA (4.0 scale)")
+    ax.set_ylabel("cluster (1 = highest mean GPA)")
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_title(title or "Clustering of the eight applicants")
+    return ax
+
+
+__all__ += ["plot_fair_clustering"]
+
+
+def plot_graph(W, pos, *, ax=None, labels=None, title=None, node_size=420):
+    """Draw an undirected graph: edges as lines, vertices as numbered discs.
+
+    Parameters
+    ----------
+    W : array_like, shape (n, n)
+        Symmetric weights; an edge is drawn for every ``W[i, j] > 0`` with ``i < j``.
+    pos : array_like, shape (n, 2)
+        Vertex coordinates.
+    ax : matplotlib Axes, optional
+    labels : sequence of str, optional
+        Vertex labels (default ``1..n``, the numbering of the homework).
+    title : str, optional
+    node_size : float, optional
+        Marker area of the vertex discs (points^2).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    import numpy as np
+
+    plt = _plt()
+    W = np.asarray(W, dtype=float)
+    pos = np.asarray(pos, dtype=float)
+    n = W.shape[0]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 5))
+    labels = [str(i + 1) for i in range(n)] if labels is None else list(labels)
+    for i, j in zip(*np.nonzero(np.triu(W, 1))):
+        ax.plot(pos[[i, j], 0], pos[[i, j], 1], color="0.45", lw=1.5, zorder=1)
+    ax.scatter(pos[:, 0], pos[:, 1], s=node_size, color="white", edgecolor="tab:blue", lw=2,
+               zorder=2)
+    for i in range(n):
+        ax.annotate(labels[i], pos[i], ha="center", va="center", fontsize=10, zorder=3)
+    ax.set_title(title or f"Graph with {n} vertices and {int(np.count_nonzero(np.triu(W, 1)))} "
+                 "edges")
+    ax.set_xlabel("layout coordinate 1")
+    ax.set_ylabel("layout coordinate 2")
+    ax.margins(0.12)
+    return ax
+
+
+def plot_embedding_3d(Z, *, W=None, ax=None, labels=None, title=None, axis_labels=None):
+    """3-D scatter plot of an embedding (rows of ``Z``), optionally with the graph's edges.
+
+    Parameters
+    ----------
+    Z : array_like, shape (n, 3)
+        One point per vertex.
+    W : array_like, shape (n, n), optional
+        If given, an edge ``W[i, j] > 0`` is drawn as a segment between ``z_i`` and ``z_j``.
+    ax : matplotlib 3-D Axes, optional
+    labels : sequence of str, optional
+        Point labels (default ``1..n``).
+    title : str, optional
+    axis_labels : sequence of 3 str, optional
+
+    Returns
+    -------
+    matplotlib Axes (3-D)
+    """
+    import numpy as np
+
+    plt = _plt()
+    Z = np.asarray(Z, dtype=float)
+    n = Z.shape[0]
+    if ax is None:
+        fig = plt.figure(figsize=(6.5, 5.5))
+        ax = fig.add_subplot(projection="3d")
+    if W is not None:
+        for i, j in zip(*np.nonzero(np.triu(np.asarray(W), 1))):
+            ax.plot(*Z[[i, j]].T, color="0.6", lw=1)
+    ax.scatter(*Z.T, s=40, color="tab:blue", depthshade=False)
+    labels = [str(i + 1) for i in range(n)] if labels is None else list(labels)
+    for i in range(n):
+        ax.text(*Z[i], f" {labels[i]}", fontsize=9)
+    names = axis_labels or ("coordinate 1", "coordinate 2", "coordinate 3")
+    ax.set_xlabel(names[0])
+    ax.set_ylabel(names[1])
+    ax.set_zlabel(names[2])
+    ax.set_title(title or "3-D embedding")
+    return ax
+
+
+__all__ += ["plot_embedding_3d", "plot_graph"]
+
+
+def plot_image_rows(images, *, ax=None, row_labels=None, col_labels=None, title=None, pad=2,
+                    cmap="gray_r", xlabel=None, ylabel=None):
+    """Draw a grid of small greyscale images (for example MNIST) as one picture.
+
+    The grid is assembled into a single array and drawn with one ``imshow``, which is much
+    faster than one axes per image. NaN pixels (padding, or a missing image) show as white.
+
+    Parameters
+    ----------
+    images : array_like, shape (rows, cols, h, w)
+        ``images[r, c]`` is drawn in row ``r``, column ``c``.
+    ax : matplotlib Axes, optional
+    row_labels, col_labels : sequence of str, optional
+        Tick labels at the centre of each row / column.
+    title, xlabel, ylabel : str, optional
+    pad : int
+        Pixels of white between images.
+    cmap : str
+        Colour map (default: dark ink on white).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    import numpy as np
+
+    plt = _plt()
+    imgs = np.asarray(images, dtype=float)
+    if imgs.ndim != 4:
+        raise ValueError(f"images: expected shape (rows, cols, h, w), got {imgs.shape}")
+    r, c, h, w = imgs.shape
+    canvas = np.full((r * (h + pad) + pad, c * (w + pad) + pad), np.nan)
+    for i in range(r):
+        for j in range(c):
+            top, left = pad + i * (h + pad), pad + j * (w + pad)
+            canvas[top:top + h, left:left + w] = imgs[i, j]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.45 * c + 1.5, 0.45 * r + 1))
+    cm = plt.get_cmap(cmap).copy()
+    cm.set_bad("white")
+    ax.imshow(np.ma.masked_invalid(canvas), cmap=cm, interpolation="nearest")
+    ax.set_yticks(pad + (h + pad) * np.arange(r) + h / 2 - 0.5,
+                  row_labels if row_labels is not None else [""] * r)
+    ax.set_xticks(pad + (w + pad) * np.arange(c) + w / 2 - 0.5,
+                  col_labels if col_labels is not None else [""] * c)
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    if xlabel is not None:
+        ax.set_xlabel(xlabel)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+__all__ += ["plot_image_rows"]
+
+
+# --- Gamma mixture and first-order EM (CS181 HW4 "latent variable models", problems 1 and 3) --
+
+__all__ += ["plot_em_vs_gradient_ascent", "plot_gamma_mixture_fit"]
+
+
+def plot_gamma_mixture_fit(x, theta, betas, alpha, *, truth=None, bins=60, axes=None,
+                           title=None):
+    """Histogram of positive data with a fitted Gamma mixture density, on a linear and a log axis.
+
+    The right panel shows ``log10 x``, whose density is ``p(x) x ln 10``, so components of very
+    different scales are all visible.
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+        Positive data.
+    theta, betas, alpha
+        The fitted mixture (rates ``betas``, shared shape ``alpha``).
+    truth : tuple (theta, betas, alpha), optional
+        A second mixture drawn dashed (the generating one).
+    bins : int
+    axes : pair of matplotlib Axes, optional
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    import numpy as np
+
+    from .gamma_mixture import gamma_mixture_pdf
+
+    plt = _plt()
+    x = np.asarray(x, dtype=float)
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    else:
+        fig = axes[0].figure
+    lin = np.linspace(1e-3, np.quantile(x, 0.995), 600)
+    logs = np.linspace(np.log10(x.min()) - 0.2, np.log10(x.max()) + 0.2, 600)
+    curves = [("fitted mixture", (theta, betas, alpha), "-", "C3")]
+    if truth is not None:
+        curves.append(("generating mixture", truth, "--", "k"))
+    edges = np.linspace(0.0, lin[-1], bins + 1)  # area = share of the data shown, as the pdf's
+    axes[0].hist(x, bins=edges, weights=np.full(len(x), 1.0 / (len(x) * (edges[1] - edges[0]))),
+                 color="0.8", label="data")
+    axes[1].hist(np.log10(x), bins=bins, density=True, color="0.8", label="data")
+    for label, (t, b, a), ls, color in curves:
+        axes[0].plot(lin, gamma_mixture_pdf(lin, t, b, a), ls, color=color, label=label)
+        g = 10.0**logs
+        axes[1].plot(logs, gamma_mixture_pdf(g, t, b, a) * g * np.log(10), ls, color=color,
+                     label=label)
+    axes[0].set_xlabel("$x$")
+    axes[0].set_ylabel("density")
+    axes[0].set_title("linear axis (up to the 99.5% quantile)")
+    axes[1].set_xlabel(r"$\log_{10} x$")
+    axes[1].set_ylabel(r"density of $\log_{10} x$")
+    axes[1].set_title("logarithmic axis")
+    axes[1].legend()
+    if title is not None:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_em_vs_gradient_ascent(trajectories, log_lik_max, *, coords=(1, 3), coord_labels=None,
+                               axes=None, title=None):
+    """Compare optimisation paths: the log-likelihood gap per iteration, and a 2-D projection.
+
+    Parameters
+    ----------
+    trajectories : dict of str to Trajectory
+        Label -> :class:`mlhw.first_order_em.Trajectory` (``thetas``, ``log_likelihood``).
+    log_lik_max : float
+        The best log-likelihood found; the left panel plots ``log_lik_max - l(theta^t)``.
+    coords : pair of int
+        Which two coordinates of ``theta`` the right panel plots (default: ``mu_1, mu_2`` of
+        the two-component layout ``(pi_1, mu_1, sigma_1^2, mu_2, sigma_2^2)``).
+    coord_labels : pair of str, optional
+    axes : pair of matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    import numpy as np
+
+    plt = _plt()
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    else:
+        fig = axes[0].figure
+    i, j = coords
+    for c, (label, tr) in enumerate(trajectories.items()):
+        gap = np.maximum(log_lik_max - np.asarray(tr.log_likelihood), 1e-12)
+        style = "o-" if len(gap) <= 60 else "-"
+        axes[0].semilogy(np.arange(len(gap)), gap, style, ms=3, color=f"C{c}", label=label)
+        th = np.asarray(tr.thetas)
+        axes[1].plot(th[:, i], th[:, j], style, ms=3, color=f"C{c}", label=label)
+    start = np.asarray(next(iter(trajectories.values())).thetas)[0]
+    axes[1].plot(start[i], start[j], "ks", ms=7, label="start")
+    axes[0].set_xscale("symlog", linthresh=10)
+    axes[0].set_xlabel("iteration $t$")
+    axes[0].set_ylabel(r"$\ell^\star - \ell(\theta^t)$")
+    axes[0].set_title("distance to the maximum log-likelihood")
+    axes[0].legend()
+    labels = coord_labels or (rf"$\theta_{i}$", rf"$\theta_{j}$")
+    axes[1].set_xlabel(labels[0])
+    axes[1].set_ylabel(labels[1])
+    axes[1].set_title("paths of the iterates")
+    axes[1].legend()
+    if title is not None:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+# --- VAE and GAN training (TUM ML worksheet 11 problem 4; Waterloo CS480/680 HW4 exercise 2) --
+
+__all__ += ["plot_training_curves"]
+
+
+def plot_training_curves(curves, *, ax=None, title=None, ylabel="loss per image",
+                         reference=None):
+    """Plot per-epoch curves (epochs numbered from 1) on one axes.
+
+    Parameters
+    ----------
+    curves : dict of str -> array_like
+        Label -> values, one per epoch.
+    ax : matplotlib Axes, optional
+    title, ylabel : str, optional
+    reference : dict of str -> float, optional
+        Label -> value of horizontal reference lines (dashed), for example the loss values of a
+        GAN at equilibrium.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    import numpy as np
+
+    plt = _plt()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.5))
+    for label, values in curves.items():
+        values = np.asarray(values, dtype=float)
+        ax.plot(np.arange(1, len(values) + 1), values, marker="o", ms=3, label=label)
+    for i, (label, value) in enumerate((reference or {}).items()):
+        ax.axhline(value, ls="--", lw=1, color=f"C{len(curves) + i}", label=label)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    if title is not None:
+        ax.set_title(title)
+    ax.legend(fontsize="small")
+    return ax

@@ -7,4 +7,559 @@ works on the website with no kernel.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
+
 __all__: list[str] = []
+
+
+# --------------------------------------------------------------------------------------------
+# Fair clustering of the eight toy students (CS181 HW4, problem 4.4)
+
+#: Feature sets offered by the fair-clustering widgets: label -> columns of ToyStudents.X.
+FAIR_FEATURES = {"GPA": (0,), "GPA, age": (0, 1), "GPA, gender": (0, 2),
+                 "GPA, age, gender": (0, 1, 2)}
+
+
+def _fair_metrics_text(students, k, min_share, features, cost):
+    """Fit the exact fair clustering for one setting; return (labels or None, text lines)."""
+    from .fairness import fair_clustering, fairness_summary
+
+    try:
+        res = fair_clustering(students.X, students.groups, k, min_share=min_share,
+                              features=features, cost=cost)
+    except ValueError as exc:
+        import textwrap
+
+        why = textwrap.wrap(str(exc).split(": ", 1)[1], 36)
+        return None, ["No clustering satisfies the", "constraint. min_share:"] + why
+    m = fairness_summary(students.gpa, res.labels, students.groups)
+    lines = [f"{cost} cost {res.cost:.4f}",
+             f"(unconstrained {res.unconstrained_cost:.4f})",
+             f"optimal partitions: {len(res.optimal_labels)} of {res.n_feasible} feasible",
+             "",
+             "Group fairness",
+             f"  balance: {m.balance:.3f}  (1 is best)",
+             f"  max. deviation from 50%: {m.max_deviation:.3f}",
+             "",
+             "Individual fairness (GPA only)",
+             f"  Lipschitz constant: {m.lipschitz:.3g}",
+             f"  unfair points (avg. distance): {m.n_unfair}",
+             f"  service alpha: {m.service_alpha:.3g}"]
+    return res.labels, lines
+
+
+def _draw_fair_frame(fig, students, k, min_share, features, cost):
+    """Draw one setting of the fair-clustering explorer on the (cleared) figure ``fig``."""
+    from .plotting import plot_fair_clustering
+
+    fig.clear()
+    ax = fig.add_axes((0.12, 0.15, 0.5, 0.75))
+    tx = fig.add_axes((0.65, 0.15, 0.34, 0.75))
+    names = {v: key for key, v in FAIR_FEATURES.items()}
+    seen = names.get(tuple(features), ", ".join(students.feature_names[c] for c in features))
+    labels, lines = _fair_metrics_text(students, k, min_share, features, cost)
+    title = f"k = {k}, women >= {min_share:.0%} per cluster, sees: {seen}"
+    if labels is None:
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("GPA (4.0 scale)")
+        ax.set_ylabel("cluster")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.text(0.5, 0.5, "infeasible", ha="center", va="center", transform=ax.transAxes)
+    else:
+        plot_fair_clustering(students, labels, ax=ax, title=title)
+        ax.title.set_fontsize(9)
+    tx.axis("off")
+    tx.text(0.0, 1.0, "\n".join(lines), va="top", ha="left", family="monospace", fontsize=8,
+            transform=tx.transAxes)
+
+
+def fair_clustering_widget(students=None):
+    """Live explorer of fair clustering (needs a running kernel: Binder or a local Jupyter).
+
+    Sliders choose the number of clusters and the minimum share of women per cluster, menus the
+    features the clustering sees and its cost; the exactly optimal constrained clustering
+    (:func:`mlhw.fairness.fair_clustering`) and its group and individual fairness metrics
+    (:func:`mlhw.fairness.fairness_summary`, individual metrics on GPA only) are redrawn.
+
+    Parameters
+    ----------
+    students : mlhw.fairness.ToyStudents, optional
+        Defaults to :func:`mlhw.fairness.toy_students`.
+
+    Returns
+    -------
+    ipywidgets.VBox
+    """
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+
+    from .fairness import toy_students
+
+    s = toy_students() if students is None else students
+    k = w.IntSlider(value=2, min=1, max=4, description="clusters k")
+    share = w.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, description="min. women",
+                          readout_format=".0%")
+    feats = w.Dropdown(options=list(FAIR_FEATURES.items()), value=(0,), description="sees")
+    cost = w.ToggleButtons(options=[("k-means", "kmeans"), ("k-medians", "kmedians")],
+                           value="kmeans", description="cost")
+
+    def show(k, min_share, features, cost):
+        fig = plt.figure(figsize=(10, 3.8))
+        _draw_fair_frame(fig, s, k, min_share, features, cost)
+        plt.show()
+
+    out = w.interactive_output(show, {"k": k, "min_share": share, "features": feats,
+                                      "cost": cost})
+    return w.VBox([w.HBox([k, share]), w.HBox([feats, cost]), out])
+
+
+_FAIR_ALT = ("Frame slider over precomputed settings of the fair-clustering explorer: each frame "
+             "places the eight applicants along a GPA axis in cluster rows (squares men, circles "
+             "women) for one number of clusters, minimum share of women and feature set, next to "
+             "the clustering's cost and its group and individual fairness metrics.")
+
+
+def fair_clustering_animation(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.25, 0.5),
+                              features=("GPA", "GPA, age, gender"), cost="kmeans",
+                              dpi=60, alt=_FAIR_ALT) -> str:
+    """Static explorer of fair clustering: a frame slider over precomputed settings (no kernel).
+
+    One frame per combination of ``features`` (outer), ``ks`` and ``shares`` (inner), drawn as
+    in :func:`fair_clustering_widget` and packed by matplotlib's ``Animation.to_jshtml`` into
+    self-contained HTML: the frames are embedded PNGs, and :func:`offline_jshtml` removes the
+    player's link to a CDN stylesheet and adds the ``alt`` text.
+
+    Parameters
+    ----------
+    students : mlhw.fairness.ToyStudents, optional
+    ks : sequence of int
+    shares : sequence of float
+    features : sequence of str
+        Keys of :data:`FAIR_FEATURES`.
+    cost : {"kmeans", "kmedians"}
+    dpi : int
+        Resolution of the embedded frames.
+    alt : str
+        Description of the player for screen readers.
+
+    Returns
+    -------
+    str
+        HTML; show it with ``IPython.display.HTML``.
+    """
+    import itertools
+
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import FuncAnimation
+
+    from .fairness import toy_students
+
+    s = toy_students() if students is None else students
+    for f in features:
+        if f not in FAIR_FEATURES:
+            raise ValueError(f"features: expected keys of FAIR_FEATURES "
+                             f"{list(FAIR_FEATURES)}, got {f!r}")
+    settings = list(itertools.product(features, ks, shares))
+    fig = plt.figure(figsize=(10, 3.8), dpi=dpi)
+
+    def draw(i):
+        f, k, sh = settings[i]
+        _draw_fair_frame(fig, s, k, sh, FAIR_FEATURES[f], cost)
+        return []
+
+    anim = FuncAnimation(fig, draw, frames=len(settings), interval=1000, repeat=False)
+    html = anim.to_jshtml(fps=1, default_mode="once")
+    plt.close(fig)
+    return offline_jshtml(html, alt=alt)
+
+
+__all__ += ["FAIR_FEATURES", "fair_clustering_animation", "fair_clustering_widget"]
+
+
+# --------------------------------------------------------------------------------------------
+# k-means as the sigma -> 0 limit of fixed-variance EM (TUM ML worksheet 11, problem 1)
+
+
+
+#: Centres of the four 2-D blobs of :func:`sigma_limit_blobs`.
+SIGMA_LIMIT_CENTERS = ((-2.5, -1.0), (1.5, -2.0), (0.0, 2.0), (3.0, 1.5))
+
+#: Colours of the components in the sigma-limit figures (RGB, tab10 blue, orange, green, red).
+_SIGMA_COLOURS = ((0.122, 0.467, 0.706), (1.0, 0.498, 0.055), (0.173, 0.627, 0.173),
+                  (0.839, 0.153, 0.157), (0.580, 0.404, 0.741), (0.549, 0.337, 0.294))
+
+# matplotlib's to_jshtml player draws its buttons with Font Awesome icons from a CDN stylesheet;
+# these text symbols replace them so the player needs no network and no icon font.
+_PLAYER_SYMBOLS = {"fa fa-minus": "&#8722;", "fa fa-fast-backward": "&#8676;",
+                   "fa fa-step-backward": "&#8612;",
+                   "fa fa-play fa-flip-horizontal": "&#9664;", "fa fa-pause": "&#10074;&#10074;",
+                   "fa fa-play": "&#9654;", "fa fa-step-forward": "&#8614;",
+                   "fa fa-fast-forward": "&#8677;", "fa fa-plus": "+"}
+
+
+def offline_jshtml(html: str, *, alt: str) -> str:
+    """Make matplotlib ``Animation.to_jshtml`` output self-contained and accessible.
+
+    Removes the ``<link>`` to the Font Awesome stylesheet on a CDN, replaces the player's icon
+    elements by plain text symbols, gives the frame image an ``alt`` text and the frame slider an
+    accessible name.
+
+    Parameters
+    ----------
+    html : str
+        The output of ``to_jshtml``.
+    alt : str
+        Description of the animation for screen readers.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        If ``alt`` is empty.
+    """
+    import html as html_lib
+    import re
+
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt: expected a non-empty description, got {alt!r}")
+    out = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">', "", html)
+    for cls, sym in _PLAYER_SYMBOLS.items():
+        out = out.replace(f'<i class="{cls}"></i>', f'<span aria-hidden="true">{sym}</span>')
+    out = re.sub(r'<img id="_anim_img', f'<img alt="{html_lib.escape(alt)}" id="_anim_img', out)
+    out = out.replace('<input id="_anim_slider',
+                      '<input aria-label="Animation frame" id="_anim_slider')
+    return out
+
+
+def sigma_limit_blobs(n_per_cluster: int = 60, *, scale: float = 0.6, seed=0):
+    """Seeded 2-D data for the sigma-limit chapter: isotropic Gaussian blobs.
+
+    Parameters
+    ----------
+    n_per_cluster : int
+        Points drawn around each of the four centres in :data:`SIGMA_LIMIT_CENTERS`.
+    scale : float
+        Standard deviation of every blob in each coordinate.
+    seed : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    X : ndarray, shape (4 * n_per_cluster, 2)
+    blob : ndarray of int, shape (4 * n_per_cluster,)
+        The blob each point was drawn from.
+
+    Examples
+    --------
+    >>> X, blob = sigma_limit_blobs(5, seed=1)
+    >>> X.shape, blob[:6].tolist()
+    ((20, 2), [0, 0, 0, 0, 0, 1])
+    """
+    from ._validation import check_int, check_positive, check_rng
+
+    n_per_cluster = check_int(n_per_cluster, "n_per_cluster", low=1)
+    scale = float(check_positive(scale, "scale", ndim=0))
+    rng = check_rng(seed)
+    centers = np.array(SIGMA_LIMIT_CENTERS)
+    blob = np.repeat(np.arange(len(centers)), n_per_cluster)
+    X = centers[blob] + scale * rng.standard_normal((len(blob), 2))
+    return X, blob
+
+
+def responsibility_entropy(resp) -> float:
+    """Mean entropy (nats) of the rows of a responsibility matrix, with ``0 log 0 = 0``.
+
+    It is ``log K`` when every point is split evenly over ``K`` components and 0 for one-hot
+    (k-means) assignments (TUM ML worksheet 11, problem 1).
+
+    Parameters
+    ----------
+    resp : array_like, shape (n, K)
+        Responsibilities; each row a probability vector.
+
+    Returns
+    -------
+    float
+        ``mean_n ( -sum_k r_nk log r_nk )``.
+
+    Raises
+    ------
+    ValueError
+        If ``resp`` is not a finite 2-D array.
+
+    Examples
+    --------
+    >>> responsibility_entropy([[1.0, 0.0], [0.0, 1.0]])
+    0.0
+    >>> round(responsibility_entropy([[0.5, 0.5]]), 6)   # log 2
+    0.693147
+    """
+    from scipy.special import entr
+
+    from ._validation import as_array
+
+    resp = as_array(resp, "resp", ndim=2)
+    return float(entr(resp).sum(axis=1).mean())
+
+
+def sigma_path(X, init_centers, sigmas, *, max_iter: int = 500, tol: float = 1e-9):
+    """Fixed-sigma EM from the same initial centres for each sigma, and k-means from them too.
+
+    For each ``sigma`` in ``sigmas`` runs :func:`mlhw.fit_gmm` with ``covariance="fixed"``,
+    ``sigma2 = sigma**2``, uniform initial weights and means ``init_centers``; and once
+    :func:`mlhw.kmeans` from ``init_centers`` (``tol=0``: until the assignments stop changing).
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+    init_centers : array_like, shape (k, d)
+    sigmas : array_like, shape (m,)
+        Positive standard deviations.
+    max_iter, tol : int, float
+        Passed to :func:`mlhw.fit_gmm`; runs that stop at ``max_iter`` are flagged in
+        ``converged`` (no warning).
+
+    Returns
+    -------
+    SigmaPath
+
+    Raises
+    ------
+    ValueError
+        For non-finite data, initial centres whose dimension differs from the data's, or
+        non-positive sigmas (the message names the argument).
+
+    Examples
+    --------
+    >>> X, _ = sigma_limit_blobs(20, seed=0)
+    >>> p = sigma_path(X, X[[0, 20, 40, 60]], [3.0, 0.01])
+    >>> p.resp.shape, bool(p.entropy[0] > p.entropy[1])
+    ((2, 80, 4), True)
+    >>> bool((p.resp[1].argmax(1) == p.kmeans.labels).all())
+    True
+    """
+    import warnings
+
+    from ._validation import as_array, check_positive
+    from .em import ConvergenceWarning
+    from .kmeans import kmeans
+    from .mixtures import fit_gmm
+
+    X = as_array(X, "X", ndim=2)
+    init_centers = as_array(init_centers, "init_centers", ndim=2, shape=(None, X.shape[1]))
+    sigmas = np.atleast_1d(check_positive(sigmas, "sigmas", ndim=(0, 1)))
+    k = len(init_centers)
+    fits = []
+    for s in sigmas:
+        init = {"weights": np.full(k, 1.0 / k), "means": init_centers,
+                "covariances": np.full(k, s**2)}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            fits.append(fit_gmm(X, k, covariance="fixed", sigma2=float(s**2), init=init,
+                                max_iter=max_iter, tol=tol))
+    km = kmeans(X, k, init=init_centers, tol=0)
+    return SigmaPath(sigmas=sigmas, means=np.array([f.means for f in fits]),
+                     weights=np.array([f.weights for f in fits]),
+                     resp=np.array([f.resp for f in fits]),
+                     entropy=np.array([responsibility_entropy(f.resp) for f in fits]),
+                     n_iter=np.array([f.n_iter for f in fits]),
+                     converged=np.array([f.converged for f in fits]), kmeans=km, X=X)
+
+
+@dataclass(frozen=True)
+class SigmaPath:
+    """Result of :func:`sigma_path`: fixed-sigma EM fits over a range of sigma.
+
+    Attributes
+    ----------
+    sigmas : ndarray, shape (m,)
+    means : ndarray, shape (m, k, d)
+        Fitted means for each sigma.
+    weights : ndarray, shape (m, k)
+    resp : ndarray, shape (m, n, k)
+        Final responsibilities for each sigma.
+    entropy : ndarray, shape (m,)
+        Mean entropy of the responsibilities (nats), see :func:`responsibility_entropy`.
+    n_iter : ndarray of int, shape (m,)
+    converged : ndarray of bool, shape (m,)
+    kmeans : mlhw.kmeans.KMeansResult
+        k-means from the same initial centres.
+    X : ndarray, shape (n, d)
+        The data.
+    """
+
+    sigmas: np.ndarray
+    means: np.ndarray
+    weights: np.ndarray
+    resp: np.ndarray
+    entropy: np.ndarray
+    n_iter: np.ndarray
+    converged: np.ndarray
+    kmeans: object
+    X: np.ndarray
+
+
+def _sigma_colours(k):
+    base = np.array(_SIGMA_COLOURS)
+    return base[np.arange(k) % len(base)]
+
+
+def _sigma_figure(path, entropy_sigmas, entropy_values, *, figsize, dpi):
+    """Figure and artists of the sigma-limit explorer; returns (fig, update(resp, means, sigma))."""
+    import matplotlib.pyplot as plt
+    X, km = path.X, path.kmeans
+    k = km.centers.shape[0]
+    colours = _sigma_colours(k)
+    fig, (ax, ax_h) = plt.subplots(1, 2, figsize=figsize, dpi=dpi,
+                                   gridspec_kw={"width_ratios": [1.25, 1]})
+    pts = ax.scatter(X[:, 0], X[:, 1], s=12, c=np.full((len(X), 3), 0.5), lw=0)
+    ax.scatter(km.centers[:, 0], km.centers[:, 1], marker="x", s=60, c="k", lw=1.5,
+               label="k-means centres", zorder=3)
+    cen = ax.scatter(path.means[0][:, 0], path.means[0][:, 1], marker="o", s=70, c=colours,
+                     edgecolors="k", lw=1.2, label="EM means", zorder=4)
+    pad = 0.5
+    ax.set_xlim(X[:, 0].min() - pad, X[:, 0].max() + pad)
+    ax.set_ylim(X[:, 1].min() - pad, X[:, 1].max() + pad)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.legend(loc="upper left", fontsize=7, framealpha=0.8)
+    ax.tick_params(labelsize=7)
+    ax_h.plot(entropy_sigmas, entropy_values, color="0.3", lw=1.5)
+    ax_h.axhline(np.log(k), color="0.6", ls="--", lw=1)
+    ax_h.text(entropy_sigmas.min(), np.log(k), f" log {k}", va="bottom", fontsize=7,
+              color="0.4")
+    dot, = ax_h.plot([], [], "o", color="tab:red", ms=7)
+    ax_h.set_xscale("log")
+    ax_h.set_ylim(-0.05, np.log(k) * 1.15)
+    ax_h.set_xlabel(r"$\sigma$ (log scale)")
+    ax_h.set_ylabel("mean entropy (nats)")
+    ax_h.set_title("entropy of the responsibilities", fontsize=9)
+    ax_h.tick_params(labelsize=7)
+    fig.tight_layout()
+
+    def update(resp, means, sigma):
+        pts.set_facecolors(np.clip(resp @ colours, 0, 1))
+        cen.set_offsets(means)
+        h = responsibility_entropy(resp)
+        dot.set_data([sigma], [h])
+        ax.set_title(rf"fixed-$\sigma$ EM, $\sigma$ = {sigma:.3g}: colour = responsibilities",
+                     fontsize=9)
+        return pts, cen, dot
+
+    return fig, update
+
+
+def sigma_limit_animation(path, *, figsize=(7.0, 3.0), dpi=72, interval=400) -> str:
+    """Static sigma explorer: a frame slider over the precomputed fits of a :class:`SigmaPath`.
+
+    Each frame shows the data coloured by the responsibilities (the responsibility-weighted mix
+    of the component colours, so points turn from a grey blend into the pure colours of the
+    hard k-means clusters as sigma shrinks), the fitted EM means (circles), the k-means centres
+    from the same start (crosses) and, on the right, the mean entropy of the responsibilities
+    against sigma with the current sigma marked. Packed by ``Animation.to_jshtml`` and
+    :func:`offline_jshtml`, it works on a static web page with no kernel and no network.
+
+    Parameters
+    ----------
+    path : SigmaPath
+        From :func:`sigma_path`; one frame per sigma, in the order given.
+    figsize, dpi : tuple, int
+        Size of the frames (keep them small: every frame is an embedded PNG).
+    interval : int
+        Milliseconds between frames when playing.
+
+    Returns
+    -------
+    str
+        HTML; show it with ``IPython.display.HTML``.
+
+    Examples
+    --------
+    >>> X, _ = sigma_limit_blobs(10, seed=0)
+    >>> html = sigma_limit_animation(sigma_path(X, X[[0, 10, 20, 30]], [1.0, 0.1]), dpi=30)
+    >>> html.count("data:image/png"), "https://" in html
+    (2, False)
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import FuncAnimation
+
+    order = np.argsort(path.sigmas)
+    fig, update = _sigma_figure(path, path.sigmas[order], path.entropy[order], figsize=figsize,
+                                dpi=dpi)
+
+    def draw(i):
+        return update(path.resp[i], path.means[i], path.sigmas[i])
+
+    anim = FuncAnimation(fig, draw, frames=len(path.sigmas), interval=interval, repeat=False)
+    html = anim.to_jshtml(default_mode="once")
+    plt.close(fig)
+    alt = (f"Animation over {len(path.sigmas)} values of sigma from {path.sigmas[0]:.3g} to "
+           f"{path.sigmas[-1]:.3g}: 2-D points coloured by their EM responsibilities, the "
+           "fitted means and the k-means centres, and the mean entropy of the responsibilities "
+           "against sigma.")
+    return offline_jshtml(html, alt=alt)
+
+
+def sigma_limit_widget(X, init_centers, *, sigma_range=(0.02, 20.0), value=1.0,
+                       figsize=(8.0, 3.4)):
+    """Live sigma explorer (needs a running kernel: Binder or a local Jupyter).
+
+    A log-scale slider sets sigma; fixed-sigma EM is refitted from ``init_centers`` and the
+    figure of :func:`sigma_limit_animation` is redrawn for it. The entropy curve on the right is
+    computed once on a grid over ``sigma_range``.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, 2)
+    init_centers : array_like, shape (k, 2)
+    sigma_range : (float, float)
+        Slider limits.
+    value : float
+        Initial sigma.
+    figsize : tuple
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The slider and an output area with the figure.
+
+    Raises
+    ------
+    ValueError
+        If ``sigma_range`` is not ``0 < low < high`` or ``value`` lies outside it.
+    """
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+
+    lo, hi = (float(v) for v in sigma_range)
+    if not (0 < lo < hi and np.isfinite(hi)):
+        raise ValueError(f"sigma_range: expected 0 < low < high, got {sigma_range!r}")
+    if not lo <= value <= hi:
+        raise ValueError(f"value: expected a sigma in [{lo}, {hi}], got {value!r}")
+    grid = np.logspace(np.log10(lo), np.log10(hi), 40)
+    base = sigma_path(X, init_centers, grid)
+    slider = w.FloatLogSlider(value=value, base=10, min=np.log10(lo), max=np.log10(hi),
+                              step=0.02, description="σ", readout_format=".3g",
+                              continuous_update=False, layout=w.Layout(width="60%"))
+    out = w.Output()
+
+    def redraw(change=None):
+        one = sigma_path(base.X, init_centers, [slider.value])
+        with out:
+            out.clear_output(wait=True)
+            fig, update = _sigma_figure(one, grid, base.entropy, figsize=figsize, dpi=80)
+            update(one.resp[0], one.means[0], slider.value)
+            plt.show()
+
+    slider.observe(redraw, names="value")
+    redraw()
+    return w.VBox([slider, out])
+
+
+__all__ += ["SIGMA_LIMIT_CENTERS", "SigmaPath", "offline_jshtml", "responsibility_entropy",
+            "sigma_limit_animation", "sigma_limit_blobs", "sigma_limit_widget", "sigma_path"]

@@ -1,0 +1,607 @@
+"""First-order EM is gradient ascent on the log-likelihood (Harvard CS181 HW4, problem 3).
+
+The model is the ``K``-component univariate Gaussian mixture
+``z_n ~ Cat(pi)``, ``x_n | z_n = k ~ N(mu_k, sigma_k^2)``. Its parameters travel as one flat
+vector, so that EM, first-order EM and gradient ascent move the same coordinates:
+
+    theta = (pi_1, ..., pi_{K-1}, mu_1, sigma_1^2, mu_2, sigma_2^2, ..., mu_K, sigma_K^2),
+
+length ``3K - 1``. The last weight is not a coordinate: ``pi_K = 1 - (pi_1 + ... + pi_{K-1})``
+(for ``K = 2`` this is the homework's ``theta = (pi_1, mu_1, sigma_1^2, mu_2, sigma_2^2)``).
+Because both gradients below are taken with respect to exactly these coordinates, a first-order
+EM step and a gradient-ascent step with the same learning rate are the same vector update, and
+their iterates agree to rounding. Variances are coordinates themselves (not log-variances), as
+in the homework; a step that leaves the parameter space raises instead of producing NaN.
+
+* :func:`log_likelihood` and :func:`log_likelihood_grad`: ``l(theta) = sum_n log p(x_n | theta)``
+  and its gradient, from ``d p(x_n) / p(x_n)``;
+* :func:`elbo` and :func:`elbo_grad`: ``ELBO(theta, q | theta^t)`` with ``q`` the posterior at
+  ``theta^t``, and its gradient in ``theta``, from ``sum_k q_nk d log p(x_n, z_n = k | theta)``;
+* :func:`em_step`, :func:`first_order_em_step`, :func:`gradient_ascent_step`: one step of each;
+* :func:`trajectory`: many steps of one of them from a common start.
+
+EM and first-order EM run on the shared driver :func:`mlhw.em.run` (first-order EM is EM whose
+M-step is one gradient step on the ELBO); the Gaussian log densities and the exact M-step are
+those of :mod:`mlhw.mixtures` (``d = 1``, one variance per component, no variance floor).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import logsumexp
+
+from . import em
+from ._validation import (as_array, check_choice, check_int, check_positive, check_probabilities,
+                          check_rng)
+from .mixtures import GMMParams, gmm_log_joint, gmm_m_step
+
+__all__ = ["Trajectory", "elbo", "elbo_grad", "em_step", "first_order_em_step",
+           "gradient_ascent_step", "log_likelihood", "log_likelihood_grad", "pack_params",
+           "sample_gmm1d", "trajectory", "unpack_params"]
+
+METHODS = ("em", "first_order_em", "gradient_ascent")
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """The iterates of one method, from :func:`trajectory` (CS181 HW4 problem 3).
+
+    Attributes
+    ----------
+    method : str
+        ``"em"``, ``"first_order_em"`` or ``"gradient_ascent"``.
+    thetas : ndarray, shape (n_steps + 1, 3K - 1)
+        ``theta^0`` (the start) and every iterate, in the layout of :func:`pack_params`.
+    log_likelihood : ndarray, shape (n_steps + 1,)
+        ``l(theta^t)`` for every row of ``thetas``.
+    eta : float or None
+        The learning rate (None for EM).
+    """
+
+    method: str
+    thetas: np.ndarray
+    log_likelihood: np.ndarray
+    eta: float | None
+
+
+# ----------------------------------------------------------------------------------------------
+# parameters
+
+
+def pack_params(weights, means, variances) -> np.ndarray:
+    """Flat parameter vector ``(pi_1..pi_{K-1}, mu_1, sigma_1^2, ..., mu_K, sigma_K^2)``.
+
+    The coordinates in which CS181 HW4 problem 3 compares first-order EM and gradient ascent
+    (for ``K = 2``: ``(pi_1, mu_1, sigma_1^2, mu_2, sigma_2^2)``).
+
+    Parameters
+    ----------
+    weights : array_like, shape (K,)
+        Mixing weights (positive, summing to one); the last one is dropped.
+    means : array_like, shape (K,)
+    variances : array_like, shape (K,)
+        Positive variances.
+
+    Returns
+    -------
+    theta : ndarray, shape (3K - 1,)
+
+    Raises
+    ------
+    ValueError
+        If the weights are not positive and summing to one, the variances not positive, or the
+        shapes differ.
+
+    Examples
+    --------
+    >>> pack_params([0.3, 0.7], [-1.0, 2.0], [1.0, 4.0])
+    array([ 0.3, -1. ,  1. ,  2. ,  4. ])
+    """
+    w = check_probabilities(as_array(weights, "weights", ndim=1), "weights")
+    if np.any(w <= 0):
+        raise ValueError(f"weights: expected positive weights, got minimum {w.min()!r}")
+    mu = as_array(means, "means", shape=w.shape)
+    var = check_positive(as_array(variances, "variances", shape=w.shape), "variances")
+    return np.concatenate([w[:-1], np.column_stack([mu, var]).ravel()])
+
+
+def _unpack(theta):
+    k = (len(theta) + 1) // 3
+    free = theta[: k - 1]
+    w = np.append(free, 1.0 - free.sum())
+    pairs = theta[k - 1:].reshape(k, 2)
+    return w, pairs[:, 0].copy(), pairs[:, 1].copy()
+
+
+def unpack_params(theta):
+    """``(weights (K,), means (K,), variances (K,))`` from a flat vector of length ``3K - 1``.
+
+    The inverse of :func:`pack_params` (CS181 HW4 problem 3); ``pi_K = 1 - sum`` of the others.
+
+    Parameters
+    ----------
+    theta : array_like, shape (3K - 1,)
+
+    Returns
+    -------
+    weights, means, variances : ndarray, shape (K,)
+
+    Raises
+    ------
+    ValueError
+        If the length is not ``3K - 1``, a weight is outside ``(0, 1)`` (including the implied
+        ``pi_K``) or a variance is not positive.
+
+    Examples
+    --------
+    >>> w, mu, var = unpack_params([0.3, -1.0, 1.0, 2.0, 4.0])
+    >>> w, mu, var
+    (array([0.3, 0.7]), array([-1.,  2.]), array([1., 4.]))
+    """
+    theta = _check_theta(theta)
+    return _unpack(theta)
+
+
+def _domain_error(theta):
+    """A message if ``theta`` is outside the parameter space, else None."""
+    w, _, var = _unpack(theta)
+    if np.any(w <= 0) or (len(w) > 1 and np.any(w >= 1)):
+        return (f"mixing weights (with pi_K = 1 - sum of the others) must lie in (0, 1), got "
+                f"{np.array2string(w, precision=4)}")
+    if np.any(var <= 0):
+        return f"variances must be positive, got {np.array2string(var, precision=4)}"
+    return None
+
+
+def _check_theta(theta, name="theta") -> np.ndarray:
+    theta = as_array(theta, name, ndim=1)
+    if len(theta) % 3 != 2:
+        raise ValueError(f"{name}: expected a vector of length 3K - 1 (pi_1..pi_(K-1), then "
+                         f"mu_k, sigma_k^2 for each k), got length {len(theta)}")
+    msg = _domain_error(theta)
+    if msg:
+        raise ValueError(f"{name}: {msg}")
+    return theta
+
+
+def _check_x(x) -> np.ndarray:
+    return as_array(x, "x", ndim=1, min_rows=1)
+
+
+def _check_eta(eta) -> float:
+    if isinstance(eta, (bool, np.bool_)) or not np.isscalar(eta):
+        raise TypeError(f"eta: expected a positive learning rate, got {eta!r}")
+    eta = float(eta)
+    if not np.isfinite(eta) or eta <= 0:
+        raise ValueError(f"eta: expected a finite positive learning rate, got {eta!r}")
+    return eta
+
+
+def _gmm(theta) -> GMMParams:
+    w, mu, var = _unpack(theta)
+    return GMMParams(w, mu[:, None], var)
+
+
+def _log_joint(x, theta):
+    """``log pi_k + log N(x_n | mu_k, sigma_k^2)``, shape (N, K), from :mod:`mlhw.mixtures`."""
+    return gmm_log_joint(x[:, None], _gmm(theta), "spherical")
+
+
+# ----------------------------------------------------------------------------------------------
+# the log-likelihood and the ELBO, with their gradients
+
+
+def log_likelihood(x, theta) -> float:
+    """Observed-data log-likelihood ``l(theta) = sum_n log sum_k pi_k N(x_n | mu_k, sigma_k^2)``.
+
+    The ``l`` of CS181 HW4 problem 3.
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+    theta : array_like, shape (3K - 1,)
+        Parameters in the layout of :func:`pack_params`.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        For non-finite or non-1-D ``x``, or ``theta`` of the wrong length or outside the
+        parameter space.
+
+    Examples
+    --------
+    >>> round(log_likelihood([0.0], [0.0, 1.0]), 6)  # one N(0, 1) at 0: -log(2 pi) / 2
+    -0.918939
+    """
+    x, theta = _check_x(x), _check_theta(theta)
+    return float(logsumexp(_log_joint(x, theta), axis=1).sum())
+
+
+def log_likelihood_grad(x, theta) -> np.ndarray:
+    """Gradient of the log-likelihood, ``sum_n grad p(x_n | theta) / p(x_n | theta)``.
+
+    The right-hand side of CS181 HW4 problem 3, part 2, computed directly from the mixture
+    density (not through the ELBO).
+
+    With ``N_nk = N(x_n | mu_k, sigma_k^2)`` and ``p_n = sum_k pi_k N_nk`` (all in log space):
+
+    * ``d l / d pi_j = sum_n (N_nj - N_nK) / p_n`` for ``j < K`` (``pi_K = 1 - sum``);
+    * ``d l / d mu_k = sum_n pi_k N_nk / p_n * (x_n - mu_k) / sigma_k^2``;
+    * ``d l / d sigma_k^2 = sum_n pi_k N_nk / p_n * ((x_n - mu_k)^2 - sigma_k^2) / (2 sigma_k^4)``.
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+    theta : array_like, shape (3K - 1,)
+
+    Returns
+    -------
+    ndarray, shape (3K - 1,)
+        In the layout of ``theta``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`log_likelihood`.
+
+    Examples
+    --------
+    >>> log_likelihood_grad([1.0, 3.0], [0.0, 1.0])  # K = 1: (sum(x - mu), sum((x-mu)^2 - 1)/2)
+    array([4., 4.])
+    """
+    x, theta = _check_x(x), _check_theta(theta)
+    return _ll_and_grad(x, theta)[1]
+
+
+def _ll_and_grad(x, theta):
+    """``(l(theta), grad l(theta))`` without validation (inner loops)."""
+    w, mu, var = _unpack(theta)
+    log_comp = _log_joint(x, theta) - np.log(w)                # log N_nk
+    log_p = logsumexp(np.log(w) + log_comp, axis=1)             # log p_n
+    ratio = np.exp(log_comp - log_p[:, None])                   # N_nk / p_n
+    diff = x[:, None] - mu
+    d_w = (ratio[:, :-1] - ratio[:, -1:]).sum(axis=0)
+    d_mu = w * np.sum(ratio * diff, axis=0) / var
+    d_var = w * np.sum(ratio * (diff**2 - var), axis=0) / (2 * var**2)
+    return float(log_p.sum()), np.concatenate([d_w, np.column_stack([d_mu, d_var]).ravel()])
+
+
+def _posterior(x, theta_t):
+    """``q_nk = p(z_n = k | x_n, theta^t)`` by the driver's E-step, shape (N, K)."""
+    return em.e_step(x, theta_t, _log_joint)[1]
+
+
+def _elbo_grad_from_q(x, q, theta):
+    """Gradient in ``theta`` of ``sum_n sum_k q_nk log p(x_n, z_n = k | theta)``."""
+    w, mu, var = _unpack(theta)
+    nk = q.sum(axis=0)
+    diff = x[:, None] - mu
+    d_w = nk[:-1] / w[:-1] - nk[-1] / w[-1]
+    d_mu = np.sum(q * diff, axis=0) / var
+    d_var = np.sum(q * (diff**2 / (2 * var**2) - 1 / (2 * var)), axis=0)
+    return np.concatenate([d_w, np.column_stack([d_mu, d_var]).ravel()])
+
+
+def elbo(x, theta, theta_t) -> float:
+    """``ELBO(theta, q | theta^t)`` with ``q(z_n) = p(z_n | x_n, theta^t)`` (problem 3.1).
+
+    ``sum_n sum_k q_nk [log pi_k + log N(x_n | mu_k, sigma_k^2)] - sum_n sum_k q_nk log q_nk``:
+    the expected complete-data log-likelihood under the posterior at ``theta^t`` (evaluated at
+    ``theta``) plus the entropy of that posterior (constant in ``theta``). It equals
+    ``l(theta) - sum_n KL(q_n || p(z_n | x_n, theta))``, so ``ELBO(theta^t, q | theta^t) =
+    l(theta^t)``.
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+    theta : array_like, shape (3K - 1,)
+        Where the ELBO is evaluated.
+    theta_t : array_like, shape (3K - 1,)
+        The current iterate that fixes ``q``.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        As :func:`log_likelihood`, for either ``theta`` or ``theta_t``, or if they have different
+        numbers of components.
+
+    Examples
+    --------
+    >>> x, t = [0.0, 2.0], [0.5, -1.0, 1.0, 2.0, 1.0]
+    >>> bool(np.isclose(elbo(x, t, t), log_likelihood(x, t)))
+    True
+    """
+    x = _check_x(x)
+    theta, theta_t = _check_theta(theta), _check_theta(theta_t, "theta_t")
+    _same_k(theta, theta_t)
+    q = _posterior(x, theta_t)
+    lj = _log_joint(x, theta)
+    pos = q > 0
+    return float(np.sum(q[pos] * lj[pos]) - np.sum(q[pos] * np.log(q[pos])))
+
+
+def elbo_grad(x, theta, theta_t) -> np.ndarray:
+    """Gradient in ``theta`` of ``ELBO(theta, q | theta^t)`` (``q`` held fixed at ``theta^t``).
+
+    With ``q_nk`` the posterior at ``theta^t`` and ``N_k = sum_n q_nk``:
+
+    * ``d / d pi_j = N_j / pi_j - N_K / pi_K`` for ``j < K``;
+    * ``d / d mu_k = sum_n q_nk (x_n - mu_k) / sigma_k^2``;
+    * ``d / d sigma_k^2 = sum_n q_nk ((x_n - mu_k)^2 / (2 sigma_k^4) - 1 / (2 sigma_k^2))``.
+
+    At ``theta = theta^t`` it equals :func:`log_likelihood_grad` (problem 3.2); elsewhere it
+    does not (problem 3.3).
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+    theta : array_like, shape (3K - 1,)
+    theta_t : array_like, shape (3K - 1,)
+
+    Returns
+    -------
+    ndarray, shape (3K - 1,)
+
+    Raises
+    ------
+    ValueError
+        As :func:`elbo`.
+
+    Examples
+    --------
+    >>> x, t = [0.0, 2.0, 5.0], [0.5, -1.0, 1.0, 2.0, 1.0]
+    >>> bool(np.allclose(elbo_grad(x, t, t), log_likelihood_grad(x, t)))
+    True
+    """
+    x = _check_x(x)
+    theta, theta_t = _check_theta(theta), _check_theta(theta_t, "theta_t")
+    _same_k(theta, theta_t)
+    return _elbo_grad_from_q(x, _posterior(x, theta_t), theta)
+
+
+def _same_k(theta, theta_t):
+    if theta.shape != theta_t.shape:
+        raise ValueError(f"theta_t: expected the same number of components as theta (length "
+                         f"{len(theta)}), got length {len(theta_t)}")
+
+
+# ----------------------------------------------------------------------------------------------
+# one step of each method
+
+
+def _exact_m_step(x, q, theta):
+    """EM's M-step, from :func:`mlhw.mixtures.gmm_m_step` (``d = 1``, no variance floor)."""
+    p = gmm_m_step(x[:, None], q, "spherical", reg=0.0)
+    return np.concatenate([p.weights[:-1], np.column_stack([p.means[:, 0],
+                                                            p.covariances]).ravel()])
+
+
+def _checked_step(theta, new, eta, method):
+    msg = _domain_error(new)
+    if msg or not np.all(np.isfinite(new)):
+        raise ValueError(f"eta: a {method} step with eta={eta!r} from theta="
+                         f"{np.array2string(theta, precision=4)} leaves the parameter space "
+                         f"({msg or 'non-finite values'}); use a smaller learning rate")
+    return new
+
+
+def _first_order_m_step(eta):
+    def m_step(x, q, theta):
+        return _checked_step(theta, theta + eta * _elbo_grad_from_q(x, q, theta), eta,
+                             "first-order EM")
+    return m_step
+
+
+def em_step(x, theta) -> np.ndarray:
+    """One EM iteration: E-step at ``theta``, then the closed-form M-step (``argmax`` ELBO).
+
+    Runs one iteration of :func:`mlhw.em.run` with the Gaussian-mixture M-step of
+    :mod:`mlhw.mixtures`: the exact ``argmax`` that CS181 HW4 problem 3, part 4, calls easy.
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+    theta : array_like, shape (3K - 1,)
+
+    Returns
+    -------
+    ndarray, shape (3K - 1,)
+
+    Raises
+    ------
+    ValueError
+        As :func:`log_likelihood`.
+    FloatingPointError
+        If the step collapses a component onto a single point (zero variance: there is no
+        variance floor).
+
+    Examples
+    --------
+    >>> em_step([0.0, 2.0], [0.0, 5.0])  # K = 1: the sample mean and variance in one step
+    array([1., 1.])
+    """
+    x, theta = _check_x(x), _check_theta(theta)
+    return em.run(x, theta, _log_joint, _exact_m_step, max_iter=1, tol=0.0).params
+
+
+def first_order_em_step(x, theta, *, eta) -> np.ndarray:
+    """One first-order EM iteration: ``theta + eta * grad ELBO(theta, q | theta)`` (problem 3).
+
+    The E-step fixes ``q`` at the posterior of the current ``theta``; the M-step is a single
+    gradient step on the ELBO (:func:`elbo_grad` at ``theta^t``) instead of its maximisation.
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+    theta : array_like, shape (3K - 1,)
+    eta : float
+        Positive learning rate.
+
+    Returns
+    -------
+    ndarray, shape (3K - 1,)
+
+    Raises
+    ------
+    ValueError
+        For invalid inputs, or if the step leaves the parameter space (a weight outside
+        ``(0, 1)`` or a non-positive variance): the learning rate is too large.
+
+    Examples
+    --------
+    >>> x, t = [0.0, 2.0, 5.0], [0.5, -1.0, 1.0, 2.0, 1.0]
+    >>> bool(np.allclose(first_order_em_step(x, t, eta=0.01),
+    ...                  gradient_ascent_step(x, t, eta=0.01), rtol=0, atol=1e-14))
+    True
+    """
+    x, theta = _check_x(x), _check_theta(theta)
+    eta = _check_eta(eta)
+    return em.run(x, theta, _log_joint, _first_order_m_step(eta), max_iter=1, tol=0.0,
+                  monotone_rtol=np.inf).params
+
+
+def gradient_ascent_step(x, theta, *, eta) -> np.ndarray:
+    """One step of gradient ascent on the log-likelihood: ``theta + eta * grad l(theta)``.
+
+    What CS181 HW4 problem 3, part 2, shows first-order EM to be.
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+    theta : array_like, shape (3K - 1,)
+    eta : float
+        Positive learning rate.
+
+    Returns
+    -------
+    ndarray, shape (3K - 1,)
+
+    Raises
+    ------
+    ValueError
+        For invalid inputs, or if the step leaves the parameter space.
+
+    Examples
+    --------
+    >>> gradient_ascent_step([1.0, 3.0], [0.0, 1.0], eta=0.1)
+    array([0.4, 1.4])
+    """
+    x, theta = _check_x(x), _check_theta(theta)
+    eta = _check_eta(eta)
+    return _checked_step(theta, theta + eta * _ll_and_grad(x, theta)[1], eta,
+                         "gradient-ascent")
+
+
+# ----------------------------------------------------------------------------------------------
+# trajectories
+
+
+def trajectory(x, theta0, *, method, n_steps, eta=None) -> Trajectory:
+    """``n_steps`` iterations of EM, first-order EM or gradient ascent from ``theta0``.
+
+    The numerical comparison of CS181 HW4 problem 3.
+
+    EM and first-order EM run on :func:`mlhw.em.run` (``tol=0``, so exactly ``n_steps``
+    iterations; first-order EM with the driver's never-decreases check switched off, since a
+    gradient step of a given size has no such guarantee). Gradient ascent is the plain loop
+    ``theta <- theta + eta * grad l(theta)``.
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+    theta0 : array_like, shape (3K - 1,)
+        The common start.
+    method : {"em", "first_order_em", "gradient_ascent"}
+    n_steps : int
+        Number of iterations (at least 1).
+    eta : float, optional
+        Learning rate; required for the two gradient methods, not allowed for EM.
+
+    Returns
+    -------
+    Trajectory
+
+    Raises
+    ------
+    ValueError
+        For invalid inputs, a missing or superfluous ``eta``, or a step leaving the parameter
+        space.
+    FloatingPointError
+        If EM collapses a component onto a single point (zero variance).
+
+    Examples
+    --------
+    >>> x = sample_gmm1d(200, [0.4, 0.6], [-2.0, 2.0], [1.0, 1.0], seed=0)
+    >>> t0 = pack_params([0.5, 0.5], [-0.5, 0.5], [2.0, 2.0])
+    >>> a = trajectory(x, t0, method="first_order_em", n_steps=50, eta=1e-3)
+    >>> b = trajectory(x, t0, method="gradient_ascent", n_steps=50, eta=1e-3)
+    >>> float(np.abs(a.thetas - b.thetas).max()) < 1e-12
+    True
+    """
+    x, theta0 = _check_x(x), _check_theta(theta0, "theta0")
+    method = check_choice(method, "method", METHODS)
+    n_steps = check_int(n_steps, "n_steps", low=1)
+    if method == "em":
+        if eta is not None:
+            raise ValueError(f"eta: EM has no learning rate, got eta={eta!r}")
+        res = em.run(x, theta0, _log_joint, _exact_m_step, max_iter=n_steps, tol=0.0,
+                     keep_params=True)
+        return Trajectory(method, np.array(res.params_history), res.log_likelihood, None)
+    if eta is None:
+        raise ValueError(f"eta: expected a positive learning rate for method={method!r}, "
+                         "got None")
+    eta = _check_eta(eta)
+    if method == "first_order_em":
+        res = em.run(x, theta0, _log_joint, _first_order_m_step(eta), max_iter=n_steps,
+                     tol=0.0, keep_params=True, monotone_rtol=np.inf)
+        return Trajectory(method, np.array(res.params_history), res.log_likelihood, eta)
+    thetas, ll = [theta0], []
+    for _ in range(n_steps):
+        t = thetas[-1]
+        value, grad = _ll_and_grad(x, t)
+        ll.append(value)
+        thetas.append(_checked_step(t, t + eta * grad, eta, "gradient-ascent"))
+    ll.append(_ll_and_grad(x, thetas[-1])[0])
+    return Trajectory(method, np.array(thetas), np.array(ll), eta)
+
+
+def sample_gmm1d(n, weights, means, variances, *, seed=None) -> np.ndarray:
+    """Draw ``n`` points from the univariate Gaussian mixture ``sum_k pi_k N(mu_k, sigma_k^2)``.
+
+    Data for the CS181 HW4 problem 3 chapter (the homework itself fixes no data set).
+
+    Parameters
+    ----------
+    n : int
+    weights, means, variances : array_like, shape (K,)
+    seed : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    ndarray, shape (n,)
+
+    Raises
+    ------
+    ValueError
+        If ``n < 1`` or the parameters are invalid (see :func:`pack_params`).
+
+    Examples
+    --------
+    >>> sample_gmm1d(3, [1.0], [0.0], [1.0], seed=0).shape
+    (3,)
+    """
+    n = check_int(n, "n", low=1)
+    w, mu, var = _unpack(pack_params(weights, means, variances))
+    rng = check_rng(seed)
+    z = rng.choice(len(w), size=n, p=w)
+    return rng.normal(mu[z], np.sqrt(var[z]))

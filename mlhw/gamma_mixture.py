@@ -1,0 +1,790 @@
+"""EM for a mixture of Gamma distributions with a shared shape (Harvard CS181 HW4, problem 1).
+
+Model: ``z_n ~ Categorical(theta)`` and ``x_n | z_n = k ~ Gamma(alpha, beta_k)``, with ``K``
+components that share the shape ``alpha`` and differ in their rate ``beta_k``.
+
+Parametrisation (the homework's): ``Gamma(alpha, beta)`` has shape ``alpha`` and **rate**
+``beta``,
+
+    p(x | alpha, beta) = beta^alpha x^(alpha - 1) exp(-beta x) / Gamma(alpha),   x > 0,
+
+with mean ``alpha / beta`` and variance ``alpha / beta^2``. NumPy's ``Generator.gamma`` and
+``scipy.stats.gamma`` take the scale ``1 / beta`` instead.
+
+The homework's skeleton names are kept: :func:`e_step`, :func:`m_step` and :func:`run_em` (with
+the data and the known shape passed explicitly). :func:`fit_gamma_mixture` adds initialisation,
+restarts, a stopping rule, and optionally the estimation of the shared shape ``alpha`` (which has
+no closed-form update; see :func:`fit_gamma_mixture`). Everything runs on the shared EM driver
+:func:`mlhw.em.run`, which also checks that the log-likelihood never decreases.
+
+Empty components: if the responsibilities of a component sum to (numerically) zero, its weight
+becomes zero and it keeps its previous rate; it then stays out of the fit. This never decreases
+the likelihood.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import digamma, gammaln, logsumexp, polygamma, xlogy
+
+from . import em
+from ._validation import (as_array, check_int, check_k, check_positive, check_probabilities,
+                          check_rng)
+
+__all__ = ["GENERATING_ALPHA", "GENERATING_BETAS", "GENERATING_THETA", "GammaMixtureParams",
+           "GammaMixtureResult", "e_step", "expected_complete_log_likelihood",
+           "fit_gamma_mixture", "gamma_logpdf", "gamma_mixture_data", "gamma_mixture_log_joint",
+           "gamma_mixture_log_likelihood", "gamma_mixture_pdf", "m_step", "run_em",
+           "shape_objective"]
+
+#: Mixing proportions of the stated generating mixture of :func:`gamma_mixture_data`.
+GENERATING_THETA = np.array([0.2, 0.5, 0.3])
+#: Rates of the generating mixture (component means ``alpha / beta`` = 1, 5 and 20).
+GENERATING_BETAS = np.array([5.0, 1.0, 0.25])
+#: Shared shape of the generating mixture.
+GENERATING_ALPHA = 5.0
+
+_TINY = np.finfo(float).tiny
+
+
+@dataclass(frozen=True)
+class GammaMixtureParams:
+    """Gamma-mixture parameters: ``theta (K,)``, rates ``betas (K,)``, shared shape ``alpha``.
+
+    The parameters of CS181 HW4 problem 1, as the EM driver carries them between iterations.
+    """
+
+    theta: np.ndarray
+    betas: np.ndarray
+    alpha: float
+
+
+@dataclass(frozen=True)
+class GammaMixtureResult:
+    """Result of :func:`fit_gamma_mixture` (CS181 HW4 problem 1).
+
+    Components are ordered by increasing mean ``alpha / beta_k`` (decreasing rate), so that two
+    fits of the same data can be compared without matching labels.
+
+    Attributes
+    ----------
+    theta : ndarray, shape (K,)
+        Mixing proportions.
+    betas : ndarray, shape (K,)
+        Rates of the components.
+    alpha : float
+        The shared shape (the given one, or the estimate if ``estimate_alpha=True``).
+    log_likelihood : ndarray, shape (n_iter + 1,)
+        Observed-data log-likelihood (summed over points) at the start and after every M-step.
+    resp : ndarray, shape (N, K)
+        Responsibilities ``q_nk`` at the final parameters.
+    n_iter : int
+        Number of EM iterations.
+    converged : bool
+        Whether the mean log-likelihood per point changed by less than ``tol``.
+    alpha_estimated : bool
+        Whether ``alpha`` was estimated.
+    params_history : tuple of GammaMixtureParams
+        The parameters at the start and after every M-step, in the fit's own component order
+        (only with ``keep_params=True``; empty otherwise).
+    """
+
+    theta: np.ndarray
+    betas: np.ndarray
+    alpha: float
+    log_likelihood: np.ndarray
+    resp: np.ndarray
+    n_iter: int
+    converged: bool
+    alpha_estimated: bool
+    params_history: tuple = ()
+
+    @property
+    def labels(self) -> np.ndarray:
+        """Most probable component of every point, shape (N,)."""
+        return np.argmax(self.resp, axis=1)
+
+    @property
+    def means(self) -> np.ndarray:
+        """Component means ``alpha / beta_k``, shape (K,)."""
+        return self.alpha / self.betas
+
+    @property
+    def params(self) -> GammaMixtureParams:
+        return GammaMixtureParams(self.theta, self.betas, self.alpha)
+
+
+# ----------------------------------------------------------------------------------------------
+# densities
+
+
+def gamma_logpdf(x, alpha, beta):
+    """Log density of ``Gamma(alpha, beta)`` (shape ``alpha``, rate ``beta``), broadcasting.
+
+    ``alpha log(beta) + (alpha - 1) log(x) - beta x - log Gamma(alpha)``, with
+    :func:`scipy.special.xlogy` and :func:`scipy.special.gammaln` (so ``alpha = 1`` at ``x = 0``
+    gives the exponential density's ``log(beta)``, not NaN). The component density of CS181 HW4
+    problem 1, in the homework's rate parametrisation. No validation (a building block): invalid
+    arguments give NaN.
+
+    Parameters
+    ----------
+    x : array_like
+        Points, ``x >= 0``.
+    alpha, beta : array_like
+        Positive shape(s) and rate(s).
+
+    Returns
+    -------
+    ndarray
+        ``log p(x | alpha, beta)`` with the broadcast shape.
+
+    Examples
+    --------
+    >>> float(gamma_logpdf(1.0, 1.0, 2.0))  # Exponential(rate 2) at 1: log 2 - 2
+    -1.3068528194400546
+    """
+    x = np.asarray(x, dtype=float)
+    alpha = np.asarray(alpha, dtype=float)
+    beta = np.asarray(beta, dtype=float)
+    return xlogy(alpha, beta) + xlogy(alpha - 1.0, x) - beta * x - gammaln(alpha)
+
+
+def gamma_mixture_log_joint(x, params: GammaMixtureParams) -> np.ndarray:
+    """Per-point log joint ``log theta_k + log Gamma(x_n; alpha, beta_k)``, shape (N, K).
+
+    The model's ``log_joint`` for :func:`mlhw.em.run` in CS181 HW4 problem 1 (no validation:
+    internal use).
+
+    Parameters
+    ----------
+    x : ndarray, shape (N,)
+    params : GammaMixtureParams
+
+    Returns
+    -------
+    ndarray, shape (N, K)
+
+    Examples
+    --------
+    >>> p = GammaMixtureParams(np.array([0.5, 0.5]), np.array([1.0, 2.0]), 1.0)
+    >>> gamma_mixture_log_joint(np.array([1.0]), p).round(4)
+    array([[-1.6931, -2.    ]])
+    """
+    with np.errstate(divide="ignore"):
+        log_theta = np.log(params.theta)
+    return log_theta + gamma_logpdf(x[:, None], params.alpha, params.betas[None, :])
+
+
+def gamma_mixture_log_likelihood(x, theta, betas, alpha) -> float:
+    """Observed-data log-likelihood ``sum_n log sum_k theta_k Gamma(x_n; alpha, beta_k)``.
+
+    The quantity EM increases in CS181 HW4 problem 1 (part 1 asks why it is hard to maximise
+    directly).
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+        Positive data.
+    theta : array_like, shape (K,)
+        Mixing proportions (non-negative, summing to one).
+    betas : array_like, shape (K,)
+        Positive rates.
+    alpha : float
+        Positive shared shape.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        For invalid data or parameters (see :func:`e_step`).
+
+    Examples
+    --------
+    >>> gamma_mixture_log_likelihood([1.0], [1.0], [2.0], 1.0)  # one exponential: log 2 - 2
+    -1.3068528194400546
+    """
+    x, params = _check_inputs(x, theta, betas, alpha)
+    return float(logsumexp(gamma_mixture_log_joint(x, params), axis=1).sum())
+
+
+def gamma_mixture_pdf(grid, theta, betas, alpha) -> np.ndarray:
+    """Mixture density ``sum_k theta_k Gamma(x; alpha, beta_k)`` on a grid, shape (M,).
+
+    For the final plot of CS181 HW4 problem 1 (histogram with the fitted density).
+
+    Parameters
+    ----------
+    grid : array_like, shape (M,)
+        Non-negative points.
+    theta, betas, alpha
+        As in :func:`gamma_mixture_log_likelihood`.
+
+    Returns
+    -------
+    ndarray, shape (M,)
+
+    Raises
+    ------
+    ValueError
+        For a negative or non-finite grid, or invalid parameters.
+
+    Examples
+    --------
+    >>> gamma_mixture_pdf([0.0, 1.0], [1.0], [2.0], 1.0).round(4)
+    array([2.    , 0.2707])
+    """
+    grid = check_positive(grid, "grid", strict=False, ndim=1)
+    _, params = _check_inputs(np.ones(1), theta, betas, alpha)
+    return np.exp(logsumexp(gamma_mixture_log_joint(grid, params), axis=1))
+
+
+# ----------------------------------------------------------------------------------------------
+# validation
+
+
+def _check_x(x) -> np.ndarray:
+    x = as_array(x, "x", ndim=1, min_rows=1)
+    if np.any(x <= 0):
+        bad = x[x <= 0]
+        raise ValueError(f"x: expected positive data (the Gamma density lives on x > 0), got "
+                         f"{bad.size} non-positive value(s), for example {bad[0]!r}")
+    return x
+
+
+def _check_alpha(alpha) -> float:
+    if isinstance(alpha, (bool, np.bool_)):
+        raise TypeError("alpha: expected a positive number, got a bool")
+    try:
+        a = float(alpha)
+    except (TypeError, ValueError):
+        raise TypeError(f"alpha: expected a positive number, got {type(alpha).__name__}") from None
+    if not np.isfinite(a) or a <= 0:
+        raise ValueError(f"alpha: expected a finite positive shape, got {alpha!r}")
+    return a
+
+
+def _check_inputs(x, theta, betas, alpha):
+    x = _check_x(x)
+    theta = check_probabilities(as_array(theta, "theta", ndim=1), "theta")
+    betas = check_positive(betas, "betas", ndim=1)
+    if betas.shape != theta.shape:
+        raise ValueError(f"betas: expected one rate per component, i.e. shape {theta.shape} like "
+                         f"theta, got shape {betas.shape}")
+    return x, GammaMixtureParams(theta, betas, _check_alpha(alpha))
+
+
+# ----------------------------------------------------------------------------------------------
+# E-step and M-step (the homework's skeleton)
+
+
+def e_step(x, theta, betas, alpha) -> np.ndarray:
+    """E-step: the posterior ``q_nk = p(z_n = k | x_n)`` over the components (problem 1.3).
+
+    ``q_nk = theta_k Gamma(x_n; alpha, beta_k) / sum_j theta_j Gamma(x_n; alpha, beta_j)``; the
+    factors ``x_n^(alpha - 1) / Gamma(alpha)`` shared by all components cancel, leaving
+    ``q_nk`` proportional to ``theta_k beta_k^alpha exp(-beta_k x_n)``. Computed in log space.
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+        Positive data.
+    theta : array_like, shape (K,)
+        Mixing proportions: non-negative, summing to one.
+    betas : array_like, shape (K,)
+        Positive rates.
+    alpha : float
+        The known, shared, positive shape.
+
+    Returns
+    -------
+    q : ndarray, shape (N, K)
+        Responsibilities; every row sums to one.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not 1-D, finite and positive; ``theta`` is not a probability vector;
+        ``betas`` are not positive or do not match ``theta``; ``alpha`` is not positive.
+
+    Examples
+    --------
+    >>> q = e_step([0.5, 10.0], [0.5, 0.5], [2.0, 0.2], 2.0)
+    >>> q.round(3)
+    array([[0.976, 0.024],
+           [0.   , 1.   ]])
+    """
+    x, params = _check_inputs(x, theta, betas, alpha)
+    _, q = em.e_step(x, params, gamma_mixture_log_joint)
+    return q
+
+
+def _sufficient(x, q):
+    nk = q.sum(axis=0)
+    tk = q.T @ x
+    alive = (nk > _TINY) & (tk > _TINY)
+    return nk, tk, alive
+
+
+def _closed_form(x, q, alpha, previous_betas=None):
+    """theta_k = N_k / N and beta_k = alpha N_k / T_k (dead components keep their rate)."""
+    nk, tk, alive = _sufficient(x, q)
+    theta = nk / nk.sum()
+    betas = np.ones_like(nk) if previous_betas is None else np.array(previous_betas, dtype=float)
+    betas[alive] = alpha * nk[alive] / tk[alive]
+    return theta, betas
+
+
+def m_step(x, q, alpha):
+    """M-step for a known shape ``alpha`` (problem 1.4).
+
+    Maximises the expected complete-data log-likelihood
+    ``sum_n sum_k q_nk [log theta_k + log Gamma(x_n; alpha, beta_k)]``:
+
+    * ``theta_k = N_k / N`` with ``N_k = sum_n q_nk`` (Lagrange multiplier for
+      ``sum_k theta_k = 1``): the expected share of points in component ``k``;
+    * ``beta_k = alpha N_k / sum_n q_nk x_n``: the shape divided by the responsibility-weighted
+      mean of the data, so that the component mean ``alpha / beta_k`` equals that weighted mean.
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+        Positive data.
+    q : array_like, shape (N, K)
+        Responsibilities: non-negative rows summing to one.
+    alpha : float
+        Known positive shape.
+
+    Returns
+    -------
+    theta : ndarray, shape (K,)
+    betas : ndarray, shape (K,)
+        A component with no responsibility gets rate 1.0 (and weight 0).
+
+    Raises
+    ------
+    ValueError
+        For invalid ``x``, ``q`` (shape, negative entries, rows not summing to one) or ``alpha``.
+
+    Examples
+    --------
+    >>> theta, betas = m_step([1.0, 3.0, 10.0], [[1, 0], [1, 0], [0, 1]], 2.0)
+    >>> theta.round(4), betas
+    (array([0.6667, 0.3333]), array([1. , 0.2]))
+    """
+    x = _check_x(x)
+    q = as_array(q, "q", shape=(len(x), None))
+    q = check_probabilities(q, "q", axis=1)
+    return _closed_form(x, q, _check_alpha(alpha))
+
+
+def run_em(x, theta, betas, alpha, iterations=1000):
+    """Run EM for ``iterations`` iterations from ``(theta, betas)`` with a known shape.
+
+    CS181 HW4 problem 1, part 5 (the skeleton's ``run_em``).
+
+    Exactly ``iterations`` E- and M-steps (no early stopping), as the homework's skeleton; the
+    loop is :func:`mlhw.em.run` (``tol=0``), which also checks that the log-likelihood never
+    decreases. :func:`fit_gamma_mixture` is the version with a stopping rule and a full result.
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+        Positive data.
+    theta : array_like, shape (K,)
+        Initial mixing proportions.
+    betas : array_like, shape (K,)
+        Initial rates.
+    alpha : float
+        Known shared shape.
+    iterations : int
+        Number of EM iterations (at least 1).
+
+    Returns
+    -------
+    theta : ndarray, shape (K,)
+    betas : ndarray, shape (K,)
+
+    Raises
+    ------
+    ValueError
+        For invalid inputs (see :func:`e_step`) or ``iterations < 1``.
+
+    Examples
+    --------
+    >>> x = gamma_mixture_data(500, seed=0)[0]
+    >>> theta, betas = run_em(x, [1/3, 1/3, 1/3], [2.0, 0.5, 0.1], 5.0, iterations=200)
+    >>> theta.round(2), betas.round(2)
+    (array([0.2 , 0.46, 0.34]), array([5.01, 0.94, 0.25]))
+    """
+    x, params = _check_inputs(x, theta, betas, alpha)
+    iterations = check_int(iterations, "iterations", low=1)
+    res = em.run(x, params, gamma_mixture_log_joint, _m_step_fixed_alpha, max_iter=iterations,
+                 tol=0.0)
+    return res.params.theta, res.params.betas
+
+
+def _m_step_fixed_alpha(x, q, params):
+    theta, betas = _closed_form(x, q, params.alpha, params.betas)
+    return GammaMixtureParams(theta, betas, params.alpha)
+
+
+# ----------------------------------------------------------------------------------------------
+# estimating the shared shape alpha (generalised EM)
+
+
+def expected_complete_log_likelihood(x, q, theta, betas, alpha) -> float:
+    """The EM objective ``Q = sum_n sum_k q_nk [log theta_k + log Gamma(x_n; alpha, beta_k)]``.
+
+    CS181 HW4 problem 1, part 4(a). The M-step maximises this over ``(theta, betas)`` (and, when
+    the shape is estimated, increases it in ``alpha``). Terms with ``q_nk = 0`` contribute zero.
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+    q : array_like, shape (N, K)
+        Responsibilities (rows summing to one).
+    theta, betas, alpha
+        Parameters at which ``Q`` is evaluated.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        For invalid data, responsibilities or parameters.
+
+    Examples
+    --------
+    >>> round(expected_complete_log_likelihood([1.0], [[1.0]], [1.0], [2.0], 1.0), 6)
+    -1.306853
+    """
+    x, params = _check_inputs(x, theta, betas, alpha)
+    q = check_probabilities(as_array(q, "q", shape=(len(x), len(params.theta))), "q", axis=1)
+    lj = gamma_mixture_log_joint(x, params)
+    return float(np.sum(q * np.where(q > 0, lj, 0.0)))
+
+
+_ALPHA_MAX = 1e8  # cap of the shape estimate (reached only by data constant within components)
+
+
+def _profile_terms(x, q):
+    """``N`` and ``c = sum_k N_k log(N_k / T_k) + sum_n log x_n`` over the live components."""
+    nk, tk, alive = _sufficient(x, q)
+    c = float(np.sum(xlogy(nk[alive], nk[alive] / tk[alive])) + q[:, alive].sum(1) @ np.log(x))
+    return float(nk[alive].sum()), c, nk[alive]
+
+
+def _profile_q(alpha, n, c):
+    """Q(alpha) with theta and beta_k(alpha) = alpha N_k / T_k substituted, up to a constant:
+    ``N (alpha log alpha - alpha - log Gamma(alpha)) + alpha c``."""
+    return n * (xlogy(alpha, alpha) - alpha - gammaln(alpha)) + alpha * c
+
+
+def shape_objective(x, q, alpha):
+    """The profile of the EM objective in the shape: ``max over (theta, betas)`` of ``Q``.
+
+    For responsibilities ``q`` the M-step's ``theta_k = N_k / N`` and
+    ``beta_k(alpha) = alpha N_k / T_k`` (``N_k = sum_n q_nk``, ``T_k = sum_n q_nk x_n``) are
+    substituted into :func:`expected_complete_log_likelihood`, leaving a function of ``alpha``
+    alone:
+
+        Q(alpha) = N (alpha log alpha - alpha - log Gamma(alpha)) + alpha c - sum_n log x_n
+                   + sum_k N_k log(N_k / N),   c = sum_k N_k log(N_k / T_k) + sum_n log x_n.
+
+    It is strictly concave (``Q'' = N (1/alpha - trigamma(alpha)) < 0``); the shape update of
+    :func:`fit_gamma_mixture` increases it. (Beyond CS181 HW4 problem 1, which keeps ``alpha``
+    known.)
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+        Positive data.
+    q : array_like, shape (N, K)
+        Responsibilities (rows summing to one).
+    alpha : float or array_like
+        Positive shape(s).
+
+    Returns
+    -------
+    float or ndarray
+        ``Q(alpha)``, with the shape of ``alpha``.
+
+    Raises
+    ------
+    ValueError
+        For invalid data or responsibilities, or a non-positive ``alpha``.
+
+    Examples
+    --------
+    >>> x, q = [1.0, 2.0, 4.0], [[1.0], [1.0], [1.0]]
+    >>> a = 1.5
+    >>> b = a * 3 / 7.0  # the M-step's rate for this alpha
+    >>> bool(np.isclose(shape_objective(x, q, a),
+    ...                 expected_complete_log_likelihood(x, q, [1.0], [b], a)))
+    True
+    """
+    x = _check_x(x)
+    q = check_probabilities(as_array(q, "q", ndim=2, shape=(len(x), None)), "q", axis=1)
+    a = check_positive(alpha, "alpha")
+    n, c, nk = _profile_terms(x, q)
+    out = _profile_q(a, n, c) - float(np.log(x).sum()) + float(np.sum(xlogy(nk, nk / nk.sum())))
+    return float(out) if np.ndim(alpha) == 0 else out
+
+
+def _newton_alpha(alpha, n, c, steps):
+    """Guarded Newton steps on the concave profile Q(alpha); Q never decreases.
+
+    ``Q'(alpha) = N (log alpha - digamma(alpha)) + c`` and
+    ``Q''(alpha) = N (1/alpha - trigamma(alpha)) < 0``. The step is Newton's in the form of
+    Minka (2002): the maximiser of the local model ``a0 + a1 alpha + a2 log(alpha)`` that matches
+    ``Q'`` and ``Q''`` at the current alpha, i.e.
+    ``1/alpha_new = 1/alpha + Q'(alpha) / (alpha^2 Q''(alpha))``. Plain Newton in ``alpha`` only
+    doubles a too-small alpha per step; this form converges in a few steps from any start. A step
+    that would make ``alpha`` non-positive or lower ``Q`` is halved (in ``1/alpha``, up to 60
+    times); if no halving helps, alpha is kept.
+    """
+    for _ in range(steps):
+        grad = n * (np.log(alpha) - digamma(alpha)) + c
+        hess = n * (1.0 / alpha - polygamma(1, alpha))
+        if not (np.isfinite(grad) and np.isfinite(hess)) or hess >= 0 or grad == 0:
+            break
+        delta = grad / (alpha**2 * hess)
+        q_old = _profile_q(alpha, n, c)
+        for _ in range(60):
+            inv = 1.0 / alpha + delta
+            cand = min(1.0 / inv, _ALPHA_MAX) if inv > 0 else _ALPHA_MAX
+            if np.isfinite(cand) and cand != alpha and _profile_q(cand, n, c) >= q_old:
+                alpha = float(cand)
+                break
+            delta *= 0.5
+        else:
+            break
+    return alpha
+
+
+def _m_step_estimate_alpha(x, q, params, newton_steps):
+    n, c, _ = _profile_terms(x, q)
+    alpha = _newton_alpha(params.alpha, n, c, newton_steps)
+    theta, betas = _closed_form(x, q, alpha, params.betas)
+    return GammaMixtureParams(theta, betas, alpha)
+
+
+# ----------------------------------------------------------------------------------------------
+# the full fit
+
+
+def _spread_means(x, k, rng) -> np.ndarray:
+    """``k`` starting means drawn from the data by k-means++ seeding on ``log x``: the first at
+    random, each next one with probability proportional to its squared log-distance to the
+    nearest mean already drawn (so the means spread over the scales present in the data)."""
+    logx = np.log(x)
+    idx = [int(rng.integers(len(x)))]
+    d2 = (logx - logx[idx[0]]) ** 2
+    for _ in range(1, k):
+        total = d2.sum()
+        j = int(rng.choice(len(x), p=d2 / total)) if total > 0 else int(rng.integers(len(x)))
+        idx.append(j)
+        d2 = np.minimum(d2, (logx - logx[j]) ** 2)
+    return np.sort(x[idx])
+
+
+def _moment_alpha(x, means) -> float:
+    """Starting shape: method of moments (mean^2 / variance) within the groups of points nearest
+    (in log x) to each of the starting means, averaged with the group sizes as weights."""
+    groups = np.argmin(np.abs(np.log(x)[:, None] - np.log(means)[None, :]), axis=1)
+    shapes, sizes = [], []
+    for j in range(len(means)):
+        xj = x[groups == j]
+        if len(xj) >= 2 and np.var(xj) > 0:
+            shapes.append(np.mean(xj) ** 2 / np.var(xj))
+            sizes.append(len(xj))
+    if not shapes:  # every group is a single point or constant: fall back to all the data
+        var = np.var(x)
+        return 1.0 if var == 0 else float(np.clip(np.mean(x) ** 2 / var, 1e-3, 1e6))
+    return float(np.clip(np.average(shapes, weights=sizes), 1e-3, 1e6))
+
+
+def _initial_params(x, k, init, alpha, rng) -> GammaMixtureParams:
+    if init is None:
+        means = _spread_means(x, k, rng)
+        if alpha is None:
+            alpha = _moment_alpha(x, means)
+        return GammaMixtureParams(np.full(k, 1.0 / k), alpha / means, alpha)
+    if isinstance(init, GammaMixtureParams):
+        init = {"theta": init.theta, "betas": init.betas, "alpha": init.alpha}
+    if not isinstance(init, dict) or not {"theta", "betas"} <= set(init) <= {"theta", "betas",
+                                                                          "alpha"}:
+        got = sorted(init) if isinstance(init, dict) else type(init).__name__
+        raise ValueError(f"init: expected None or a dict with keys 'theta', 'betas' (and "
+                         f"optionally 'alpha'), got {got}")
+    theta = check_probabilities(as_array(init["theta"], "init['theta']", shape=(k,)),
+                                "init['theta']")
+    betas = check_positive(as_array(init["betas"], "init['betas']", shape=(k,)), "init['betas']")
+    a = init.get("alpha", alpha)
+    if a is None:
+        raise ValueError("init: expected an 'alpha' entry (or the alpha argument) to start the "
+                         "shape estimate from, got neither")
+    return GammaMixtureParams(theta, betas, _check_alpha(a))
+
+
+def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_iter=1000,
+                      tol=1e-8, n_init=1, newton_steps=1, keep_params=False,
+                      seed=None) -> GammaMixtureResult:
+    """Fit a ``K``-component Gamma mixture with a shared shape by EM (problem 1, and beyond).
+
+    With a known ``alpha`` this is the homework's EM (:func:`e_step`, :func:`m_step`). With
+    ``estimate_alpha=True`` the shape is estimated too. It has no closed-form update, so the
+    M-step becomes a *generalised* EM step: substituting ``theta_k = N_k / N`` and
+    ``beta_k(alpha) = alpha N_k / T_k`` (``T_k = sum_n q_nk x_n``) into the expected
+    complete-data log-likelihood leaves the concave profile
+
+        Q(alpha) = N (alpha log alpha - alpha - log Gamma(alpha)) + alpha c,
+        c = sum_k N_k log(N_k / T_k) + sum_n log x_n,
+
+    with ``Q' = N (log alpha - digamma(alpha)) + c`` and ``Q'' = N (1/alpha - trigamma(alpha)) <
+    0``. ``newton_steps`` Newton steps (in Minka's form, ``1/alpha_new = 1/alpha +
+    Q'/(alpha^2 Q'')``) are taken from the current ``alpha``; a step that would make ``alpha``
+    non-positive or lower ``Q`` is halved until it does not. ``Q`` therefore never
+    decreases, and neither does the likelihood (the GEM property); the EM driver checks it.
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+        Positive data.
+    k : int
+        Number of components, ``1 <= k <= N``.
+    alpha : float or None
+        The known shape; with ``estimate_alpha=True`` the starting shape (default: the
+        method-of-moments value ``mean^2 / variance`` within the groups of points nearest, in
+        ``log x``, to the starting means).
+    estimate_alpha : bool
+        Estimate the shared shape by the guarded Newton step inside each M-step.
+    init : None, dict or GammaMixtureParams
+        None: equal weights and component means at ``k`` data points drawn by k-means++
+        seeding on ``log x`` (rates ``alpha / mean``). A dict with ``theta``, ``betas`` (and
+        optionally ``alpha``) gives the initial parameters.
+    max_iter : int
+        Maximum number of EM iterations.
+    tol : float
+        Stop when the mean log-likelihood per point changes by less than ``tol``.
+    n_init : int
+        Number of random initialisations; the best final log-likelihood wins.
+    newton_steps : int
+        Newton steps on ``alpha`` per M-step (1: generalised EM; more: closer to exact EM).
+    keep_params : bool
+        Keep the parameters of every iteration in ``params_history``.
+    seed : None, int or numpy.random.Generator
+        Randomness of the initialisation.
+
+    Returns
+    -------
+    GammaMixtureResult
+        Components sorted by increasing mean ``alpha / beta_k``.
+
+    Raises
+    ------
+    ValueError
+        For non-positive or non-finite data, ``k`` out of range, a non-positive ``alpha``,
+        ``alpha=None`` without ``estimate_alpha``, invalid ``init``, or ``n_init > 1`` with a
+        fixed ``init``.
+    TypeError
+        For a non-integer ``k``, ``max_iter``, ``n_init`` or ``newton_steps``.
+
+    Examples
+    --------
+    >>> x, _ = gamma_mixture_data(2000, seed=1)
+    >>> res = fit_gamma_mixture(x, 3, alpha=5.0, seed=0)
+    >>> res.theta.round(2), res.betas.round(2)
+    (array([0.19, 0.52, 0.29]), array([5.06, 1.02, 0.25]))
+    >>> round(fit_gamma_mixture(x, 3, estimate_alpha=True, seed=0).alpha, 2)
+    5.18
+    """
+    x = _check_x(x)
+    k = check_k(k, len(x))
+    if alpha is not None:
+        alpha = _check_alpha(alpha)
+    elif not estimate_alpha:
+        raise ValueError("alpha: expected the known positive shape (or estimate_alpha=True), "
+                         "got None")
+    max_iter = check_int(max_iter, "max_iter", low=1)
+    n_init = check_int(n_init, "n_init", low=1)
+    newton_steps = check_int(newton_steps, "newton_steps", low=1)
+    if n_init > 1 and init is not None:
+        raise ValueError("n_init: restarts need the random initialisation (init=None), got "
+                         "fixed initial parameters")
+    rng = check_rng(seed)
+    if init is not None:
+        start = _initial_params(x, k, init, alpha, rng)
+    else:
+        def start(r):
+            return _initial_params(x, k, None, alpha, r)
+
+    if estimate_alpha:
+        def m_step_(data, q, params):
+            return _m_step_estimate_alpha(data, q, params, newton_steps)
+    else:
+        m_step_ = _m_step_fixed_alpha
+
+    res = em.run(x, start, gamma_mixture_log_joint, m_step_, max_iter=max_iter, tol=tol,
+                 n_init=n_init, seed=rng, keep_params=keep_params)
+    p = res.params
+    order = np.argsort(-p.betas, kind="stable")
+    return GammaMixtureResult(theta=p.theta[order], betas=p.betas[order], alpha=float(p.alpha),
+                              log_likelihood=res.log_likelihood, resp=res.resp[:, order],
+                              n_iter=res.n_iter, converged=res.converged,
+                              alpha_estimated=bool(estimate_alpha),
+                              params_history=tuple(res.params_history))
+
+
+# ----------------------------------------------------------------------------------------------
+# data
+
+
+def gamma_mixture_data(n=1000, *, seed=0):
+    """A sample from the stated generating mixture used by the book's Gamma-mixture chapter.
+
+    CS181 HW4 problem 1 fits a data file that is not public. This draws ``n`` points from the mixture
+    ``theta = (0.2, 0.5, 0.3)``, rates ``beta = (5, 1, 0.25)`` and shared shape ``alpha = 5``
+    (:data:`GENERATING_THETA`, :data:`GENERATING_BETAS`, :data:`GENERATING_ALPHA`): component
+    means 1, 5 and 20, standard deviations about 0.45, 2.2 and 8.9.
+
+    Parameters
+    ----------
+    n : int
+        Number of points (at least 1).
+    seed : None, int or numpy.random.Generator
+        The same seed gives the same sample.
+
+    Returns
+    -------
+    x : ndarray, shape (n,)
+        Positive data.
+    z : ndarray, shape (n,)
+        The generating component of each point (0, 1 or 2).
+
+    Raises
+    ------
+    ValueError
+        If ``n < 1``.
+    TypeError
+        If ``n`` is not an integer.
+
+    Examples
+    --------
+    >>> x, z = gamma_mixture_data(5, seed=0)
+    >>> x.shape, bool((x > 0).all()), z.dtype.kind
+    ((5,), True, 'i')
+    """
+    n = check_int(n, "n", low=1)
+    rng = check_rng(seed)
+    z = rng.choice(len(GENERATING_THETA), size=n, p=GENERATING_THETA)
+    x = rng.gamma(shape=GENERATING_ALPHA, scale=1.0 / GENERATING_BETAS[z])
+    return x, z

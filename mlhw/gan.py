@@ -1,0 +1,322 @@
+"""A small generative adversarial network in NumPy (Waterloo CS480/680 HW4, exercise 2b).
+
+* Generator ``G``: noise ``z ~ N(0, I)`` (``n_noise`` dims) ``-> leaky relu -> sigmoid``, an image
+  with grey levels in (0, 1), the same scale as the data (:func:`mlhw.vae.prepare_images`).
+* Discriminator ``D``: image ``-> leaky relu -> logit``; ``sigmoid(D(x))`` is the probability it
+  assigns to "real".
+* Discriminator loss (per image, averaged over a batch): ``-log sigmoid(D(x)) -
+  log(1 - sigmoid(D(G(z))))``, the cross-entropy of telling real (label 1) from fake (label 0).
+* Generator loss, the *non-saturating* form: ``-log sigmoid(D(G(z)))`` (label the fakes as real)
+  instead of minimising ``log(1 - sigmoid(D(G(z))))``. Both have the same fixed points, but when
+  ``D`` confidently rejects the fakes early in training the second one's gradient vanishes
+  (``d/dl log(1 - sigmoid(l)) = -sigmoid(l)`` is about 0 for a very negative logit ``l``) while the
+  first one's is about -1.
+
+One training iteration alternates a discriminator step and a generator step. The discriminator
+step treats the generated images as fixed data: its backward pass stops at the images and never
+enters ``G`` (PyTorch code says ``fake.detach()`` for this; here the generator's ``backward`` is
+simply not called). The generator step back-propagates through ``D`` to the images and on into
+``G``, but only ``G``'s parameters are updated, and ``D``'s parameter gradients are not even
+computed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit
+
+from ._validation import as_array, check_int, check_positive, check_rng
+from .nn import (Adam, Dense, LeakyReLU, Sequential, Sigmoid, _minibatches, _softplus,
+                 check_dtype)
+from .vae import _check_data
+
+__all__ = ["GAN", "GANResult", "train_gan"]
+
+
+class GAN:
+    """An MLP generator and discriminator with explicit backward passes.
+
+    Parameters
+    ----------
+    n_input : int
+        Pixels per image (784 for MNIST).
+    n_noise : int
+        Dimension of the generator's input noise.
+    n_hidden : int
+        Width of the one hidden layer of both networks.
+    slope : float
+        Negative slope of the leaky ReLUs.
+    seed : None, int or numpy.random.Generator
+        Initial weights.
+    dtype : {"float32", "float64"}
+
+    Examples
+    --------
+    >>> gan = GAN(6, n_noise=2, n_hidden=4, seed=0, dtype="float64")
+    >>> gan.generate(3, seed=1).shape
+    (3, 6)
+    """
+
+    def __init__(self, n_input: int = 784, *, n_noise: int = 64, n_hidden: int = 256,
+                 slope: float = 0.2, seed=None, dtype="float32"):
+        self.n_input = check_int(n_input, "n_input", low=1)
+        self.n_noise = check_int(n_noise, "n_noise", low=1)
+        self.n_hidden = check_int(n_hidden, "n_hidden", low=1)
+        self.dtype = check_dtype(dtype)
+        rng = check_rng(seed)
+        kw = {"rng": rng, "dtype": self.dtype}
+        self.generator = Sequential([Dense(self.n_noise, self.n_hidden, **kw), LeakyReLU(slope),
+                                     Dense(self.n_hidden, self.n_input, init="xavier", **kw),
+                                     Sigmoid()])
+        self.discriminator = Sequential([Dense(self.n_input, self.n_hidden, **kw),
+                                         LeakyReLU(slope),
+                                         Dense(self.n_hidden, 1, init="xavier", **kw)])
+
+    # -- unchecked internals used by the training loop ----------------------------------------
+    def _d_step(self, x_real, z, *, backward=True):
+        """Discriminator loss (batch mean) and, with ``backward``, its gradient for ``D`` only.
+
+        The fake images are computed and then used as constants: no gradient flows into ``G``.
+        """
+        fake = self.generator.forward(z)              # G's caches are not needed: "detached"
+        n_real, n_fake = len(x_real), len(fake)
+        logits = self.discriminator.forward(np.concatenate([x_real, fake]))[:, 0]
+        real_l, fake_l = logits[:n_real], logits[n_real:]
+        # -log sigmoid(l) = softplus(-l);  -log(1 - sigmoid(l)) = softplus(l)
+        loss_real = float(_softplus(-real_l).mean())
+        loss_fake = float(_softplus(fake_l).mean())
+        if backward:
+            dlogits = np.concatenate([-expit(-real_l) / n_real, expit(fake_l) / n_fake])
+            self.discriminator.backward(dlogits[:, None].astype(self.dtype))
+        return loss_real + loss_fake, real_l, fake_l
+
+    def _g_step(self, z, *, backward=True):
+        """Non-saturating generator loss (batch mean) and, with ``backward``, its gradient for
+        ``G`` (through ``D``, whose parameter gradients are skipped)."""
+        fake = self.generator.forward(z)
+        logits = self.discriminator.forward(fake)[:, 0]
+        loss = float(_softplus(-logits).mean())
+        if backward:
+            dlogits = (-expit(-logits) / len(z))[:, None].astype(self.dtype)
+            dfake = self.discriminator.backward(dlogits, param_grads=False)
+            self.generator.backward(dfake)
+        return loss
+
+    # -- public API ---------------------------------------------------------------------------
+    def generate(self, n: int | None = None, *, z=None, seed=None):
+        """Images ``G(z)``, shape (n, n_input), for given noise ``z`` (n, n_noise) or ``n`` fresh
+        draws from ``N(0, I)``."""
+        if z is None:
+            n = check_int(n, "n", low=1)
+            z = check_rng(seed).standard_normal((n, self.n_noise))
+        z = as_array(z, "z", ndim=2, shape=(None, self.n_noise)).astype(self.dtype)
+        return self.generator.forward(z)
+
+    def discriminate(self, x):
+        """Probability ``sigmoid(D(x))`` that each row of ``x`` (n, n_input) is real, shape (n,)."""
+        x = as_array(x, "x", ndim=2, shape=(None, self.n_input)).astype(self.dtype)
+        return expit(self.discriminator.forward(x)[:, 0])
+
+    def discriminator_loss_and_gradients(self, x_real, z):
+        """Discriminator loss of a batch and its gradient for the discriminator's parameters.
+
+        Parameters
+        ----------
+        x_real : array_like, shape (n, n_input)
+            Real images, values in [0, 1].
+        z : array_like, shape (m, n_noise)
+            Generator input for the ``m`` fake images.
+
+        Returns
+        -------
+        loss : float
+            ``mean softplus(-D(x_real)) + mean softplus(D(G(z)))``.
+        grads : list of ndarray
+            In the order of ``discriminator.parameters()``. The generator's stored gradients are
+            left untouched (the "detach").
+        """
+        x_real = _check_data(x_real, "x_real", self.n_input, self.dtype)
+        z = as_array(z, "z", ndim=2, shape=(None, self.n_noise)).astype(self.dtype)
+        loss = self._d_step(x_real, z)[0]
+        return loss, [g.copy() for g in self.discriminator.gradients()]
+
+    def generator_loss_and_gradients(self, z):
+        """Non-saturating generator loss ``mean softplus(-D(G(z)))`` and its gradient for the
+        generator's parameters (list in the order of ``generator.parameters()``)."""
+        z = as_array(z, "z", ndim=2, shape=(None, self.n_noise)).astype(self.dtype)
+        loss = self._g_step(z)
+        return loss, [g.copy() for g in self.generator.gradients()]
+
+    def undetached_generator_gradients(self, z):
+        """What ``.detach()`` blocks: the gradient of the discriminator's loss on the fakes,
+        ``mean softplus(D(G(z)))``, with respect to the generator's parameters.
+
+        The discriminator step never computes this; it is here to show what would reach the
+        generator without the detach. It is exactly minus the gradient of the *saturating*
+        generator objective ``mean log(1 - sigmoid(D(G(z))))`` and points against the
+        non-saturating generator gradient. Overwrites the generator's stored gradients.
+
+        Parameters
+        ----------
+        z : array_like, shape (m, n_noise)
+
+        Returns
+        -------
+        list of ndarray
+            In the order of ``generator.parameters()``.
+        """
+        z = as_array(z, "z", ndim=2, shape=(None, self.n_noise)).astype(self.dtype)
+        logits = self.discriminator.forward(self.generator.forward(z))[:, 0]
+        dlogits = (expit(logits) / len(z))[:, None].astype(self.dtype)
+        self.generator.backward(self.discriminator.backward(dlogits, param_grads=False))
+        return [g.copy() for g in self.generator.gradients()]
+
+
+@dataclass(frozen=True)
+class GANResult:
+    """Outcome of :func:`train_gan`.
+
+    Attributes
+    ----------
+    model : GAN
+    train_d_loss, train_g_loss : ndarray, shape (epochs,)
+        Per epoch, the mean over its minibatches (running averages while training) of the
+        discriminator and generator losses.
+    test_d_loss, test_g_loss : ndarray, shape (epochs,)
+        After each epoch: the discriminator loss on the test images against as many fakes, and the
+        generator loss on those fakes (seeded, the same noise every epoch); empty without test
+        data.
+    d_real, d_fake : ndarray, shape (epochs,)
+        After each epoch, the mean probability of "real" the discriminator gives to the test
+        (or, without test data, the last training batch's) real and fake images.
+    sample_epochs : ndarray of int, shape (m,)
+    samples : ndarray, shape (m, n_samples, n_input)
+        ``G`` at the same fixed noise after each of ``sample_epochs``.
+    epoch_seconds : ndarray, shape (epochs,)
+    """
+
+    model: GAN
+    train_d_loss: np.ndarray
+    train_g_loss: np.ndarray
+    test_d_loss: np.ndarray
+    test_g_loss: np.ndarray
+    d_real: np.ndarray
+    d_fake: np.ndarray
+    sample_epochs: np.ndarray
+    samples: np.ndarray
+    epoch_seconds: np.ndarray
+
+
+def train_gan(x_train, x_test=None, *, n_noise: int = 64, n_hidden: int = 256, epochs: int = 10,
+              batch_size: int = 64, lr: float = 2e-4, betas=(0.5, 0.999),
+              sample_every: int | None = None, n_samples: int = 64, seed=None,
+              dtype="float32", progress: bool = False) -> GANResult:
+    """Train a :class:`GAN`: per minibatch one discriminator step, then one generator step.
+
+    Answers Waterloo CS480/680 HW4, exercise 2b (losses per epoch for training and test data,
+    samples every few epochs).
+
+    Parameters
+    ----------
+    x_train : array_like, shape (n, d)
+        Real images flattened, values in [0, 1].
+    x_test : array_like, shape (m, d), optional
+        Held-out real images for the test losses.
+    n_noise, n_hidden : int
+        Noise dimension and hidden width (both networks).
+    epochs, batch_size : int
+    lr : float
+        Adam step size of both networks.
+    betas : tuple of float
+        Adam's moment decay rates (``beta1 = 0.5`` is the usual choice for GANs).
+    sample_every : int, optional
+        Record ``G`` at fixed noise after every ``sample_every``-th epoch.
+    n_samples : int
+    seed : None, int or numpy.random.Generator
+        Seeds weights, shuffling, noise and the fixed sample noise.
+    dtype : {"float32", "float64"}
+    progress : bool
+        Print one line per epoch.
+
+    Returns
+    -------
+    GANResult
+
+    Raises
+    ------
+    ValueError
+        Bad data or settings (the message names the argument).
+    FloatingPointError
+        If a loss becomes NaN or infinite.
+
+    Examples
+    --------
+    >>> x = np.tile([[0.9, 0.1, 0.9, 0.1]], (64, 1))
+    >>> res = train_gan(x, n_noise=2, n_hidden=8, epochs=2, batch_size=16, seed=0)
+    >>> res.train_d_loss.shape
+    (2,)
+    """
+    dt = check_dtype(dtype)
+    x_train = _check_data(x_train, "x_train", None, dt)
+    d = x_train.shape[1]
+    if x_test is not None:
+        x_test = _check_data(x_test, "x_test", d, dt)
+    epochs = check_int(epochs, "epochs", low=1)
+    batch_size = check_int(batch_size, "batch_size", low=1)
+    n_samples = check_int(n_samples, "n_samples", low=1)
+    if sample_every is not None:
+        sample_every = check_int(sample_every, "sample_every", low=1)
+    lr = float(check_positive(lr, "lr", ndim=0))
+    rng_init, rng_shuffle, rng_noise, rng_eval, rng_fixed = check_rng(seed).spawn(5)
+    model = GAN(d, n_noise=n_noise, n_hidden=n_hidden, seed=rng_init, dtype=dt)
+    opt_d = Adam(model.discriminator.parameters(), lr=lr, betas=betas)
+    opt_g = Adam(model.generator.parameters(), lr=lr, betas=betas)
+    z_fixed = rng_fixed.standard_normal((n_samples, model.n_noise), dtype=dt)
+    z_eval = (rng_eval.standard_normal((len(x_test), model.n_noise), dtype=dt)
+              if x_test is not None else None)
+    hist = {k: [] for k in ("train_d_loss", "train_g_loss", "test_d_loss", "test_g_loss",
+                            "d_real", "d_fake", "epoch_seconds")}
+    sample_epochs, samples = [], []
+    n = len(x_train)
+    for epoch in range(1, epochs + 1):
+        t0 = time.perf_counter()
+        d_sum = g_sum = 0.0
+        for b, idx in enumerate(_minibatches(n, batch_size, rng_shuffle)):
+            m = len(idx)
+            z = rng_noise.standard_normal((m, model.n_noise), dtype=dt)
+            d_loss, real_l, fake_l = model._d_step(x_train[idx], z)
+            opt_d.step(model.discriminator.gradients())
+            z = rng_noise.standard_normal((m, model.n_noise), dtype=dt)
+            g_loss = model._g_step(z)
+            if not (np.isfinite(d_loss) and np.isfinite(g_loss)):
+                raise FloatingPointError(f"GAN training diverged in epoch {epoch}, batch {b}: "
+                                         f"losses D {d_loss}, G {g_loss}; lower lr (was {lr})")
+            opt_g.step(model.generator.gradients())
+            d_sum += d_loss * m
+            g_sum += g_loss * m
+        hist["train_d_loss"].append(d_sum / n)
+        hist["train_g_loss"].append(g_sum / n)
+        if x_test is not None:
+            d_loss, real_l, fake_l = model._d_step(x_test, z_eval, backward=False)
+            hist["test_d_loss"].append(d_loss)
+            hist["test_g_loss"].append(float(_softplus(-fake_l).mean()))
+        hist["d_real"].append(float(expit(real_l).mean()))
+        hist["d_fake"].append(float(expit(fake_l).mean()))
+        if sample_every is not None and epoch % sample_every == 0:
+            sample_epochs.append(epoch)
+            samples.append(model.generator.forward(z_fixed).copy())
+        hist["epoch_seconds"].append(time.perf_counter() - t0)
+        if progress:
+            test = (f"  test D {hist['test_d_loss'][-1]:.3f} G {hist['test_g_loss'][-1]:.3f}"
+                    if x_test is not None else "")
+            print(f"GAN epoch {epoch:3d}/{epochs}  train D {hist['train_d_loss'][-1]:.3f} "
+                  f"G {hist['train_g_loss'][-1]:.3f}{test}  ({hist['epoch_seconds'][-1]:.1f} s)",
+                  flush=True)
+    arrays = {k: np.asarray(v, dtype=float) for k, v in hist.items()}
+    return GANResult(model=model, sample_epochs=np.asarray(sample_epochs, dtype=int),
+                     samples=(np.stack(samples) if samples
+                              else np.empty((0, n_samples, d), dtype=dt)),
+                     **arrays)

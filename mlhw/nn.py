@@ -1,0 +1,473 @@
+"""Minimal neural-network pieces in NumPy, each with an explicit backward pass.
+
+This is the machinery behind the VAE of TUM ML worksheet 11 (problem 4) and the VAE and GAN of
+Waterloo CS480/680 HW4 (exercise 2). It is deliberately small: a :class:`Dense` layer, four
+activations, a :class:`Sequential` container, the Bernoulli log-loss on logits, the Adam optimiser
+and a finite-difference gradient check.
+
+Conventions
+-----------
+* A batch is a 2-D array ``(n, features)``; every operation is vectorised over the batch.
+* ``forward(x)`` caches what ``backward`` needs; ``backward(dy)`` takes the gradient of a scalar
+  loss with respect to the output and returns the gradient with respect to the input. With
+  ``param_grads=True`` (the default) it also stores the parameter gradients in ``layer.grads``
+  (same keys as ``layer.params``); ``param_grads=False`` skips that work, for a pass that only needs
+  the input gradient (the generator step of a GAN through a fixed discriminator).
+* Precision: layers are created in float32 by default. Training is dominated by matrix products,
+  which run about twice as fast in float32 on a CPU and use half the memory, and minibatch noise
+  is orders of magnitude larger than float32 rounding. Gradient checks need float64: a central
+  difference with step ``eps`` has truncation error ``O(eps^2)`` and rounding error
+  ``O(u / eps)`` (``u`` the unit roundoff), which balance at about ``u^(2/3)``, i.e. ``1e-11`` in
+  float64 but only ``1e-5`` of the loss in float32, too coarse to tell a right gradient from a
+  slightly wrong one. Every constructor therefore takes ``dtype``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit
+
+from ._validation import as_array, check_int, check_positive, check_rng
+
+__all__ = ["Adam", "Dense", "GradCheckResult", "LeakyReLU", "ReLU", "Sequential", "Sigmoid",
+           "Tanh", "bce_with_logits", "check_dtype", "check_module_gradients", "gradient_check"]
+
+_DTYPES = {"float32": np.float32, "float64": np.float64}
+
+
+def check_dtype(dtype) -> type:
+    """Return ``np.float32`` or ``np.float64`` for ``dtype``; raise ``ValueError`` otherwise."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype: expected 'float32' or 'float64', got {dtype!r}") from None
+    if dt.name not in _DTYPES:
+        raise ValueError(f"dtype: expected 'float32' or 'float64', got {dt.name!r}")
+    return _DTYPES[dt.name]
+
+
+class Layer:
+    """Base class: a layer without parameters (``params`` and ``grads`` are empty dicts)."""
+
+    def __init__(self):
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+
+    def forward(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def backward(self, dy: np.ndarray, *, param_grads: bool = True) -> np.ndarray:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def parameters(self) -> list[np.ndarray]:
+        """The parameter arrays (updated in place by :class:`Adam`), ``W`` before ``b``."""
+        return [self.params[k] for k in sorted(self.params)]
+
+    def gradients(self) -> list[np.ndarray]:
+        """The gradients stored by the last ``backward``, in the order of ``parameters()``."""
+        return [self.grads[k] for k in sorted(self.params)]
+
+    def __call__(self, x):
+        return self.forward(x)
+
+
+class Dense(Layer):
+    """Affine layer ``y = x W + b`` with ``W`` of shape (n_in, n_out) and ``b`` of shape (n_out,).
+
+    Parameters
+    ----------
+    n_in, n_out : int
+        Input and output widths (at least 1).
+    rng : int, numpy.random.Generator or None
+        Source of the initial weights.
+    init : {"he", "xavier"}
+        ``"he"``: ``W ~ N(0, 2 / n_in)``, for layers followed by (leaky) ReLU; ``"xavier"``:
+        ``W ~ U(-a, a)`` with ``a = sqrt(6 / (n_in + n_out))``, for layers followed by a sigmoid,
+        tanh or nothing. Biases start at zero.
+    dtype : {"float32", "float64"}
+
+    Examples
+    --------
+    >>> layer = Dense(3, 2, rng=0, dtype="float64")
+    >>> layer.forward(np.ones((4, 3))).shape
+    (4, 2)
+    """
+
+    def __init__(self, n_in: int, n_out: int, *, rng=None, init: str = "he", dtype="float32"):
+        super().__init__()
+        n_in = check_int(n_in, "n_in", low=1)
+        n_out = check_int(n_out, "n_out", low=1)
+        dt = check_dtype(dtype)
+        gen = check_rng(rng)
+        if init == "he":
+            w = gen.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
+        elif init == "xavier":
+            a = np.sqrt(6.0 / (n_in + n_out))
+            w = gen.uniform(-a, a, size=(n_in, n_out))
+        else:
+            raise ValueError(f"init: expected 'he' or 'xavier', got {init!r}")
+        self.params = {"W": w.astype(dt), "b": np.zeros(n_out, dtype=dt)}
+        self.grads = {"W": np.zeros_like(self.params["W"]), "b": np.zeros_like(self.params["b"])}
+        self._x = None
+
+    def forward(self, x):
+        self._x = x
+        return x @ self.params["W"] + self.params["b"]
+
+    def backward(self, dy, *, param_grads=True):
+        if param_grads:
+            self.grads["W"] = self._x.T @ dy
+            self.grads["b"] = dy.sum(axis=0)
+        return dy @ self.params["W"].T
+
+
+class ReLU(Layer):
+    """``max(x, 0)``; its derivative is taken as 0 at ``x = 0``."""
+
+    def forward(self, x):
+        self._mask = x > 0
+        return np.maximum(x, 0)
+
+    def backward(self, dy, *, param_grads=True):
+        return dy * self._mask
+
+
+class LeakyReLU(Layer):
+    """``x`` for ``x > 0`` and ``slope * x`` otherwise (``0 <= slope < 1``)."""
+
+    def __init__(self, slope: float = 0.2):
+        super().__init__()
+        if isinstance(slope, bool) or not isinstance(slope, numbers.Real):
+            raise TypeError(f"slope: expected a real number, got {type(slope).__name__}")
+        if not 0 <= slope < 1:
+            raise ValueError(f"slope: expected 0 <= slope < 1, got {slope!r}")
+        self.slope = float(slope)
+
+    def forward(self, x):
+        self._scale = np.where(x > 0, 1.0, self.slope).astype(x.dtype, copy=False)
+        return x * self._scale
+
+    def backward(self, dy, *, param_grads=True):
+        return dy * self._scale
+
+
+class Sigmoid(Layer):
+    """Logistic function ``1 / (1 + exp(-x))`` (SciPy's overflow-free ``expit``)."""
+
+    def forward(self, x):
+        self._y = expit(x)
+        return self._y
+
+    def backward(self, dy, *, param_grads=True):
+        return dy * self._y * (1 - self._y)
+
+
+class Tanh(Layer):
+    """Hyperbolic tangent; the backward pass reuses the output: ``1 - tanh(x)^2``."""
+
+    def forward(self, x):
+        self._y = np.tanh(x)
+        return self._y
+
+    def backward(self, dy, *, param_grads=True):
+        return dy * (1 - self._y * self._y)
+
+
+class Sequential(Layer):
+    """Layers applied in order; ``backward`` runs them in reverse.
+
+    ``parameters()`` and ``gradients()`` are flat lists of arrays in a fixed order (layer by
+    layer, ``W`` before ``b``), which is what :class:`Adam` and :func:`check_module_gradients`
+    consume.
+
+    Examples
+    --------
+    >>> net = Sequential([Dense(4, 3, rng=0), ReLU(), Dense(3, 1, rng=1, init="xavier")])
+    >>> net.forward(np.zeros((5, 4), dtype=np.float32)).shape, len(net.parameters())
+    ((5, 1), 4)
+    """
+
+    def __init__(self, layers):
+        super().__init__()
+        self.layers = list(layers)
+        for i, layer in enumerate(self.layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(f"layers[{i}]: expected an mlhw.nn layer, got "
+                                f"{type(layer).__name__}")
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def gradients(self):
+        return [g for layer in self.layers for g in layer.gradients()]
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, dy, *, param_grads=True):
+        for layer in reversed(self.layers):
+            dy = layer.backward(dy, param_grads=param_grads)
+        return dy
+
+
+def _softplus(x):
+    return np.logaddexp(0, x)
+
+
+def _bce_with_logits(logits, targets):
+    """Unchecked :func:`bce_with_logits` for training loops."""
+    losses = (_softplus(logits) - targets * logits).sum(axis=-1)
+    return losses, expit(logits) - targets
+
+
+def bce_with_logits(logits, targets):
+    """Bernoulli negative log-likelihood from logits, per example, and its gradient.
+
+    For logits ``l`` and targets ``t`` in [0, 1] the loss of one example is
+    ``sum_d softplus(l_d) - t_d l_d``, which equals ``-sum_d [t_d log s_d + (1 - t_d) log(1 - s_d)]``
+    with ``s = sigmoid(l)`` but never takes the log of 0. With targets that are not 0/1 (MNIST grey
+    levels scaled to [0, 1]) it is the cross-entropy, whose minimum is the targets' entropy, not 0.
+
+    Parameters
+    ----------
+    logits : array_like, shape (n, d)
+    targets : array_like, shape (n, d)
+        Values in [0, 1].
+
+    Returns
+    -------
+    losses : ndarray, shape (n,)
+        The loss of each example (summed over the ``d`` outputs).
+    dlogits : ndarray, shape (n, d)
+        Gradient of ``losses.sum()`` with respect to ``logits``: ``sigmoid(l) - t``.
+
+    Raises
+    ------
+    ValueError
+        For NaN/inf, shapes that differ, or targets outside [0, 1].
+
+    Examples
+    --------
+    >>> losses, grad = bce_with_logits([[0.0, 0.0]], [[1.0, 0.0]])
+    >>> bool(np.isclose(losses[0], 2 * np.log(2))), grad.tolist()
+    (True, [[-0.5, 0.5]])
+    """
+    logits = as_array(logits, "logits", ndim=2)
+    targets = as_array(targets, "targets", ndim=2)
+    if targets.shape != logits.shape:
+        raise ValueError(f"targets: expected the shape of logits {logits.shape}, got "
+                         f"{targets.shape}")
+    if targets.min() < 0 or targets.max() > 1:
+        raise ValueError(f"targets: expected values in [0, 1], got range "
+                         f"[{targets.min()!r}, {targets.max()!r}]")
+    return _bce_with_logits(logits, targets)
+
+
+class Adam:
+    """Adam optimiser (Kingma and Ba, 2015) updating a list of arrays in place.
+
+    Parameters
+    ----------
+    params : list of ndarray
+        The parameter arrays (for example ``Sequential.parameters()``); they are modified in place.
+    lr : float
+        Step size (positive).
+    betas : tuple of float
+        Decay rates of the first and second moment estimates, each in [0, 1).
+    eps : float
+        Added to the root of the second moment (positive).
+
+    Examples
+    --------
+    >>> w = np.array([1.0, -2.0])
+    >>> opt = Adam([w], lr=0.1)
+    >>> opt.step([2 * w])        # gradient of ||w||^2
+    >>> w.round(3).tolist()      # the first Adam step moves each entry by about lr
+    [0.9, -1.9]
+    """
+
+    def __init__(self, params, *, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8):
+        self.params = list(params)
+        for i, p in enumerate(self.params):
+            if not isinstance(p, np.ndarray):
+                raise TypeError(f"params[{i}]: expected a numpy array, got {type(p).__name__}")
+        self.lr = float(check_positive(lr, "lr"))
+        self.eps = float(check_positive(eps, "eps"))
+        b = as_array(betas, "betas", shape=(2,))
+        if np.any(b < 0) or np.any(b >= 1):
+            raise ValueError(f"betas: expected two values in [0, 1), got {tuple(b.tolist())}")
+        self.beta1, self.beta2 = float(b[0]), float(b[1])
+        self.m = [np.zeros_like(p) for p in self.params]
+        self.v = [np.zeros_like(p) for p in self.params]
+        self.t = 0
+
+    def step(self, grads) -> None:
+        """Apply one update with the gradients ``grads`` (same order and shapes as ``params``)."""
+        grads = list(grads)
+        if len(grads) != len(self.params):
+            raise ValueError(f"grads: expected {len(self.params)} arrays, got {len(grads)}")
+        self.t += 1
+        c1 = 1 - self.beta1 ** self.t
+        c2 = 1 - self.beta2 ** self.t
+        step = self.lr * np.sqrt(c2) / c1
+        eps = self.eps * np.sqrt(c2)
+        for p, g, m, v in zip(self.params, grads, self.m, self.v):
+            # m <- beta1 m + (1 - beta1) g and v <- beta2 v + (1 - beta2) g^2, in place
+            m += (1 - self.beta1) * (g - m)
+            v += (1 - self.beta2) * (g * g - v)
+            # p <- p - lr * m_hat / (sqrt(v_hat) + eps), with the bias corrections folded into
+            # ``step`` and ``eps``
+            upd = np.sqrt(v)
+            upd += eps
+            np.divide(m, upd, out=upd)
+            upd *= step
+            p -= upd.astype(p.dtype, copy=False)
+
+
+@dataclass(frozen=True)
+class GradCheckResult:
+    """Outcome of :func:`gradient_check`.
+
+    Attributes
+    ----------
+    max_rel_error : float
+        Largest ``|a - n| / max(|a| + |n|, floor)`` over the checked entries (``a`` analytic,
+        ``n`` numerical); below about ``1e-6`` in float64 means the backward pass is right.
+    max_abs_error : float
+    n_checked : int
+    """
+
+    max_rel_error: float
+    max_abs_error: float
+    n_checked: int
+
+
+def gradient_check(f, x, grad, *, eps: float = 1e-5, n_entries=None, seed=0,
+                   floor: float = 1e-6) -> GradCheckResult:
+    """Compare an analytic gradient with central finite differences.
+
+    Parameters
+    ----------
+    f : callable
+        ``f()`` returns the scalar loss, reading the current contents of ``x``.
+    x : ndarray of float64
+        The array the gradient is taken with respect to; it is perturbed in place entry by entry
+        and restored.
+    grad : array_like
+        The analytic gradient, same shape as ``x``.
+    eps : float
+        Finite-difference step. The default suits losses of order 1 to 100: the rounding error
+        ``u |f| / eps`` and the truncation error ``eps^2 |f'''|`` are then both about 1e-10.
+    n_entries : int, optional
+        Check this many entries picked at random (all entries if None or larger than ``x``).
+    seed : int or Generator
+        Picks the entries.
+    floor : float
+        Lower bound of the denominator of the relative error, so that gradients far below the
+        loss's scale (dead ReLU units give exact zeros) compare by their absolute difference.
+
+    Returns
+    -------
+    GradCheckResult
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not a float64 array (finite differences are meaningless in float32).
+    ValueError
+        For a ``grad`` of another shape, or a non-finite loss.
+
+    Examples
+    --------
+    >>> x = np.array([1.0, 2.0])
+    >>> gradient_check(lambda: float((x ** 3).sum()), x, 3 * x ** 2).max_rel_error < 1e-8
+    True
+    """
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        raise TypeError(f"x: expected a float64 numpy array, got "
+                        f"{getattr(x, 'dtype', type(x).__name__)}")
+    grad = as_array(grad, "grad", shape=x.shape, min_rows=0)
+    eps = float(check_positive(eps, "eps"))
+    flat = x.reshape(-1)
+    if not np.shares_memory(flat, x):  # pragma: no cover - only for non-contiguous input
+        raise ValueError("x: expected a contiguous array that can be perturbed in place")
+    idx = np.arange(flat.size)
+    if n_entries is not None:
+        n_entries = check_int(n_entries, "n_entries", low=1)
+        if n_entries < flat.size:
+            idx = check_rng(seed).choice(flat.size, size=n_entries, replace=False)
+    g = grad.reshape(-1)
+    num = np.empty(idx.size)
+    for j, i in enumerate(idx):
+        old = flat[i]
+        flat[i] = old + eps
+        fp = float(f())
+        flat[i] = old - eps
+        fm = float(f())
+        flat[i] = old
+        if not (np.isfinite(fp) and np.isfinite(fm)):
+            raise ValueError(f"f: expected a finite loss, got {fp!r} and {fm!r} around entry {i}")
+        num[j] = (fp - fm) / (2 * eps)
+    diff = np.abs(g[idx] - num)
+    rel = diff / np.maximum(np.abs(g[idx]) + np.abs(num), floor)
+    return GradCheckResult(float(rel.max()), float(diff.max()), int(idx.size))
+
+
+def check_module_gradients(module: Layer, x, *, seed=0, eps: float = 1e-5,
+                           n_entries: int | None = 20) -> dict[str, float]:
+    """Gradient-check a layer (or :class:`Sequential`) on input ``x``.
+
+    The scalar loss is ``sum(forward(x) * R)`` for a fixed random ``R``, so ``backward(R)`` must
+    return its gradient. Checks the input gradient and every parameter array.
+
+    Parameters
+    ----------
+    module : Layer
+        A float64 module.
+    x : array_like, shape (n, n_in)
+    seed : int or Generator
+    eps : float
+    n_entries : int or None
+        Entries checked per array (None: all).
+
+    Returns
+    -------
+    dict
+        ``{"input": max_rel_error, "param0": ..., ...}``.
+
+    Examples
+    --------
+    >>> errs = check_module_gradients(Dense(3, 2, rng=0, dtype="float64"), np.ones((4, 3)))
+    >>> max(errs.values()) < 1e-6
+    True
+    """
+    if not isinstance(module, Layer):
+        raise TypeError(f"module: expected an mlhw.nn layer, got {type(module).__name__}")
+    x = np.array(as_array(x, "x", ndim=2), dtype=np.float64)
+    gen = check_rng(seed)
+    r = gen.standard_normal(module.forward(x).shape)
+
+    def loss():
+        return float(np.sum(module.forward(x) * r))
+
+    module.forward(x)
+    dx = module.backward(r)
+    params = module.parameters()
+    grads = [np.array(g) for g in module.gradients()]
+    out = {"input": gradient_check(loss, x, dx, eps=eps, n_entries=n_entries,
+                                   seed=gen).max_rel_error}
+    for i, (p, g) in enumerate(zip(params, grads)):
+        out[f"param{i}"] = gradient_check(loss, p, g, eps=eps, n_entries=n_entries,
+                                          seed=gen).max_rel_error
+    return out
+
+
+def _minibatches(n: int, batch_size: int, rng: np.random.Generator):
+    """Index arrays of one shuffled pass over ``n`` items; the last batch may be smaller."""
+    perm = rng.permutation(n)
+    return [perm[i:i + batch_size] for i in range(0, n, batch_size)]

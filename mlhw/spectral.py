@@ -1,0 +1,474 @@
+"""Graph Laplacians and Laplacian eigenmaps (NTU ML 2024, HW3, problem 3).
+
+A weighted undirected graph on ``n`` vertices is given by its symmetric, non-negative weight
+matrix ``W`` of shape ``(n, n)``. Its degree matrix is ``D = diag(d)`` with ``d_i = sum_j W_ij``
+and its Laplacian is ``L = D - W``. Laplacian eigenmaps embed the vertices with the generalized
+eigenvectors of ``L v = lambda D v`` that belong to the smallest eigenvalues, normalised so that
+``Psi^T D Psi = I``; they minimise ``Tr(Psi^T L Psi)`` under that constraint.
+
+The module also recovers a graph from a few of its published eigenvectors
+(:func:`recover_graph_from_eigenvectors`), which is how the book reconstructs the graph of the
+homework, whose figure is missing from the published text.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
+
+import numpy as np
+import scipy.linalg
+
+from ._validation import as_array, check_int
+
+__all__ = ["GraphRecovery", "connected_components", "degree_sequence_graphs", "graph_laplacian",
+           "laplacian_eigenmaps", "recover_graph_from_eigenvectors"]
+
+
+def _check_weights(W, name: str = "W") -> np.ndarray:
+    """Validate a weight matrix: square, finite, symmetric, non-negative."""
+    W = as_array(W, name, ndim=2)
+    if W.shape[0] != W.shape[1]:
+        raise ValueError(f"{name}: expected a square (n, n) weight matrix, got shape {W.shape}")
+    if np.any(W < 0):
+        i, j = np.argwhere(W < 0)[0]
+        raise ValueError(f"{name}: expected non-negative weights, got {W[i, j]!r} at "
+                         f"({i}, {j})")
+    scale = max(1.0, float(np.abs(W).max()))
+    if not np.allclose(W, W.T, rtol=0, atol=1e-12 * scale):
+        i, j = np.unravel_index(np.argmax(np.abs(W - W.T)), W.shape)
+        raise ValueError(f"{name}: expected a symmetric weight matrix (an undirected graph), got "
+                         f"{name}[{i}, {j}] = {W[i, j]!r} but {name}[{j}, {i}] = {W[j, i]!r}")
+    return (W + W.T) / 2
+
+
+def graph_laplacian(W):
+    """Degree matrix and Laplacian ``L = D - W`` of an undirected weighted graph.
+
+    Answers part 2 of NTU ML 2024 HW3 problem 3, where ``d_i = sum_j (W_ij + W_ji) / 2``; for
+    the symmetric ``W`` accepted here that is the row sum.
+
+    Parameters
+    ----------
+    W : array_like, shape (n, n)
+        Symmetric, non-negative, finite weights (an adjacency matrix for an unweighted graph).
+        Diagonal entries (self-loops) are allowed; they cancel in ``L``.
+
+    Returns
+    -------
+    L : ndarray, shape (n, n)
+        The Laplacian ``D - W``: symmetric, positive semi-definite, ``L @ 1 = 0``.
+    D : ndarray, shape (n, n)
+        The diagonal degree matrix.
+
+    Raises
+    ------
+    TypeError
+        If ``W`` is not numeric.
+    ValueError
+        If ``W`` is not a finite, square, symmetric, non-negative matrix, or a vertex is isolated
+        (degree 0, so ``D`` is singular and the eigenmap undefined).
+
+    Examples
+    --------
+    >>> L, D = graph_laplacian([[0, 1, 0], [1, 0, 1], [0, 1, 0]])
+    >>> L
+    array([[ 1., -1.,  0.],
+           [-1.,  2., -1.],
+           [ 0., -1.,  1.]])
+    >>> np.diag(D)
+    array([1., 2., 1.])
+    """
+    W = _check_weights(W)
+    d = W.sum(axis=1)
+    if np.any(d <= 0):
+        iso = np.flatnonzero(d <= 0).tolist()
+        raise ValueError(f"W: expected every vertex to have positive degree, got isolated "
+                         f"vertex(es) {iso} (0-based) whose row sums are 0")
+    D = np.diag(d)
+    return D - W, D
+
+
+def connected_components(W):
+    """Connected components of the graph with weights ``W`` (breadth-first search).
+
+    An edge is a pair ``i != j`` with ``W[i, j] > 0``. Used for part 8 of NTU ML 2024 HW3
+    problem 3: the zero eigenvalue of ``L`` has multiplicity equal to the number of components.
+
+    Parameters
+    ----------
+    W : array_like, shape (n, n)
+        Symmetric, non-negative, finite weights (isolated vertices are allowed here; each is a
+        component of its own).
+
+    Returns
+    -------
+    n_components : int
+    labels : ndarray of int, shape (n,)
+        Component of each vertex, numbered 0, 1, ... in order of each component's smallest
+        vertex (the same convention as ``scipy.sparse.csgraph.connected_components``).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`graph_laplacian`, except that isolated vertices are accepted.
+
+    Examples
+    --------
+    >>> connected_components([[0, 1, 0], [1, 0, 0], [0, 0, 0]])
+    (2, array([0, 0, 1]))
+    """
+    W = _check_weights(W)
+    n = W.shape[0]
+    adj = W > 0
+    np.fill_diagonal(adj, False)
+    neighbours = [np.flatnonzero(row) for row in adj]
+    labels = np.full(n, -1, dtype=int)
+    count = 0
+    for start in range(n):
+        if labels[start] >= 0:
+            continue
+        labels[start] = count
+        queue = deque([start])
+        while queue:
+            v = queue.popleft()
+            for u in neighbours[v]:
+                if labels[u] < 0:
+                    labels[u] = count
+                    queue.append(u)
+        count += 1
+    return count, labels
+
+
+def _fix_signs(V: np.ndarray) -> np.ndarray:
+    """Flip each column so that its entry of largest absolute value (first one on ties) is > 0."""
+    idx = np.argmax(np.abs(V) > np.abs(V).max(axis=0) * (1 - 1e-9), axis=0)
+    signs = np.sign(V[idx, np.arange(V.shape[1])])
+    signs[signs == 0] = 1
+    return V * signs
+
+
+def laplacian_eigenmaps(W, n_components, *, skip_constant=True):
+    """Laplacian eigenmap: minimise ``Tr(Psi^T L Psi)`` subject to ``Psi^T D Psi = I``.
+
+    Answers parts 3 and 4 of NTU ML 2024 HW3 problem 3. The minimisers are the generalized
+    eigenvectors of ``L v = lambda D v`` for the smallest eigenvalues, computed with
+    ``scipy.linalg.eigh(L, D)``, which returns them ``D``-orthonormal. Row ``i`` of ``Psi`` is
+    the embedding ``z_i`` of vertex ``i``.
+
+    The smallest eigenvalue is 0 with the constant eigenvector ``1 / sqrt(sum(d))``. It carries
+    no information, so by default it is skipped and ``Psi`` holds eigenvectors ``2, ...,
+    n_components + 1``. That choice is only meaningful for a connected graph: with ``c``
+    components the eigenvalue 0 has multiplicity ``c``, its eigenspace is spanned by the
+    components' indicator vectors, and "the constant eigenvector" is no longer a well-defined
+    column to drop. Therefore ``skip_constant=True`` on a disconnected graph raises
+    ``ValueError``; ``skip_constant=False`` accepts any graph without isolated vertices and
+    returns the ``n_components`` smallest eigenpairs as they are.
+
+    Each column's sign is fixed so that its entry of largest absolute value is positive
+    (eigenvectors are defined up to sign; compare with published ones up to sign).
+
+    Parameters
+    ----------
+    W : array_like, shape (n, n)
+        Symmetric, non-negative weights without isolated vertices.
+    n_components : int
+        Embedding dimension: ``1 <= n_components <= n - 1`` (``<= n`` when
+        ``skip_constant=False``).
+    skip_constant : bool, keyword-only
+        Whether to drop the constant eigenvector of the eigenvalue 0 (default ``True``).
+
+    Returns
+    -------
+    Psi : ndarray, shape (n, n_components)
+        ``D``-orthonormal generalized eigenvectors as columns, ascending eigenvalues.
+    eigvals : ndarray, shape (n_components,)
+        The matching eigenvalues; ``Tr(Psi^T L Psi) = eigvals.sum()``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an invalid ``W`` (see :func:`graph_laplacian`), an ``n_components`` out of range, or
+        a disconnected graph with ``skip_constant=True``.
+
+    Examples
+    --------
+    >>> path = np.diag([1.0, 1.0], 1); path = path + path.T   # the path 0 - 1 - 2
+    >>> Psi, lam = laplacian_eigenmaps(path, 1)
+    >>> lam.round(12)
+    array([1.])
+    >>> np.abs(Psi).round(6).ravel()
+    array([0.707107, 0.      , 0.707107])
+    """
+    if not isinstance(skip_constant, (bool, np.bool_)):
+        raise TypeError(f"skip_constant: expected a bool, got {type(skip_constant).__name__}")
+    L, D = graph_laplacian(W)
+    n = L.shape[0]
+    offset = 1 if skip_constant else 0
+    n_components = check_int(n_components, "n_components", low=1, high=n - offset)
+    if skip_constant:
+        n_comp, _ = connected_components(W)
+        if n_comp > 1:
+            raise ValueError(
+                f"W: expected a connected graph when skip_constant=True (then the eigenvalue 0 "
+                f"is simple and its eigenvector constant), got {n_comp} connected components; "
+                f"pass skip_constant=False to keep the whole zero eigenspace")
+    lo, hi = offset, offset + n_components - 1
+    eigvals, V = scipy.linalg.eigh(L, D, subset_by_index=[lo, hi])
+    if not (np.all(np.isfinite(eigvals)) and np.all(np.isfinite(V))):
+        raise FloatingPointError("laplacian_eigenmaps: the eigensolver returned non-finite "
+                                 "values")
+    return _fix_signs(V), eigvals
+
+
+# ----------------------------------------------------------------------------------------------
+# Recovering a graph from published eigenvectors
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GraphRecovery:
+    """Result of :func:`recover_graph_from_eigenvectors`.
+
+    Attributes
+    ----------
+    adjacency : ndarray of int, shape (n, n)
+        The best-fitting graph (0/1 adjacency): the recovered graph when ``n_fits == 1``.
+    candidates : ndarray of int, shape (n_fits, n, n)
+        Every graph whose residual is within ``residual_bound``, best first. More than one means
+        the given eigenvectors do not single out the graph.
+    degrees : ndarray of int, shape (n,)
+        The integer degrees fixed by ``Psi^T D Psi = I``.
+    degrees_real : ndarray, shape (n,)
+        The real solution of that linear system before rounding.
+    degree_error_bound : float
+        A bound on ``max |degrees_real - true degrees|`` caused by the rounding of ``Psi``;
+        below 0.5 the rounding to integers is certain.
+    eigenvalues : ndarray, shape (m,)
+        For the best graph, the least-squares eigenvalue of each column.
+    residuals : ndarray, shape (n_graphs,)
+        For every graph with the degree sequence, ``max_k min_lambda ||L psi_k - lambda D
+        psi_k||_2``, sorted ascending.
+    residual_bound : float
+        The largest residual the true graph can have because ``Psi`` is rounded.
+    n_graphs : int
+        Number of simple graphs with the degree sequence (all were examined).
+    n_fits : int
+        How many of them have a residual at most ``residual_bound``.
+    """
+
+    adjacency: np.ndarray
+    candidates: np.ndarray
+    degrees: np.ndarray
+    degrees_real: np.ndarray
+    degree_error_bound: float
+    eigenvalues: np.ndarray
+    residuals: np.ndarray
+    residual_bound: float
+    n_graphs: int
+    n_fits: int
+
+
+def degree_sequence_graphs(degrees, *, max_graphs=5_000_000):
+    """Every simple labelled graph with the given degree sequence, as edge lists.
+
+    Exhaustive search: vertex ``i`` (in order) is joined to a subset of the later vertices that
+    still have free degree, with exactly as many as it still needs. Each graph is produced once
+    (the subsets chosen determine the graph and vice versa).
+
+    Parameters
+    ----------
+    degrees : array_like of int, shape (n,)
+        Non-negative degrees with an even sum.
+    max_graphs : int, keyword-only
+        Refuse (``ValueError``) to list more graphs than this.
+
+    Returns
+    -------
+    edges : ndarray of int, shape (n_graphs, n_edges, 2)
+        Edge ``(i, j)`` with ``i < j``, 0-based.
+
+    Raises
+    ------
+    ValueError
+        If the degrees are negative, not integers, have an odd sum, or admit more than
+        ``max_graphs`` graphs.
+
+    Examples
+    --------
+    >>> degree_sequence_graphs([1, 1, 1, 1]).tolist()
+    [[[0, 1], [2, 3]], [[0, 2], [1, 3]], [[0, 3], [1, 2]]]
+    """
+    deg = as_array(degrees, "degrees", ndim=1)
+    if np.any(deg < 0) or np.any(deg != np.round(deg)):
+        raise ValueError(f"degrees: expected non-negative integers, got {deg.tolist()}")
+    deg = deg.astype(int)
+    n = deg.size
+    if deg.sum() % 2:
+        raise ValueError(f"degrees: expected an even sum (twice the number of edges), got "
+                         f"{deg.sum()}")
+    max_graphs = check_int(max_graphs, "max_graphs", low=1)
+    n_edges = deg.sum() // 2
+    # Every completion of a partial graph depends only on the next vertex to serve and on the
+    # degrees still free, so the completions of each such state are built once and reused.
+    def successors(i, rem):
+        while i < n and rem[i] == 0:
+            i += 1
+        if i == n:
+            return None
+        cands = [j for j in range(i + 1, n) if rem[j] > 0]
+        out = []
+        for subset in combinations(cands, rem[i]):
+            nxt = list(rem)
+            nxt[i] = 0
+            for j in subset:
+                nxt[j] -= 1
+            out.append((subset, i, tuple(nxt)))
+        return out
+
+    @lru_cache(maxsize=None)
+    def count(i, rem):
+        succ = successors(i, rem)
+        return 1 if succ is None else sum(count(v + 1, r) for _, v, r in succ)
+
+    @lru_cache(maxsize=None)
+    def build(i, rem):
+        succ = successors(i, rem)
+        if succ is None:
+            return np.zeros((1, 0), dtype=int)
+        parts = []
+        for subset, v, r in succ:
+            tail = build(v + 1, r)
+            if tail.shape[0]:
+                head = np.array([(v, j) for j in subset], dtype=int).ravel()
+                parts.append(np.hstack([np.broadcast_to(head, (tail.shape[0], head.size)),
+                                        tail]))
+        width = sum(rem)
+        return np.vstack(parts) if parts else np.zeros((0, width), dtype=int)
+
+    start = tuple(int(v) for v in deg)
+    total = count(0, start)
+    if total > max_graphs:
+        raise ValueError(f"degrees: expected at most max_graphs = {max_graphs} graphs with this "
+                         f"degree sequence, got {total}")
+    return build(0, start).reshape(total, n_edges, 2)
+
+
+def recover_graph_from_eigenvectors(Psi, *, decimals=8, max_graphs=5_000_000):
+    """Recover an unweighted graph from ``m`` of its ``D``-orthonormal generalized eigenvectors.
+
+    Used for NTU ML 2024 HW3 problem 3, whose graph figure is missing: only the published
+    eigenvectors (rounded to ``decimals`` places) are reliable. Two steps, both exhaustive:
+
+    1. Degrees. ``Psi^T D Psi = I`` is linear in ``d``: ``sum_i d_i psi_a(i) psi_b(i) =
+       [a = b]`` for ``a <= b``, i.e. ``m (m + 1) / 2`` equations for ``n`` unknowns. The real
+       least-squares solution is rounded to integers; the rounding of ``Psi`` moves the solution
+       by at most ``degree_error_bound`` (from the perturbation of the system), so if that is
+       below 0.5 the integer degrees are certain.
+    2. Edges. Every simple graph with these degrees is listed (:func:`degree_sequence_graphs`).
+       For each, with ``L = D - W``, each column's eigenvalue is fitted by least squares and the
+       residual ``r = max_k min_lambda ||L psi_k - lambda D psi_k||_2`` computed. For the true
+       graph, ``r <= ||(L - lambda D) e||_2 <= (2 d_max + 2 d_max) sqrt(n) delta`` with
+       ``delta = 0.5 * 10**-decimals`` the rounding error of each entry (the generalized
+       eigenvalues of a graph lie in ``[0, 2]`` and ``||L||_2 <= 2 d_max``). Any graph with a
+       larger residual is excluded.
+
+    Parameters
+    ----------
+    Psi : array_like, shape (n, m)
+        Generalized eigenvectors as columns, each up to sign, with ``m (m + 1) / 2 >= n``.
+    decimals : int, keyword-only
+        Number of decimal places ``Psi`` was rounded to.
+    max_graphs : int, keyword-only
+        Passed to :func:`degree_sequence_graphs`.
+
+    Returns
+    -------
+    GraphRecovery
+
+    Raises
+    ------
+    ValueError
+        If ``Psi`` has too few columns to fix the degrees, the degree system is singular, the
+        degrees are not certain from the rounding bound, or no graph fits.
+
+    Examples
+    --------
+    A 4-cycle 0-1-2-3 with a pendant vertex 4 at vertex 3; six graphs share its degrees:
+
+    >>> W = np.zeros((5, 5), dtype=int)
+    >>> for i, j in [(0, 1), (1, 2), (2, 3), (3, 0), (3, 4)]:
+    ...     W[i, j] = W[j, i] = 1
+    >>> Psi, _ = laplacian_eigenmaps(W, 3, skip_constant=False)
+    >>> rec = recover_graph_from_eigenvectors(Psi.round(8))
+    >>> bool((rec.adjacency == W).all()), rec.n_fits, rec.n_graphs
+    (True, 1, 6)
+    """
+    Psi = as_array(Psi, "Psi", ndim=2)
+    n, m = Psi.shape
+    decimals = check_int(decimals, "decimals", low=0)
+    if m * (m + 1) // 2 < n:
+        raise ValueError(f"Psi: expected at least m columns with m (m + 1) / 2 >= n = {n} to "
+                         f"determine the degrees, got m = {m}")
+    delta = 0.5 * 10.0 ** (-decimals)
+    # Step 1: degrees from Psi^T D Psi = I.
+    pairs = [(a, b) for a in range(m) for b in range(a, m)]
+    A = np.array([Psi[:, a] * Psi[:, b] for a, b in pairs])
+    rhs = np.array([1.0 if a == b else 0.0 for a, b in pairs])
+    if np.linalg.matrix_rank(A) < n:
+        raise ValueError("Psi: the system Psi^T D Psi = I does not determine the degrees "
+                         "(rank-deficient)")
+    d_real = np.linalg.lstsq(A, rhs, rcond=None)[0]
+    degrees = np.rint(d_real).astype(int)
+    if np.any(degrees < 1):
+        raise ValueError(f"Psi: the degrees implied by Psi^T D Psi = I are not all positive "
+                         f"integers: {d_real.round(4).tolist()}")
+    # The rounded Psi perturbs each product psi_a psi_b by at most E_ab; the true degrees
+    # satisfy A d = rhs + E' d with |E'| <= E, hence |d - d_real| <= ||A^+||_inf ||E||_inf
+    # max(d), and max(d) <= n - 1 in a simple graph.
+    mag = np.abs(Psi)
+    E = np.array([delta * (mag[:, a] + mag[:, b]) + delta**2 for a, b in pairs])
+    bound = float(np.abs(np.linalg.pinv(A)).sum(axis=1).max() * E.sum(axis=1).max() * (n - 1))
+    if bound >= 0.5:
+        raise ValueError(f"Psi: the rounding of Psi could move the degrees by up to {bound:.3g} "
+                         f">= 0.5, so they are not determined")
+    # Step 2: edges, by exhaustive search over the graphs with these degrees.
+    edges = degree_sequence_graphs(degrees, max_graphs=max_graphs)
+    n_graphs = edges.shape[0]
+    DPsi = degrees[:, None] * Psi                       # (n, m)
+    norms = np.sum(DPsi**2, axis=0)
+    residuals = np.empty(n_graphs)
+    lambdas = np.empty((n_graphs, m))
+    batch = 20_000
+    for start in range(0, n_graphs, batch):
+        e = edges[start:start + batch]
+        g = e.shape[0]
+        gi = np.repeat(np.arange(g), e.shape[1])
+        a, b = e[..., 0].ravel(), e[..., 1].ravel()
+        WPsi = np.empty((g * n, m))
+        for k in range(m):                              # (W Psi)[a] += Psi[b] and vice versa
+            WPsi[:, k] = (np.bincount(gi * n + a, Psi[b, k], minlength=g * n)
+                          + np.bincount(gi * n + b, Psi[a, k], minlength=g * n))
+        LPsi = DPsi[None] - WPsi.reshape(g, n, m)
+        lam = np.einsum("ik,gik->gk", DPsi, LPsi) / norms
+        res = LPsi - lam[:, None, :] * DPsi[None]
+        residuals[start:start + g] = np.sqrt(np.sum(res**2, axis=1)).max(axis=1)
+        lambdas[start:start + g] = lam
+    r_bound = float(4 * degrees.max() * np.sqrt(n) * delta)
+    order = np.argsort(residuals, kind="stable")
+    n_fits = int(np.count_nonzero(residuals <= r_bound))
+    if n_fits == 0:
+        raise ValueError(f"Psi: no graph with degrees {degrees.tolist()} fits the eigenvector "
+                         f"equations (best residual {residuals[order[0]]:.3g} > {r_bound:.3g})")
+    fits = order[:n_fits]
+    W = np.zeros((n_fits, n, n), dtype=int)
+    gi = np.repeat(np.arange(n_fits), edges.shape[1])
+    W[gi, edges[fits, :, 0].ravel(), edges[fits, :, 1].ravel()] = 1
+    W = W + W.transpose(0, 2, 1)
+    best = order[0]
+    return GraphRecovery(adjacency=W[0], candidates=W, degrees=degrees, degrees_real=d_real,
+                         degree_error_bound=bound, eigenvalues=lambdas[best],
+                         residuals=residuals[order], residual_bound=r_bound, n_graphs=n_graphs,
+                         n_fits=n_fits)
