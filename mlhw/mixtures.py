@@ -13,12 +13,15 @@ exercise 1 (diagonal GMM) and provides the pieces of the semi-supervised GMM.
 
 Every E-step is in log space. Each M-step adds ``reg`` to every variance (scikit-learn's
 ``reg_covar``): a component collapsing onto one point keeps a variance of at least ``reg`` instead
-of making the likelihood infinite. The cost of one iteration is ``O(N k d)`` for diag, spherical
+of making the likelihood infinite. A component that receives no responsibility at all keeps its
+previous mean and covariance (any value maximises the M-step objective for it) and an
+:class:`EmptyComponentWarning` says so. The cost of one iteration is ``O(N k d)`` for diag, spherical
 and fixed (matrix products, no ``N x k x d`` temporary) and ``O(N k d^2 + k d^3)`` for full.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,10 +31,14 @@ from scipy.special import logsumexp
 from . import em
 from ._validation import as_array, check_choice, check_int, check_k, check_probabilities, check_rng
 
-__all__ = ["COVARIANCE_TYPES", "GMMParams", "GMMResult", "fit_gmm", "gmm_log_joint",
+__all__ = ["COVARIANCE_TYPES", "EmptyComponentWarning", "GMMParams", "GMMResult", "fit_gmm", "gmm_log_joint",
            "gmm_log_likelihood", "gmm_m_step", "gmm_predict", "n_parameters"]
 
 COVARIANCE_TYPES = ("full", "diag", "spherical", "fixed")
+
+
+class EmptyComponentWarning(UserWarning):
+    """A component received (almost) no responsibility; it kept its previous mean and covariance."""
 _LOG_2PI = np.log(2 * np.pi)
 
 
@@ -142,7 +149,8 @@ def gmm_m_step(X, resp, covariance: str = "full", reg: float = 1e-6, *, previous
         Needed for ``"fixed"`` and ``update_weights=False``.
     """
     n, d = X.shape
-    nk = resp.sum(axis=0) + 10 * np.finfo(float).eps
+    raw_nk = resp.sum(axis=0)
+    nk = raw_nk + 10 * np.finfo(float).eps
     means = (resp.T @ X) / nk[:, None]
     if update_weights:
         weights = nk / nk.sum()
@@ -161,6 +169,15 @@ def gmm_m_step(X, resp, covariance: str = "full", reg: float = 1e-6, *, previous
             covs = covs.mean(axis=1)
     else:  # fixed
         covs = previous.covariances
+    empty = raw_nk <= 1e-12 * n
+    if previous is not None and previous.means is not None and np.any(empty):
+        # any mean and covariance maximise Q for a component without responsibility: keep the
+        # previous ones rather than the 0/0 estimate (the log-likelihood still never decreases)
+        means[empty] = previous.means[empty]
+        covs = covs.copy()
+        covs[empty] = previous.covariances[empty]
+        warnings.warn(f"{int(empty.sum())} empty component(s) kept their previous mean and "
+                      "covariance", EmptyComponentWarning, stacklevel=2)
     return GMMParams(weights, means, covs)
 
 

@@ -147,3 +147,14 @@ def test_bad_input(kwargs, match):
 def test_nonfinite_data():
     with pytest.raises(ValueError, match="X: expected finite"):
         mlhw.fit_gmm(np.array([[np.inf, 0.0], [1.0, 1.0]]), 1)
+
+
+def test_empty_component_keeps_previous_parameters():
+    X = np.r_[np.zeros((10, 2)), np.ones((10, 2))]
+    far = np.array([[100.0, 100.0]])
+    init = {"weights": np.array([0.4, 0.4, 0.2]), "means": np.r_[X[[0, 10]], far],
+            "covariances": np.full(3, 0.01)}
+    with pytest.warns(mlhw.mixtures.EmptyComponentWarning):
+        res = mlhw.fit_gmm(X, 3, covariance="spherical", init=init, max_iter=5, tol=0)
+    np.testing.assert_allclose(res.means[2], far[0])
+    assert np.all(np.isfinite(res.covariances))

@@ -1,0 +1,76 @@
+"""The student edition removes every solution and changes nothing else."""
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+spec = importlib.util.spec_from_file_location("student_edition", ROOT / "tools" / "student_edition.py")
+student = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(student)
+
+NOTEBOOKS = sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def _src(cell):
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def _solution_lines(text):
+    """Lines inside {solution} blocks, found by an independent scan of fences."""
+    lines, inside, fence = [], False, None
+    for line in text.splitlines():
+        m = re.match(r"^(`{3,}|:{3,})\{solution\}", line)
+        if not inside and m:
+            inside, fence = True, m.group(1)
+        elif inside and line.strip() == fence:
+            inside = False
+        elif inside:
+            lines.append(line)
+    return lines
+
+
+def test_there_are_solutions_to_remove():
+    n = sum(_src(c).count("{solution}") for p in NOTEBOOKS for c in json.loads(p.read_text())["cells"])
+    assert n >= 10
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(ROOT / "book").as_posix())
+def test_no_solution_survives_and_the_rest_is_unchanged(path):
+    nb = json.loads(path.read_text())
+    out = student.strip_notebook(nb)
+    out_text = "\n".join(_src(c) for c in out["cells"])
+    assert "{solution}" not in out_text
+    assert not any("solution" in c.get("metadata", {}).get("tags", []) for c in out["cells"])
+    for cell in nb["cells"]:
+        src = _src(cell)
+        if cell["cell_type"] == "markdown":
+            for line in _solution_lines(src):
+                if len(line.strip()) >= 25:
+                    assert line not in out_text, f"solution text survived: {line!r}"
+        elif student.is_solution_cell(cell):
+            assert src.strip() not in out_text
+    kept = [c for c in nb["cells"] if not student.is_solution_cell(c) and c["cell_type"] == "code"]
+    kept_out = [c for c in out["cells"] if c["cell_type"] == "code" and
+                "student-exercise" not in c["metadata"].get("tags", [])]
+    assert [_src(c) for c in kept] == [_src(c) for c in kept_out]
+    n_marked = sum("student-exercise" in c["metadata"].get("tags", []) for c in out["cells"])
+    assert n_marked == sum(student.is_solution_cell(c) for c in nb["cells"])
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            outside = [ln for ln in _src(cell).splitlines() if ln.strip()
+                       and ln not in _solution_lines(_src(cell)) and "{solution}" not in ln]
+            for line in outside:
+                if not line.strip().startswith(("```", ":::", ":class:")):
+                    assert line in out_text, f"non-solution text lost: {line!r}"
+
+
+def test_strip_markdown_handles_both_fences():
+    text = ("Before\n```{exercise} Q\n:label: q\nAsk\n```\n```{solution} q\n:class: dropdown\n"
+            "Secret answer\n```\n:::{solution} q\nAnother secret\n:::\nAfter\n")
+    out = student.strip_markdown(text)
+    assert "Secret" not in out and "Another secret" not in out
+    assert "Before" in out and "After" in out and "Ask" in out

@@ -1,0 +1,121 @@
+"""Build the student edition: the same book with every solution removed.
+
+``make student`` runs this script. From the same sources as the full book it
+
+1. executes every chapter notebook in full (so that figures and results that do not belong to a
+   solution are shown as in the full book),
+2. removes the solutions: each sphinx-exercise ``{solution}`` block in a Markdown cell is deleted,
+   and each code cell tagged ``solution`` is replaced by an empty, marked code cell,
+3. writes the stripped, executed notebooks into ``_build/student_src`` and builds them with
+   Jupyter Book, without executing them again, into ``_build/student/html``, and
+4. writes the stripped notebooks without outputs into ``_build/student/notebooks`` (to hand out).
+
+``strip_notebook`` is the single transformation; ``tests/test_student_edition.py`` checks that it
+leaves no solution text and changes nothing else.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "_build" / "student_src"
+OUT = ROOT / "_build" / "student"
+
+MARKER = "# Your solution here (removed in the student edition)\n"
+_OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution\}")
+
+
+def strip_markdown(text: str) -> str:
+    """Remove every ``{solution}`` directive block (backtick or colon fenced) from MyST text."""
+    out, fence = [], None
+    for line in text.splitlines(keepends=True):
+        if fence is None:
+            m = _OPEN.match(line)
+            if m:
+                fence = m.group("fence")
+                continue
+            out.append(line)
+        elif line.strip() == fence:
+            fence = None
+    stripped = "".join(out)
+    return re.sub(r"\n{3,}", "\n\n", stripped)
+
+
+def is_solution_cell(cell) -> bool:
+    return cell.get("cell_type") == "code" and "solution" in cell.get("metadata", {}).get("tags", [])
+
+
+def strip_notebook(nb: dict) -> dict:
+    """Return a copy of the notebook (nbformat JSON dict) with its solutions removed."""
+    nb = copy.deepcopy(nb)
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            cell["source"] = strip_markdown(src)
+        elif is_solution_cell(cell):
+            cell["source"] = MARKER
+            cell["outputs"] = []
+            cell["execution_count"] = None
+            tags = [t for t in cell["metadata"].get("tags", []) if t != "solution"]
+            cell["metadata"]["tags"] = tags + ["student-exercise"]
+    nb["cells"] = [c for c in nb["cells"] if c["cell_type"] != "markdown" or c["source"].strip()]
+    return nb
+
+
+def _execute(path: Path) -> dict:
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    return nbformat.from_dict(nb)
+
+
+def main() -> int:
+    import nbformat
+    import yaml
+
+    if SRC.exists():
+        shutil.rmtree(SRC)
+    SRC.mkdir(parents=True)
+    for name in ("_toc.yml", "references.bib"):
+        shutil.copy(ROOT / name, SRC / name)
+    shutil.copytree(ROOT / "_ext", SRC / "_ext")
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config["title"] = f"{config['title']} (student edition)"
+    config["execute"]["execute_notebooks"] = "off"
+    config["sphinx"]["config"]["html_static_path"] = [str(ROOT / "_offline" / "site")]
+    (SRC / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    hand_out = OUT / "notebooks"
+    if hand_out.exists():
+        shutil.rmtree(hand_out)
+    for path in sorted((ROOT / "book").rglob("*")):
+        rel = path.relative_to(ROOT)
+        if path.is_dir() or ".ipynb_checkpoints" in rel.parts:
+            continue
+        target = SRC / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix != ".ipynb":
+            shutil.copy(path, target)
+            continue
+        print(f"student edition: executing and stripping {rel}", flush=True)
+        executed = strip_notebook(_execute(path))
+        nbformat.write(nbformat.from_dict(executed), target)
+        clean = strip_notebook(nbformat.read(path, as_version=4))
+        (hand_out / rel.relative_to("book")).parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nbformat.from_dict(clean), hand_out / rel.relative_to("book"))
+    subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(SRC),  # noqa: S603
+                    "--path-output", str(OUT), "-W", "--keep-going"], check=True)
+    print(f"Student edition: site in {OUT / '_build' / 'html'}, notebooks in {hand_out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
