@@ -88,6 +88,8 @@ def main() -> int:
     for name in ("_toc.yml", "references.bib"):
         shutil.copy(ROOT / name, SRC / name)
     shutil.copytree(ROOT / "_ext", SRC / "_ext")
+    (SRC / "mlhw").symlink_to(ROOT / "mlhw")  # the chapters show package source with literalinclude
+    shutil.copy(ROOT / "pyproject.toml", SRC / "pyproject.toml")
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["title"] = f"{config['title']} (student edition)"
     config["execute"]["execute_notebooks"] = "off"
