@@ -12,13 +12,14 @@ ASSETS := _offline/.lock-sha256
 # CHROMIUM=playwright for Playwright's own download (the GitHub workflow's route)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help venv assets book student test unit lint nbval site browser serve clean
+.PHONY: help venv assets book student bench test unit lint nbval site browser serve clean
 
 help:
 	@echo "make book   build the website into _build/html"
 	@echo "make test   run every test layer (lint, unit, notebooks, book build)"
 	@echo "make serve  preview the built site on http://127.0.0.1:$(PORT)"
 	@echo "make student  build the student edition (no solutions) into _build/student"
+	@echo "make bench  time mlhw against scikit-learn/SciPy (benchmarks/results.md)"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +40,9 @@ assets: $(ASSETS)
 book: $(STAMP) $(ASSETS)
 	$(BIN)/jupyter-book build . --path-output . -W --keep-going
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html (or run 'make serve')."
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
 
 student: $(STAMP) $(ASSETS)
 	$(BIN)/python tools/student_edition.py
