@@ -10,8 +10,8 @@ A model supplies three things:
     new parameters from the responsibilities ``resp`` (N, K).
 
 The driver does the rest, the same way for every model: the E-step and the observed-data
-log-likelihood ``sum_n log sum_k p(x_n, z_n = k)`` in log space with
-:func:`scipy.special.logsumexp`, the iteration with a tolerance and ``max_iter``, restarts, the
+log-likelihood ``sum_n log sum_k p(x_n, z_n = k)`` in log space (log-sum-exp with each row's
+maximum factored out, so nothing underflows), the iteration with a tolerance and ``max_iter``, restarts, the
 log-likelihood history, a :class:`ConvergenceWarning` when ``max_iter`` is reached, and a check that
 the log-likelihood never decreases (EM guarantees it; a decrease is a bug and raises).
 
@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
-from scipy.special import logsumexp
 
 from ._validation import check_int, check_rng
 
@@ -84,15 +83,21 @@ def e_step(data, params, log_joint: Callable) -> tuple[float, np.ndarray]:
     lj = np.asarray(log_joint(data, params), dtype=float)
     if lj.ndim != 2:
         raise ValueError(f"log_joint: expected an (N, K) array, got shape {lj.shape}")
-    if np.isnan(lj).any() or np.isposinf(lj).any():
+    top = lj.max(axis=1)  # NaN and +inf propagate into the row maxima
+    if np.isnan(top).any() or np.isposinf(top).any():
         raise FloatingPointError("log_joint returned NaN or +inf: the parameters are degenerate "
                                  "(for example a zero variance); raise the variance floor `reg`")
-    norm = logsumexp(lj, axis=1)
-    if not np.all(np.isfinite(norm)):
-        bad = int(np.count_nonzero(~np.isfinite(norm)))
+    if np.isneginf(top).any():
+        bad = int(np.count_nonzero(np.isneginf(top)))
         raise FloatingPointError(f"{bad} data point(s) have zero probability under every "
                                  "component; the model cannot explain them")
-    resp = np.exp(lj - norm[:, None])
+    # log-sum-exp with the row maximum factored out (what scipy.special.logsumexp computes, whose
+    # generic array-API wrapper costs more than the whole M-step here); exp(lj - top) is reused
+    # for the responsibilities, so the E-step takes one exp pass
+    resp = np.exp(lj - top[:, None])
+    total = resp.sum(axis=1)
+    resp /= total[:, None]
+    norm = top + np.log(total)
     return float(norm.sum()), resp
 
 

@@ -3,8 +3,10 @@
 Answers CS181 HW4 "Clustering and EM", problem 3 (k-means on MNIST), and is the sigma -> 0 limit
 of EM for an isotropic Gaussian mixture (TUM worksheet 11, problem 1).
 
-One iteration costs two matrix products of size N x d x K: the squared distances
-``||x||^2 - 2 x.c + ||c||^2`` and the centre sums ``onehot(labels)^T X``.
+One iteration costs one matrix product of size N x d x K for the squared distances
+``||x||^2 - 2 x.c + ||c||^2``; the centre sums are updated from the points that changed cluster
+(a product of size m x d x K for m moved points), and recomputed in full (``onehot^T X``) when more
+than a quarter of the points moved.
 
 Empty clusters: when a centre loses all its points, it is re-seeded at the data point farthest
 from its own centre (the point the current solution explains worst, taken from a cluster that
@@ -73,6 +75,16 @@ def squared_distances(X, centers, x_sq=None):
     return d2
 
 
+def _assign(X, centers, x_sq):
+    """Nearest centre of every point and its squared distance (distances as a k x n product)."""
+    d2 = centers @ X.T
+    d2 *= -2.0
+    d2 += np.einsum("ij,ij->i", centers, centers)[:, None]
+    labels = np.argmin(d2, axis=0)
+    d2_min = np.maximum(d2[labels, np.arange(len(X))] + x_sq, 0.0)
+    return labels, d2_min
+
+
 def kmeans_plusplus(X, k, *, seed=None, n_local_trials=None):
     """Greedy k-means++ seeding (Arthur and Vassilvitskii, 2007).
 
@@ -111,11 +123,32 @@ def kmeans_plusplus(X, k, *, seed=None, n_local_trials=None):
     return centers
 
 
-def _update_centers(X, labels, k, d2_min):
-    counts = np.bincount(labels, minlength=k).astype(float)
+def _onehot_sums(X, labels, k):
+    """Per-cluster sums of the rows of ``X`` and counts, as one (k x n) @ (n x d) product."""
     onehot = np.zeros((k, len(X)))
     onehot[labels, np.arange(len(X))] = 1.0
-    sums = onehot @ X
+    return onehot @ X, np.bincount(labels, minlength=k).astype(float)
+
+
+def _update_sums(X, labels, labels_prev, sums, counts, k):
+    """Sums and counts for ``labels``, updated from those of ``labels_prev`` when few points moved.
+
+    Only the moved points enter (O(m d k) for m moved points); when more than a quarter of the
+    points moved, or there is nothing to update from, everything is recomputed.
+    """
+    if labels_prev is None:
+        return _onehot_sums(X, labels, k)
+    moved = np.flatnonzero(labels != labels_prev)
+    if len(moved) > len(X) // 4:
+        return _onehot_sums(X, labels, k)
+    change = np.zeros((k, len(moved)))
+    change[labels[moved], np.arange(len(moved))] += 1.0
+    change[labels_prev[moved], np.arange(len(moved))] -= 1.0
+    return sums + change @ X[moved], counts + change.sum(axis=1)
+
+
+def _new_centers(X, labels, k, d2_min, sums, counts):
+    sums, counts = sums.copy(), counts.copy()
     empty = np.flatnonzero(counts == 0)
     if len(empty):
         # move the worst-explained points (from clusters that keep at least one member) into
@@ -204,19 +237,18 @@ def kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, seed=None):
     tol_abs = tol * float(np.mean(np.var(X, axis=0)))
     x_sq = np.einsum("ij,ij->i", X, X)
     objective = []
-    labels_prev = None
+    labels_prev = sums = counts = None
     converged = stable = False
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
-        d2 = squared_distances(X, centers, x_sq)
-        labels = np.argmin(d2, axis=1)
-        d2_min = d2[np.arange(n), labels]
+        labels, d2_min = _assign(X, centers, x_sq)
         objective.append(float(d2_min.sum()))
         if labels_prev is not None and np.array_equal(labels, labels_prev):
             converged = stable = True  # the centres are already the means of these labels
             n_iter -= 1
             break
-        new_centers, reseeded = _update_centers(X, labels, k, d2_min)
+        sums, counts = _update_sums(X, labels, labels_prev, sums, counts, k)
+        new_centers, reseeded = _new_centers(X, labels, k, d2_min, sums, counts)
         shift = float(np.sum((new_centers - centers) ** 2))
         centers = new_centers
         labels_prev = None if reseeded else labels
@@ -224,8 +256,7 @@ def kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, seed=None):
             converged = True
             break
     if not stable:
-        d2 = squared_distances(X, centers, x_sq)
-        labels = np.argmin(d2, axis=1)
-        objective.append(float(d2[np.arange(n), labels].sum()))
+        labels, d2_min = _assign(X, centers, x_sq)
+        objective.append(float(d2_min.sum()))
     return KMeansResult(centers=centers, labels=labels, objective=np.array(objective),
                         n_iter=n_iter, converged=converged)

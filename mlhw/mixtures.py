@@ -22,11 +22,13 @@ and fixed (matrix products, no ``N x k x d`` temporary) and ``O(N k d^2 + k d^3)
 from __future__ import annotations
 
 import warnings
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import cholesky, solve_triangular
 from scipy.special import logsumexp
+from threadpoolctl import threadpool_limits
 
 from . import em
 from ._validation import as_array, check_choice, check_int, check_k, check_probabilities, check_rng
@@ -91,8 +93,8 @@ class GMMResult:
         return GMMParams(self.weights, self.means, self.covariances)
 
 
-def _log_gauss(X, means, covariances, covariance):
-    """``log N(x_n | mu_k, Sigma_k)``, shape (N, k)."""
+def _log_gauss(X, means, covariances, covariance, x_sq=None):
+    """``log N(x_n | mu_k, Sigma_k)``, shape (N, k); ``x_sq`` may hold ``X * X`` precomputed."""
     n, d = X.shape
     k = len(means)
     if covariance == "full":
@@ -109,27 +111,32 @@ def _log_gauss(X, means, covariances, covariance):
             out[:, j] = (-0.5 * (d * _LOG_2PI + np.einsum("ij,ij->i", z, z))
                          - np.log(np.diag(chol)).sum())
         return out
+    if x_sq is None:
+        x_sq = X * X
     if covariance == "diag":
         prec = 1.0 / covariances
-        maha = ((X * X) @ prec.T - 2.0 * (X @ (means * prec).T)
+        maha = (x_sq @ prec.T - 2.0 * (X @ (means * prec).T)
                 + np.sum(means * means * prec, axis=1))
         return -0.5 * (d * _LOG_2PI + maha + np.sum(np.log(covariances), axis=1))
     # spherical and fixed: sigma_k^2 I
     var = covariances
-    maha = (np.einsum("ij,ij->i", X, X)[:, None] - 2.0 * (X @ means.T)
+    maha = (x_sq.sum(axis=1)[:, None] - 2.0 * (X @ means.T)
             + np.einsum("ij,ij->i", means, means)) / var
     return -0.5 * (d * _LOG_2PI + np.maximum(maha, 0.0) + d * np.log(var))
 
 
-def gmm_log_joint(X, params: GMMParams, covariance: str = "full") -> np.ndarray:
-    """Per-point log joint ``log pi_k + log N(x_n | mu_k, Sigma_k)``, shape (N, k)."""
+def gmm_log_joint(X, params: GMMParams, covariance: str = "full", *, x_sq=None) -> np.ndarray:
+    """Per-point log joint ``log pi_k + log N(x_n | mu_k, Sigma_k)``, shape (N, k).
+
+    ``x_sq`` may pass ``X * X``, computed once per fit, to the diagonal and spherical models.
+    """
     with np.errstate(divide="ignore"):
         log_w = np.log(params.weights)
-    return log_w + _log_gauss(X, params.means, params.covariances, covariance)
+    return log_w + _log_gauss(X, params.means, params.covariances, covariance, x_sq)
 
 
 def gmm_m_step(X, resp, covariance: str = "full", reg: float = 1e-6, *, previous=None,
-               update_weights: bool = True) -> GMMParams:
+               update_weights: bool = True, x_sq=None) -> GMMParams:
     """Maximum-likelihood parameters given responsibilities (the M-step).
 
     ``weights_k = N_k / N``, ``means_k = sum_n r_nk x_n / N_k`` and the responsibility-weighted
@@ -163,7 +170,7 @@ def gmm_m_step(X, resp, covariance: str = "full", reg: float = 1e-6, *, previous
             covs[j] = (resp[:, j, None] * diff).T @ diff / nk[j]
             covs[j].flat[:: d + 1] += reg
     elif covariance in ("diag", "spherical"):
-        avg_x2 = (resp.T @ (X * X)) / nk[:, None]
+        avg_x2 = (resp.T @ (X * X if x_sq is None else x_sq)) / nk[:, None]
         covs = np.maximum(avg_x2 - means**2, 0.0) + reg
         if covariance == "spherical":
             covs = covs.mean(axis=1)
@@ -326,14 +333,21 @@ def fit_gmm(X, k, *, covariance="full", init=None, max_iter=100, tol=1e-3, reg=1
         raise ValueError("n_init: restarts need a random init, got fixed initial parameters")
     rng = check_rng(seed)
 
+    x_sq = None if covariance == "full" else X * X  # computed once for the whole fit
+
     def log_joint(x, p):
-        return gmm_log_joint(x, p, covariance)
+        return gmm_log_joint(x, p, covariance, x_sq=x_sq)
 
     def m_step(x, resp, p):
-        return gmm_m_step(x, resp, covariance, reg, previous=p)
+        return gmm_m_step(x, resp, covariance, reg, previous=p, x_sq=x_sq)
 
-    res = em.run(X, lambda r: _initial_params(X, k, covariance, init, reg, sigma2, r),
-                 log_joint, m_step, max_iter=max_iter, tol=tol, n_init=n_init, seed=rng)
+    # The full model makes many small BLAS calls (d x d factorisations, N x d x d products, one
+    # per component); OpenBLAS's thread start-up and hand-over dominate them, and one thread is
+    # several times faster (measured in benchmarks/bench.py).
+    threads = threadpool_limits(limits=1, user_api="blas") if covariance == "full" else nullcontext()
+    with threads:
+        res = em.run(X, lambda r: _initial_params(X, k, covariance, init, reg, sigma2, r),
+                     log_joint, m_step, max_iter=max_iter, tol=tol, n_init=n_init, seed=rng)
     p = res.params
     return GMMResult(weights=p.weights, means=p.means, covariances=p.covariances,
                      covariance=covariance, log_likelihood=res.log_likelihood, resp=res.resp,
