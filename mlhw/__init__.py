@@ -7,7 +7,8 @@ SymPy, ipywidgets or matplotlib: those live in :mod:`mlhw.symbolic`, :mod:`mlhw.
 
 from importlib import import_module
 
-from . import em, fairness, first_order_em, gamma_mixture, gan, hac, metrics, nn, vae
+from . import (em, fairness, first_order_em, gamma_mixture, gan, gmm_classifier, hac, metrics, nn,
+               regression_mixture, semi_supervised, synthetic, vae)
 from .coins import coin_counts, coins_log_likelihood, two_coins_em
 from .datasets import download_mnist, load_mnist
 from .checks import check, check_close
@@ -19,6 +20,7 @@ from .estimators import (ELBODecomposition, EstimatorVariances, GradientEstimate
                          single_sample_variances)
 from .first_order_em import first_order_em_step, gradient_ascent_step
 from .gan import GAN, GANResult, train_gan
+from .gmm_classifier import GMMClassifier, fit_gmm_classifier, gmm_bic, gmm_k_sweep
 from .gamma_mixture import GammaMixtureResult, fit_gamma_mixture, gamma_mixture_data
 from .kmeans import KMeansResult, kmeans
 from .kmedians import KMediansResult, kmedians
@@ -28,6 +30,8 @@ from .metrics import adjusted_rand_index, contingency_table, purity
 from .mixtures import GMMParams, GMMResult, fit_gmm
 from .nn import gradient_check
 from .pca import calc_cfvs, calc_errs, pca
+from .regression_mixture import RegressionMixtureResult, fit_regression_mixture
+from .semi_supervised import SemiSupervisedGMMResult, fit_semi_supervised_gmm
 from .vae import VAE, VAEResult, prepare_images, train_vae
 from .spectral import (GraphRecovery, connected_components, degree_sequence_graphs, graph_laplacian,
                        laplacian_eigenmaps, recover_graph_from_eigenvectors)
@@ -59,7 +63,10 @@ __all__ = [
     "first_order_em_step",
     "fit_gamma_mixture",
     "fit_gmm",
+    "fit_gmm_classifier",
     "fit_linear_autoencoder",
+    "fit_regression_mixture",
+    "fit_semi_supervised_gmm",
     "gamma_mixture",
     "gamma_mixture_data",
     "GammaMixtureResult",
@@ -68,6 +75,10 @@ __all__ = [
     "GANResult",
     "gaussian_expectation",
     "gaussian_gradient_quadrature",
+    "gmm_bic",
+    "gmm_classifier",
+    "gmm_k_sweep",
+    "GMMClassifier",
     "GMMParams",
     "GMMResult",
     "gradient_ascent_step",
@@ -95,14 +106,19 @@ __all__ = [
     "principal_angles",
     "purity",
     "recover_graph_from_eigenvectors",
+    "regression_mixture",
+    "RegressionMixtureResult",
     "reparameterization_gradient",
     "score_function_gradient",
+    "semi_supervised",
+    "SemiSupervisedGMMResult",
     "single_sample_variances",
+    "synthetic",
     "train_gan",
     "train_vae",
     "two_coins_em",
-    "vae",
     "VAE",
+    "vae",
     "VAEResult",
 ]
 

@@ -1,0 +1,376 @@
+"""EM for a mixture of linear regressions (NTU ML 2024 HW3, problem 5), on the shared EM driver.
+
+The model: given an input ``x`` in R^m, the output ``y`` is drawn from component ``k`` with
+probability ``pi_k``, and then ``y ~ N(w_k^T x, rho_k)``. So
+
+    p(y | x) = sum_k pi_k N(y; w_k^T x, rho_k).
+
+The model has no separate intercept: a line ``y = a + b x`` is the case ``x = (1, x)``,
+``w = (a, b)`` (:func:`sample_regression_mixture` builds such inputs).
+
+EM (see :mod:`mlhw.em`): the E-step gives the responsibilities
+``delta_ik = p(z_i = k | x_i, y_i)``; the M-step is a weighted least-squares fit per component,
+the weighted mean squared residual as its variance, and the average responsibility as its weight:
+
+    w_k   = (sum_i delta_ik x_i x_i^T)^{-1} sum_i delta_ik y_i x_i
+    rho_k = max(sum_i delta_ik (y_i - w_k^T x_i)^2 / sum_i delta_ik, var_floor)
+    pi_k  = sum_i delta_ik / N
+
+The floor ``var_floor`` keeps the likelihood bounded (a line through a single point with
+``rho -> 0`` has unbounded likelihood). Because the expected complete log-likelihood is unimodal
+in ``rho_k``, the floored value is still the exact maximiser of Q over ``rho_k >= var_floor``, so
+every iteration is an exact EM step and the log-likelihood never decreases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import em
+from ._validation import (as_array, check_choice, check_int, check_k, check_positive,
+                          check_probabilities, check_rng)
+
+__all__ = [
+    "RegressionMixtureParams",
+    "RegressionMixtureResult",
+    "fit_regression_mixture",
+    "regmix_log_joint",
+    "regmix_m_step",
+    "regression_mixture_log_likelihood",
+    "sample_regression_mixture",
+]
+
+#: A component whose total responsibility is below this many points keeps its previous line and
+#: variance in the M-step (its weight becomes that tiny total divided by N).
+_EMPTY = 1e-10
+
+
+@dataclass(frozen=True)
+class RegressionMixtureParams:
+    """Parameters ``theta = (pi_k, w_k, rho_k)`` of a mixture of K linear regressions.
+
+    Attributes
+    ----------
+    weights : ndarray, shape (K,)
+        Mixing weights ``pi_k`` (sum to one).
+    coefs : ndarray, shape (K, m)
+        Regression coefficients; row ``k`` is ``w_k``.
+    variances : ndarray, shape (K,)
+        Noise variances ``rho_k > 0``.
+    """
+
+    weights: np.ndarray
+    coefs: np.ndarray
+    variances: np.ndarray
+
+
+@dataclass(frozen=True)
+class RegressionMixtureResult:
+    """Result of :func:`fit_regression_mixture`.
+
+    Attributes
+    ----------
+    weights : ndarray, shape (K,)
+        Fitted mixing weights ``pi_k``.
+    coefs : ndarray, shape (K, m)
+        Fitted coefficients, row ``k`` is ``w_k``.
+    variances : ndarray, shape (K,)
+        Fitted noise variances ``rho_k``.
+    log_likelihood : ndarray, shape (n_iter + 1,)
+        ``sum_i log p(y_i | x_i)`` at the initial parameters and after every M-step.
+    resp : ndarray, shape (N, K)
+        Responsibilities ``delta_ik`` at the fitted parameters.
+    n_iter : int
+        Number of EM iterations (M-steps).
+    converged : bool
+        Whether the mean log-likelihood per point changed by less than ``tol``.
+    """
+
+    weights: np.ndarray
+    coefs: np.ndarray
+    variances: np.ndarray
+    log_likelihood: np.ndarray
+    resp: np.ndarray
+    n_iter: int
+    converged: bool
+
+    @property
+    def labels(self) -> np.ndarray:
+        """Most responsible component of each point, shape (N,)."""
+        return np.argmax(self.resp, axis=1)
+
+    @property
+    def params(self) -> RegressionMixtureParams:
+        """The fitted parameters as a :class:`RegressionMixtureParams`."""
+        return RegressionMixtureParams(self.weights, self.coefs, self.variances)
+
+
+def regmix_log_joint(data, params: RegressionMixtureParams) -> np.ndarray:
+    """Log joint ``log p(y_i, z_i = k | x_i) = log pi_k + log N(y_i; w_k^T x_i, rho_k)``.
+
+    Parameters
+    ----------
+    data : tuple (X, y)
+        ``X`` of shape (N, m) and ``y`` of shape (N,).
+    params : RegressionMixtureParams
+
+    Returns
+    -------
+    ndarray, shape (N, K)
+        ``-inf`` in the column of a component with weight exactly zero.
+    """
+    X, y = data
+    resid = y[:, None] - X @ params.coefs.T
+    with np.errstate(divide="ignore"):
+        log_w = np.log(params.weights)
+    rho = params.variances
+    return log_w - 0.5 * np.log(2 * np.pi * rho) - 0.5 * resid**2 / rho
+
+
+def regmix_m_step(data, resp, params: RegressionMixtureParams, *,
+                  var_floor: float = 1e-6) -> RegressionMixtureParams:
+    """M-step of problem 5: weighted least squares, weighted residual variance, mean weight.
+
+    Parameters
+    ----------
+    data : tuple (X, y)
+        ``X`` of shape (N, m), ``y`` of shape (N,).
+    resp : ndarray, shape (N, K)
+        Responsibilities ``delta_ik`` from the E-step.
+    params : RegressionMixtureParams
+        Current parameters (used only for a component with no responsibility left, which keeps
+        its line and variance).
+    var_floor : float
+        Lower bound on every ``rho_k``.
+
+    Returns
+    -------
+    RegressionMixtureParams
+        The maximiser of ``Q(theta | theta_t)`` subject to ``rho_k >= var_floor``. When the
+        weighted design of a component is rank deficient, its ``w_k`` is the minimum-norm
+        weighted least-squares solution (any solution maximises Q).
+    """
+    X, y = data
+    n = X.shape[0]
+    nk = resp.sum(axis=0)
+    coefs = np.array(params.coefs, dtype=float, copy=True)
+    variances = np.array(params.variances, dtype=float, copy=True)
+    active = nk > _EMPTY
+    for k in np.flatnonzero(active):  # a loop over the K components, not over the data
+        sw = np.sqrt(resp[:, k])
+        coefs[k] = np.linalg.lstsq(sw[:, None] * X, sw * y, rcond=None)[0]
+    resid2 = (y[:, None] - X @ coefs.T) ** 2
+    rho = np.einsum("nk,nk->k", resp, resid2) / np.where(active, nk, 1.0)
+    variances[active] = np.maximum(rho[active], var_floor)
+    return RegressionMixtureParams(weights=nk / n, coefs=coefs, variances=variances)
+
+
+def regression_mixture_log_likelihood(X, y, weights, coefs, variances) -> float:
+    """Observed-data log-likelihood ``sum_i log sum_k pi_k N(y_i; w_k^T x_i, rho_k)``.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, m)
+    y : array_like, shape (N,)
+    weights : array_like, shape (K,)
+    coefs : array_like, shape (K, m)
+    variances : array_like, shape (K,)
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.ones((1, 1)); y = np.zeros(1)
+    >>> ll = regression_mixture_log_likelihood(X, y, [1.0], [[0.0]], [1.0])
+    >>> bool(np.isclose(ll, -0.5 * np.log(2 * np.pi)))
+    True
+    """
+    X, y = _check_xy(X, y)
+    params = _check_params(weights, coefs, variances, X.shape[1])
+    return em.e_step((X, y), params, regmix_log_joint)[0]
+
+
+def _check_xy(X, y):
+    X = as_array(X, "X", ndim=2)
+    y = as_array(y, "y", ndim=1)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y: expected {X.shape[0]} values (one per row of X), got {y.shape[0]}")
+    return X, y
+
+
+def _check_params(weights, coefs, variances, m, k=None):
+    weights = check_probabilities(as_array(weights, "weights", ndim=1), "weights")
+    k = len(weights) if k is None else k
+    if weights.shape != (k,):
+        raise ValueError(f"weights: expected shape ({k},), got {weights.shape}")
+    coefs = as_array(coefs, "coefs", shape=(k, m))
+    variances = check_positive(variances, "variances", ndim=1)
+    if variances.shape != (k,):
+        raise ValueError(f"variances: expected shape ({k},), got {variances.shape}")
+    return RegressionMixtureParams(weights, coefs, variances)
+
+
+def _init_points(X, y, k, var_floor, rng):
+    """Each component starts at the least-squares fit through ``m`` random data points."""
+    n, m = X.shape
+    size = min(m, n)
+    coefs = np.empty((k, m))
+    for j in range(k):
+        rows = rng.choice(n, size=size, replace=False)
+        coefs[j] = np.linalg.lstsq(X[rows], y[rows], rcond=None)[0]
+    var = max(float(np.var(y)), var_floor)
+    return RegressionMixtureParams(np.full(k, 1.0 / k), coefs, np.full(k, var))
+
+
+def _init_random(X, y, k, var_floor, rng):
+    """One M-step from responsibilities drawn from a flat Dirichlet."""
+    resp = rng.dirichlet(np.ones(k), size=X.shape[0])
+    start = RegressionMixtureParams(np.full(k, 1.0 / k), np.zeros((k, X.shape[1])),
+                                    np.full(k, max(float(np.var(y)), var_floor)))
+    return regmix_m_step((X, y), resp, start, var_floor=var_floor)
+
+
+_INITS = {"points": _init_points, "random": _init_random}
+
+
+def fit_regression_mixture(X, y, k, *, init="points", max_iter=200, tol=1e-6, var_floor=1e-6,
+                           n_init=1, seed=None) -> RegressionMixtureResult:
+    """Fit a mixture of K linear regressions by EM (NTU ML 2024 HW3, problem 5).
+
+    Parameters
+    ----------
+    X : array_like, shape (N, m)
+        Inputs ``x_i`` (include a column of ones for an intercept).
+    y : array_like, shape (N,)
+        Outputs ``y_i``.
+    k : int
+        Number of components, ``1 <= k <= N``.
+    init : {"points", "random"}, dict or RegressionMixtureParams
+        ``"points"``: every line starts as the least-squares fit through ``m`` random data points,
+        with equal weights and the variance of ``y``; ``"random"``: one M-step from random
+        responsibilities; a dict with ``weights`` (K,), ``coefs`` (K, m) and ``variances`` (K,),
+        or a :class:`RegressionMixtureParams`, starts there.
+    max_iter : int
+        Maximum number of EM iterations per run.
+    tol : float
+        Stop when the mean log-likelihood per point changes by less than ``tol``; ``tol=0`` runs
+        exactly ``max_iter`` iterations.
+    var_floor : float
+        Lower bound on every variance ``rho_k`` (keeps the likelihood bounded).
+    n_init : int
+        Number of runs from random starts (the best final log-likelihood wins). Must be 1 when
+        ``init`` gives fixed parameters.
+    seed : None, int or numpy.random.Generator
+        Randomness of the initialisation.
+
+    Returns
+    -------
+    RegressionMixtureResult
+
+    Raises
+    ------
+    ValueError
+        For non-finite or mismatched ``X``/``y``, ``k`` out of range, a non-positive ``var_floor``,
+        an unknown ``init`` or initial parameters of the wrong shape or range.
+    TypeError
+        For a non-integer ``k``, ``max_iter`` or ``n_init``.
+
+    Examples
+    --------
+    >>> X, y, z = sample_regression_mixture(400, [[0.0, 1.0], [0.0, -1.0]], [0.01, 0.01],
+    ...                                     seed=0)
+    >>> res = fit_regression_mixture(X, y, 2, n_init=3, seed=0)
+    >>> np.round(np.sort(res.coefs[:, 1]), 1)
+    array([-1.,  1.])
+    """
+    X, y = _check_xy(X, y)
+    n, m = X.shape
+    k = check_k(k, n)
+    var_floor = float(check_positive(var_floor, "var_floor", ndim=0))
+    max_iter = check_int(max_iter, "max_iter", low=1)
+    n_init = check_int(n_init, "n_init", low=1)
+    if isinstance(init, str):
+        make = _INITS[check_choice(init, "init", tuple(_INITS))]
+        start = lambda rng: make(X, y, k, var_floor, rng)  # noqa: E731
+    else:
+        if isinstance(init, RegressionMixtureParams):
+            init = {"weights": init.weights, "coefs": init.coefs, "variances": init.variances}
+        if not isinstance(init, dict) or set(init) != {"weights", "coefs", "variances"}:
+            raise ValueError("init: expected 'points', 'random', RegressionMixtureParams or a dict "
+                             "with keys 'weights', 'coefs', 'variances', got "
+                             f"{init if not isinstance(init, dict) else sorted(init)!r}")
+        if n_init != 1:
+            raise ValueError(f"n_init: fixed initial parameters give identical runs; expected "
+                             f"n_init=1, got {n_init}")
+        start = _check_params(init["weights"], init["coefs"], init["variances"], m, k)
+        start = RegressionMixtureParams(start.weights, start.coefs,
+                                        np.maximum(start.variances, var_floor))
+
+    def m_step(data, resp, params):
+        return regmix_m_step(data, resp, params, var_floor=var_floor)
+
+    res = em.run((X, y), start, regmix_log_joint, m_step, max_iter=max_iter, tol=tol,
+                 n_init=n_init, seed=check_rng(seed), n_points=n)
+    p = res.params
+    return RegressionMixtureResult(weights=p.weights, coefs=p.coefs, variances=p.variances,
+                                   log_likelihood=res.log_likelihood, resp=res.resp,
+                                   n_iter=res.n_iter, converged=res.converged)
+
+
+def sample_regression_mixture(n, coefs, variances, weights=None, *, x_range=(-3.0, 3.0),
+                              intercept=True, seed=None):
+    """Draw data from a mixture of linear regressions (synthetic data for problem 5).
+
+    Parameters
+    ----------
+    n : int
+        Number of points.
+    coefs : array_like, shape (K, m)
+        True coefficients; with ``intercept=True`` column 0 is the intercept.
+    variances : array_like, shape (K,)
+        True noise variances ``rho_k``.
+    weights : array_like, shape (K,), optional
+        Mixing weights (default: equal).
+    x_range : tuple of two floats
+        Features are uniform on ``[low, high)``.
+    intercept : bool
+        Whether column 0 of ``X`` is a column of ones.
+    seed : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    X : ndarray, shape (n, m)
+    y : ndarray, shape (n,)
+    z : ndarray, shape (n,)
+        The component that generated each point.
+
+    Examples
+    --------
+    >>> X, y, z = sample_regression_mixture(5, [[1.0, 2.0]], [0.1], seed=0)
+    >>> X.shape, y.shape, bool(np.all(X[:, 0] == 1))
+    ((5, 2), (5,), True)
+    """
+    n = check_int(n, "n", low=1)
+    coefs = as_array(coefs, "coefs", ndim=2)
+    k, m = coefs.shape
+    if intercept and m < 2:
+        raise ValueError(f"coefs: with intercept=True expected at least 2 columns (intercept and "
+                         f"one slope), got {m}")
+    if weights is None:
+        weights = np.full(k, 1.0 / k)
+    params = _check_params(weights, coefs, variances, m, k)
+    lo_hi = as_array(x_range, "x_range", shape=(2,))
+    if not lo_hi[0] < lo_hi[1]:
+        raise ValueError(f"x_range: expected low < high, got {tuple(lo_hi)}")
+    rng = check_rng(seed)
+    z = rng.choice(k, size=n, p=params.weights)
+    n_feat = m - 1 if intercept else m
+    feats = rng.uniform(lo_hi[0], lo_hi[1], size=(n, n_feat))
+    X = np.column_stack([np.ones(n), feats]) if intercept else feats
+    y = np.einsum("nm,nm->n", X, coefs[z]) + rng.normal(size=n) * np.sqrt(params.variances[z])
+    return X, y, z
