@@ -1,4 +1,4 @@
-# mlhw: two commands for a fresh machine (Python 3.10+, make):
+# mlhw: two commands for a fresh machine (Python 3.11+, make):
 #   make book   - set up .venv, build the site into _build/html
 #   make test   - set up .venv, run every test layer
 PYTHON ?= python3
@@ -22,6 +22,8 @@ help:
 	@echo "make bench  time mlhw against scikit-learn/SciPy (benchmarks/results.md)"
 
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "mlhw needs Python 3.11 or newer (NumPy 2.4 does); set PYTHON=python3.11 or newer"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[book,test]"
