@@ -291,6 +291,9 @@ def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabel
 def sample_gmm(n, weights, means, covariances, *, seed=None):
     """Draw ``n`` points from a full-covariance Gaussian mixture (synthetic data for problem 4).
 
+    Validates the parameters as a full-covariance mixture and draws with
+    :func:`mlhw.synthetic.sample_gmm`, the package's one mixture sampler.
+
     Parameters
     ----------
     n : int
@@ -312,16 +315,14 @@ def sample_gmm(n, weights, means, covariances, *, seed=None):
     >>> X.shape, z.tolist()
     ((4, 2), [0, 0, 0, 0])
     """
+    from .synthetic import sample_gmm as sample_mixture
+
     n = check_int(n, "n", low=1)
     w = np.atleast_1d(np.asarray(weights, dtype=float))
     means_arr = as_array(means, "means", ndim=2)
     p = _check_params({"weights": weights, "means": means, "covariances": covariances},
                       len(w), means_arr.shape[1], "full", "mixture")
-    rng = check_rng(seed)
-    z = rng.choice(len(p.weights), size=n, p=p.weights)
-    chol = np.linalg.cholesky(p.covariances)
-    eps = rng.standard_normal((n, p.means.shape[1]))
-    return p.means[z] + np.einsum("nij,nj->ni", chol[z], eps), z
+    return sample_mixture(n, p, covariance="full", seed=seed)
 
 
 def hide_labels(labels, n_per_class, *, seed=None):
