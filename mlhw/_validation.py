@@ -113,8 +113,8 @@ def check_positive(x, name: str, *, strict: bool = True, ndim=None) -> np.ndarra
         word = "positive" if strict else "non-negative"
         first = arr[bad].ravel()[0]
         raise ValueError(f"{name}: expected {word} values, got {int(np.count_nonzero(bad))} "
-                         f"entr{'y' if np.count_nonzero(bad) == 1 else 'ies'} that are not "
-                         f"(for example {first!r})")
+                         f"entr{'y that is' if np.count_nonzero(bad) == 1 else 'ies that are'} not "
+                         f"(for example {float(first)!r})")
     return arr
 
 

@@ -4,6 +4,11 @@ A fair coin and a biased coin (heads with probability ``theta``) are flipped alt
 with one picked at random. The latent variable ``b`` says whether the biased coin made the odd or
 the even flips. The observed data are the counts: ``n_odd`` odd flips with ``heads_odd`` heads and
 ``n_even`` even flips with ``heads_even`` heads.
+
+Numerical policy: when one side has no flips (``n_odd = 0`` or ``n_even = 0``) the M-step's ratio
+equals heads / flips of the other side for every posterior in (0, 1). If the posterior rounds to
+exactly 0 or 1 in floating point (a long sequence makes one explanation overwhelmingly likely) the
+ratio would be ``0 / 0``; the M-step returns its limit, heads / flips, instead of NaN.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import numpy as np
 from scipy.special import xlog1py, xlogy
 
 from . import em
-from ._validation import check_int
+from ._validation import as_array, check_int, check_probabilities
 
 __all__ = ["CoinsResult", "coin_counts", "coins_log_joint", "coins_log_likelihood",
            "coins_m_step", "two_coins_em"]
@@ -68,10 +73,26 @@ def _check_counts(n_odd, heads_odd, n_even, heads_even):
     return np.array([n_odd, heads_odd, n_even, heads_even], dtype=float)
 
 
+def _check_count_vector(counts):
+    """``counts = (n_odd, heads_odd, n_even, heads_even)`` as the EM driver passes them."""
+    c = as_array(counts, "counts", shape=(4,))
+    if np.any(c < 0) or c[1] > c[0] or c[3] > c[2]:
+        raise ValueError(f"counts: expected (n_odd, heads_odd, n_even, heads_even) with 0 <= heads "
+                         f"<= flips, got {c.tolist()}")
+    return c
+
+
+def _check_theta(theta, name="theta"):
+    th = as_array(theta, name, min_rows=0)
+    if np.any((th < 0) | (th > 1)):
+        raise ValueError(f"{name}: expected a probability in [0, 1], got {th.tolist()}")
+    return th
+
+
 def coins_log_joint(counts, theta):
     """``log p(D, b)`` for ``b`` = even (column 0) and ``b`` = odd (column 1), shape (1, 2)."""
-    n_o, k_o, n_e, k_e = counts
-    theta = float(theta)
+    n_o, k_o, n_e, k_e = _check_count_vector(counts)
+    theta = float(_check_theta(theta, "theta").item())
 
     def log_biased(k, n):  # log theta^k (1 - theta)^(n - k), with 0 log 0 = 0
         return xlogy(k, theta) + xlog1py(n - k, -theta)
@@ -84,15 +105,19 @@ def coins_log_joint(counts, theta):
 
 def coins_m_step(counts, resp, theta):
     """``theta = (mu K_e + (1 - mu) K_o) / (mu N_e + (1 - mu) N_o)`` with ``mu = p(b = e | D)``."""
-    n_o, k_o, n_e, k_e = counts
-    mu = resp[0, 0]
-    return float((mu * k_e + (1 - mu) * k_o) / (mu * n_e + (1 - mu) * n_o))
+    n_o, k_o, n_e, k_e = _check_count_vector(counts)
+    mu = check_probabilities(as_array(resp, "resp", shape=(1, 2)), "resp")[0, 0]
+    _check_theta(theta)
+    flips = mu * n_e + (1 - mu) * n_o  # expected number of flips made by the biased coin
+    if flips == 0:  # one side has no flips and mu rounded to 0 or 1: the limit of the ratio
+        return float((k_e + k_o) / (n_e + n_o))
+    return float((mu * k_e + (1 - mu) * k_o) / flips)
 
 
 def coins_log_likelihood(theta, n_odd, heads_odd, n_even, heads_even):
     """Marginal log-likelihood ``log p(D | theta)`` (vectorised over ``theta``)."""
     counts = _check_counts(n_odd, heads_odd, n_even, heads_even)
-    th = np.atleast_1d(np.asarray(theta, dtype=float))
+    th = np.atleast_1d(_check_theta(theta))
     out = np.array([np.logaddexp(*coins_log_joint(counts, t)[0]) for t in th])
     return out if np.ndim(theta) else float(out[0])
 
@@ -123,7 +148,7 @@ def two_coins_em(n_odd, heads_odd, n_even, heads_even, theta0=0.5, *, max_iter=1
     (0.6, 0.7658)
     """
     counts = _check_counts(n_odd, heads_odd, n_even, heads_even)
-    theta0 = float(theta0)
+    theta0 = float(as_array(theta0, "theta0", ndim=0, finite=False))
     if not 0 < theta0 < 1:
         raise ValueError(f"theta0: expected a probability strictly between 0 and 1, got {theta0}")
     res = em.run(counts, theta0, coins_log_joint, coins_m_step, max_iter=max_iter, tol=tol,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import check_choice, check_int
+from ._validation import check_choice, check_int, check_positive
 from .graphs import ntu_hw3_graph
 
 __all__ = ["MNIST_FILES", "download_mnist", "load_mnist", "mnist_dir", "ntu_hw3_graph", "read_idx",
@@ -77,7 +77,10 @@ def verify_file(path, expected: str, algo: str = "sha256") -> Path:
     """Check a file's digest; raise ``ValueError`` naming the file and both checksums."""
     path = Path(path)
     if not path.is_file():
-        raise ValueError(f"{path}: expected a data file, but it does not exist")
+        raise ValueError(f"{path}: expected an existing data file, got no file at this path")
+    if not isinstance(expected, str):
+        raise TypeError(f"expected: expected a hex digest string, got {type(expected).__name__}")
+    algo = check_choice(algo, "algo", sorted(hashlib.algorithms_guaranteed))
     got = _digest(path, algo)
     if got != expected:
         raise ValueError(f"{path.name}: checksum mismatch ({algo}): expected {expected}, got "
@@ -100,6 +103,8 @@ def read_idx(path, raw: bytes | None = None) -> np.ndarray:
     path = Path(path)
     if raw is None:
         raw = _read_bytes(path)
+    if not isinstance(raw, (bytes, bytearray)):
+        raise TypeError(f"raw: expected bytes, got {type(raw).__name__}")
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
         raise ValueError(f"{path.name}: expected an IDX file (two zero bytes, a type code and "
                          f"the number of dimensions), got {raw[:4]!r}")
@@ -110,8 +115,8 @@ def read_idx(path, raw: bytes | None = None) -> np.ndarray:
     shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
     size = int(np.prod(shape))
     if len(raw) - header != size:
-        raise ValueError(f"{path.name}: header announces shape {shape} ({size} bytes), but the "
-                         f"file holds {len(raw) - header} bytes of data")
+        raise ValueError(f"{path.name}: expected {size} bytes of data (the header announces "
+                         f"shape {shape}), got {len(raw) - header}")
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
 
 
@@ -121,7 +126,7 @@ def _load_file(name: str, folder: Path | None) -> np.ndarray:
     key = str(path)
     if key not in _cache:
         if not path.is_file():
-            raise ValueError(f"{path}: expected an MNIST data file, but it does not exist")
+            raise ValueError(f"{path}: expected an MNIST data file, got no file at this path")
         raw = _read_bytes(path)
         got = hashlib.md5(raw).hexdigest()  # noqa: S324 - integrity check, not security
         want = MNIST_FILES[name]["idx_md5"]
@@ -164,6 +169,9 @@ def load_mnist(split: str = "train", n: int | None = None, *, folder=None):
     ((10, 28, 28), [5, 0, 4, 1, 9, 2, 1, 3, 1, 4])
     """
     prefix = _SPLITS[check_choice(split, "split", list(_SPLITS))]
+    if folder is not None and not Path(folder).is_dir():
+        raise ValueError(f"folder: expected a directory holding the MNIST files, got "
+                         f"{str(folder)!r}")
     images = _load_file(f"{prefix}-images-idx3-ubyte.gz", folder)
     labels = _load_file(f"{prefix}-labels-idx1-ubyte.gz", folder)
     if n is not None:
@@ -185,20 +193,47 @@ def download_mnist(dest, *, base_url: str = MNIST_MIRROR, timeout: float = 60.0)
     dest : path
         Folder to write the files into (created if missing).
     base_url : str
-        URL prefix of the mirror (``file://`` URLs work, which is how this is tested).
+        URL prefix of the mirror (``file://`` URLs work; the tests also serve one over HTTP on
+        127.0.0.1).
 
     Returns
     -------
     Path
         ``dest``, ready for ``load_mnist(folder=dest)``.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, if a download is not valid gzip or its content does not match the
+        registry.
+    OSError
+        Naming the file, if a transfer fails (HTTP error, refused connection, timeout).
+
+    Every file is verified before it is moved into ``dest``; a file that fails, and any partial
+    download, is deleted, so ``dest`` only ever holds verified copies.
     """
+    if not isinstance(dest, (str, Path)):
+        raise TypeError(f"dest: expected a folder path, got {type(dest).__name__}")
+    if not isinstance(base_url, str):
+        raise TypeError(f"base_url: expected a URL string, got {type(base_url).__name__}")
+    if not base_url.startswith(("http://", "https://", "file://")):
+        raise ValueError(f"base_url: expected an http://, https:// or file:// URL, got "
+                         f"{base_url!r}")
+    timeout = float(check_positive(timeout, "timeout", ndim=0))
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     for name, sums in MNIST_FILES.items():
         url = base_url.rstrip("/") + "/" + name
         with tempfile.NamedTemporaryFile(dir=dest, delete=False) as tmp:
-            with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310
-                shutil.copyfileobj(resp, tmp)
+            try:
+                with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310
+                    shutil.copyfileobj(resp, tmp)
+            except BaseException as exc:  # a failed transfer leaves no partial file behind
+                tmp.close()
+                Path(tmp.name).unlink(missing_ok=True)
+                if isinstance(exc, OSError):  # HTTP errors, refused connections, timeouts
+                    raise OSError(f"{name}: download from {url} failed ({exc})") from exc
+                raise
         tmp_path = Path(tmp.name)
         try:
             gz_md5 = _digest(tmp_path, "md5")

@@ -90,8 +90,9 @@ def _evaluate(func, z, name):
         raise ValueError(f"{name}: expected a vectorised function returning shape {z.shape}, "
                          f"got shape {out.shape}") from None
     if not np.all(np.isfinite(out)):
-        raise ValueError(f"{name}: returned non-finite values at "
-                         f"{np.count_nonzero(~np.isfinite(out))} of {out.size} points")
+        raise ValueError(f"{name}: returned non-finite values; expected finite values, got "
+                         f"NaN or infinity at {np.count_nonzero(~np.isfinite(out))} of "
+                         f"{out.size} points")
     return out
 
 
@@ -339,7 +340,8 @@ def single_sample_variances(f, df, mu, sigma, *, baseline=0.0, n_nodes=60):
 def _check_cov(cov, name, dim):
     cov = as_array(cov, name, shape=(dim, dim))
     if not np.allclose(cov, cov.T, rtol=1e-12, atol=1e-12 * max(1.0, np.abs(cov).max())):
-        raise ValueError(f"{name}: expected a symmetric covariance matrix")
+        raise ValueError(f"{name}: expected a symmetric covariance matrix, got an asymmetry "
+                         f"of {np.abs(cov - cov.T).max():.3g}")
     try:
         chol = scipy.linalg.cholesky((cov + cov.T) / 2, lower=True)
     except np.linalg.LinAlgError:

@@ -184,9 +184,17 @@ def balance(labels, groups) -> float:
     return float(np.min(counts.min(axis=1) / counts.max(axis=1)))
 
 
+def _finite_groups(groups) -> np.ndarray:
+    grp = np.asarray(groups)
+    if grp.dtype.kind in "fc" and not np.all(np.isfinite(grp)):
+        raise ValueError(f"groups: expected finite group values, got "
+                         f"{np.count_nonzero(~np.isfinite(grp))} NaN or infinite entries")
+    return grp
+
+
 def _counts(labels, groups):
     lab = _labels(labels)
-    grp = np.asarray(groups)
+    grp = _finite_groups(groups)
     if grp.ndim != 1 or grp.size != lab.size:
         raise ValueError(f"groups: expected {lab.size} entries (one per point, as labels), got "
                          f"shape {grp.shape}")
@@ -370,7 +378,8 @@ def lipschitz_fairness(X, outcomes, *, lipschitz: float = 1.0,
             raise ValueError(f"outcomes: expected {n} rows (one per point), got {len(P)}")
         if np.any(P < 0) or not np.allclose(P.sum(axis=1), 1.0, atol=1e-8):
             raise ValueError("outcomes: expected rows of probabilities (non-negative, summing "
-                             "to 1)")
+                             f"to 1), got minimum {P.min()!r} and row sums in "
+                             f"[{P.sum(axis=1).min()!r}, {P.sum(axis=1).max()!r}]")
         D = 0.5 * cdist(P, P, "cityblock")
     else:
         lab = _labels(out, "outcomes", n)
@@ -706,7 +715,7 @@ def fair_clustering(X, groups, k, *, min_share: float = 0.0, protected=1,
     """
     Xf = _features(X)
     n = len(Xf)
-    grp = np.asarray(groups)
+    grp = _finite_groups(groups)
     if grp.ndim != 1 or grp.size != n:
         raise ValueError(f"groups: expected {n} entries (one per point), got shape {grp.shape}")
     k = check_k(k, n)

@@ -148,10 +148,10 @@ def _domain_error(theta):
     """A message if ``theta`` is outside the parameter space, else None."""
     w, _, var = _unpack(theta)
     if np.any(w <= 0) or (len(w) > 1 and np.any(w >= 1)):
-        return (f"mixing weights (with pi_K = 1 - sum of the others) must lie in (0, 1), got "
+        return (f"expected mixing weights (with pi_K = 1 - sum of the others) in (0, 1), got "
                 f"{np.array2string(w, precision=4)}")
     if np.any(var <= 0):
-        return f"variances must be positive, got {np.array2string(var, precision=4)}"
+        return f"expected positive variances, got {np.array2string(var, precision=4)}"
     return None
 
 
@@ -171,7 +171,7 @@ def _check_x(x) -> np.ndarray:
 
 
 def _check_eta(eta) -> float:
-    if isinstance(eta, (bool, np.bool_)) or not np.isscalar(eta):
+    if isinstance(eta, (bool, np.bool_, str, bytes)) or not np.isscalar(eta):
         raise TypeError(f"eta: expected a positive learning rate, got {eta!r}")
     eta = float(eta)
     if not np.isfinite(eta) or eta <= 0:
@@ -389,8 +389,9 @@ def _exact_m_step(x, q, theta):
 def _checked_step(theta, new, eta, method):
     msg = _domain_error(new)
     if msg or not np.all(np.isfinite(new)):
-        raise ValueError(f"eta: a {method} step with eta={eta!r} from theta="
-                         f"{np.array2string(theta, precision=4)} leaves the parameter space "
+        raise ValueError(f"eta: expected a learning rate whose {method} step stays in the "
+                         f"parameter space, got eta={eta!r}: from theta="
+                         f"{np.array2string(theta, precision=4)} the step leaves it "
                          f"({msg or 'non-finite values'}); use a smaller learning rate")
     return new
 
@@ -553,7 +554,7 @@ def trajectory(x, theta0, *, method, n_steps, eta=None) -> Trajectory:
     n_steps = check_int(n_steps, "n_steps", low=1)
     if method == "em":
         if eta is not None:
-            raise ValueError(f"eta: EM has no learning rate, got eta={eta!r}")
+            raise ValueError(f"eta: expected None (EM has no learning rate), got eta={eta!r}")
         res = em.run(x, theta0, _log_joint, _exact_m_step, max_iter=n_steps, tol=0.0,
                      keep_params=True)
         return Trajectory(method, np.array(res.params_history), res.log_likelihood, None)

@@ -19,11 +19,18 @@ no closed-form update; see :func:`fit_gamma_mixture`). Everything runs on the sh
 
 Empty components: if the responsibilities of a component sum to (numerically) zero, its weight
 becomes zero and it keeps its previous rate; it then stays out of the fit. This never decreases
-the likelihood.
+the likelihood, and an :class:`~mlhw.mixtures.EmptyComponentWarning` says so.
+
+Unbounded shape: when the data are constant within every component (constant data, or ``K`` at
+least the number of distinct values), the likelihood grows without bound as ``alpha`` grows. The
+shape estimate stops at the cap ``1e8`` (component variances ``mean^2 / alpha`` stay positive)
+and a :class:`ShapeCapWarning` says so. The model is scale-equivariant (no floor enters): data
+multiplied by ``s`` give the same ``theta`` and ``alpha`` and rates divided by ``s``.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,12 +39,17 @@ from scipy.special import digamma, gammaln, logsumexp, polygamma, xlogy
 from . import em
 from ._validation import (as_array, check_int, check_k, check_positive, check_probabilities,
                           check_rng)
+from .mixtures import EmptyComponentWarning
+
+
+class ShapeCapWarning(UserWarning):
+    """The shape estimate stopped at its cap: the likelihood is unbounded in ``alpha``."""
 
 __all__ = ["GENERATING_ALPHA", "GENERATING_BETAS", "GENERATING_THETA", "GammaMixtureParams",
            "GammaMixtureResult", "e_step", "expected_complete_log_likelihood",
            "fit_gamma_mixture", "gamma_logpdf", "gamma_mixture_data", "gamma_mixture_log_joint",
            "gamma_mixture_log_likelihood", "gamma_mixture_pdf", "m_step", "run_em",
-           "shape_objective"]
+           "shape_objective", "ShapeCapWarning"]
 
 #: Mixing proportions of the stated generating mixture of :func:`gamma_mixture_data`.
 GENERATING_THETA = np.array([0.2, 0.5, 0.3])
@@ -126,8 +138,7 @@ def gamma_logpdf(x, alpha, beta):
     ``alpha log(beta) + (alpha - 1) log(x) - beta x - log Gamma(alpha)``, with
     :func:`scipy.special.xlogy` and :func:`scipy.special.gammaln` (so ``alpha = 1`` at ``x = 0``
     gives the exponential density's ``log(beta)``, not NaN). The component density of CS181 HW4
-    problem 1, in the homework's rate parametrisation. No validation (a building block): invalid
-    arguments give NaN.
+    problem 1, in the homework's rate parametrisation.
 
     Parameters
     ----------
@@ -141,22 +152,66 @@ def gamma_logpdf(x, alpha, beta):
     ndarray
         ``log p(x | alpha, beta)`` with the broadcast shape.
 
+    Raises
+    ------
+    ValueError
+        If ``x`` is negative or not finite, or ``alpha`` or ``beta`` is not finite and positive.
+
     Examples
     --------
     >>> float(gamma_logpdf(1.0, 1.0, 2.0))  # Exponential(rate 2) at 1: log 2 - 2
     -1.3068528194400546
     """
-    x = np.asarray(x, dtype=float)
-    alpha = np.asarray(alpha, dtype=float)
-    beta = np.asarray(beta, dtype=float)
-    return xlogy(alpha, beta) + xlogy(alpha - 1.0, x) - beta * x - gammaln(alpha)
+    x = check_positive(x, "x", strict=False)
+    alpha = check_positive(alpha, "alpha")
+    beta = check_positive(beta, "beta")
+    return _logpdf(x, alpha, beta)
+
+
+#: Above this shape the Stirling form of ``a log a - a - log Gamma(a)`` is used (its first
+#: omitted term is below 1e-15 there).
+_STIRLING_FROM = 50.0
+
+
+def _shape_term(a):
+    """``a log a - a - log Gamma(a)`` without cancellation for large ``a``.
+
+    Directly below :data:`_STIRLING_FROM`; above it ``0.5 log(a / 2 pi)`` minus Stirling's
+    series ``1/(12 a) - 1/(360 a^3) + 1/(1260 a^5)``. The direct form loses about
+    ``a * 1e-16`` to cancellation (1e-8 at ``a = 1e8``), enough to make EM appear to decrease
+    the likelihood near the shape cap.
+    """
+    a = np.asarray(a, dtype=float)
+    big = a >= _STIRLING_FROM
+    ab = np.where(big, a, _STIRLING_FROM)
+    inv = 1.0 / ab
+    series = inv * (1.0 / 12.0 - inv**2 * (1.0 / 360.0 - inv**2 / 1260.0))
+    small = np.where(big, 1.0, a)
+    return np.where(big, 0.5 * np.log(ab / (2.0 * np.pi)) - series,
+                    xlogy(small, small) - small - gammaln(small))
+
+
+def _logpdf(x, alpha, beta):
+    """``alpha log(beta) + (alpha - 1) log(x) - beta x - log Gamma(alpha)``, evaluated as
+    ``alpha (log t - (t - 1)) + shape_term(alpha) - log x`` with ``t = beta x / alpha`` for
+    large shapes, where the direct sum of terms of size ``alpha`` would cancel."""
+    x, alpha, beta = np.broadcast_arrays(np.asarray(x, float), np.asarray(alpha, float),
+                                         np.asarray(beta, float))
+    direct = xlogy(alpha, beta) + xlogy(alpha - 1.0, x) - beta * x - gammaln(alpha)
+    big = (alpha >= _STIRLING_FROM) & (x > 0)
+    if not big.any():
+        return direct
+    a, b, xb = alpha[big], beta[big], x[big]
+    d = b * xb / a - 1.0
+    out = np.array(direct, dtype=float)
+    out[big] = a * (np.log1p(d) - d) + _shape_term(a) - np.log(xb)
+    return out[()] if out.ndim == 0 else out
 
 
 def gamma_mixture_log_joint(x, params: GammaMixtureParams) -> np.ndarray:
     """Per-point log joint ``log theta_k + log Gamma(x_n; alpha, beta_k)``, shape (N, K).
 
-    The model's ``log_joint`` for :func:`mlhw.em.run` in CS181 HW4 problem 1 (no validation:
-    internal use).
+    The model's ``log_joint`` for :func:`mlhw.em.run` in CS181 HW4 problem 1.
 
     Parameters
     ----------
@@ -167,15 +222,40 @@ def gamma_mixture_log_joint(x, params: GammaMixtureParams) -> np.ndarray:
     -------
     ndarray, shape (N, K)
 
+    Raises
+    ------
+    TypeError
+        If ``params`` is not a :class:`GammaMixtureParams`.
+    ValueError
+        If ``x`` is not 1-D, finite and non-negative, or the parameters are invalid.
+
     Examples
     --------
     >>> p = GammaMixtureParams(np.array([0.5, 0.5]), np.array([1.0, 2.0]), 1.0)
     >>> gamma_mixture_log_joint(np.array([1.0]), p).round(4)
     array([[-1.6931, -2.    ]])
     """
+    x = check_positive(x, "x", strict=False, ndim=1)
+    _check_params_object(params)
     with np.errstate(divide="ignore"):
         log_theta = np.log(params.theta)
-    return log_theta + gamma_logpdf(x[:, None], params.alpha, params.betas[None, :])
+    return log_theta + _logpdf(x[:, None], params.alpha, params.betas[None, :])
+
+
+def _check_params_object(params):
+    if not isinstance(params, GammaMixtureParams):
+        raise TypeError(f"params: expected GammaMixtureParams, got {type(params).__name__}")
+    theta = np.asarray(params.theta, dtype=float)
+    betas = np.asarray(params.betas, dtype=float)
+    alpha = np.asarray(params.alpha, dtype=float)
+    if (theta.ndim != 1 or betas.shape != theta.shape or not np.all(np.isfinite(theta))
+            or np.any(theta < 0)):
+        raise ValueError(f"params: expected non-negative weights theta (K,) and rates betas of "
+                         f"the same shape, got theta {theta.tolist()} and betas {betas.tolist()}")
+    if not (np.all(np.isfinite(betas)) and np.all(betas > 0)):
+        raise ValueError(f"params: expected finite positive rates betas, got {betas.tolist()}")
+    if alpha.ndim != 0 or not (np.isfinite(alpha) and alpha > 0):
+        raise ValueError(f"params: expected a finite positive shape alpha, got {params.alpha!r}")
 
 
 def gamma_mixture_log_likelihood(x, theta, betas, alpha) -> float:
@@ -253,7 +333,7 @@ def _check_x(x) -> np.ndarray:
     if np.any(x <= 0):
         bad = x[x <= 0]
         raise ValueError(f"x: expected positive data (the Gamma density lives on x > 0), got "
-                         f"{bad.size} non-positive value(s), for example {bad[0]!r}")
+                         f"{bad.size} non-positive value(s), for example {float(bad[0])!r}")
     return x
 
 
@@ -337,6 +417,9 @@ def _closed_form(x, q, alpha, previous_betas=None):
     theta = nk / nk.sum()
     betas = np.ones_like(nk) if previous_betas is None else np.array(previous_betas, dtype=float)
     betas[alive] = alpha * nk[alive] / tk[alive]
+    if not alive.all():
+        warnings.warn(f"{int(np.count_nonzero(~alive))} empty component(s) kept their previous "
+                      "rate (with weight about 0)", EmptyComponentWarning, stacklevel=3)
     return theta, betas
 
 
@@ -364,7 +447,8 @@ def m_step(x, q, alpha):
     -------
     theta : ndarray, shape (K,)
     betas : ndarray, shape (K,)
-        A component with no responsibility gets rate 1.0 (and weight 0).
+        A component with no responsibility gets rate 1.0 (and weight 0), with an
+        :class:`~mlhw.mixtures.EmptyComponentWarning`.
 
     Raises
     ------
@@ -485,7 +569,7 @@ def _profile_terms(x, q):
 def _profile_q(alpha, n, c):
     """Q(alpha) with theta and beta_k(alpha) = alpha N_k / T_k substituted, up to a constant:
     ``N (alpha log alpha - alpha - log Gamma(alpha)) + alpha c``."""
-    return n * (xlogy(alpha, alpha) - alpha - gammaln(alpha)) + alpha * c
+    return n * _shape_term(alpha) + alpha * c
 
 
 def shape_objective(x, q, alpha):
@@ -718,8 +802,8 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
     n_init = check_int(n_init, "n_init", low=1)
     newton_steps = check_int(newton_steps, "newton_steps", low=1)
     if n_init > 1 and init is not None:
-        raise ValueError("n_init: restarts need the random initialisation (init=None), got "
-                         "fixed initial parameters")
+        raise ValueError(f"n_init: expected 1 with fixed initial parameters (restarts need the "
+                         f"random initialisation, init=None), got {n_init}")
     rng = check_rng(seed)
     if init is not None:
         start = _initial_params(x, k, init, alpha, rng)
@@ -736,6 +820,10 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
     res = em.run(x, start, gamma_mixture_log_joint, m_step_, max_iter=max_iter, tol=tol,
                  n_init=n_init, seed=rng, keep_params=keep_params)
     p = res.params
+    if estimate_alpha and p.alpha >= _ALPHA_MAX:
+        warnings.warn(f"alpha stopped at its cap {_ALPHA_MAX:g}: the data are (nearly) constant "
+                      "within every component, so the likelihood has no maximum in alpha",
+                      ShapeCapWarning, stacklevel=2)
     order = np.argsort(-p.betas, kind="stable")
     return GammaMixtureResult(theta=p.theta[order], betas=p.betas[order], alpha=float(p.alpha),
                               log_likelihood=res.log_likelihood, resp=res.resp[:, order],

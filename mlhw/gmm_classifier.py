@@ -19,7 +19,8 @@ import numpy as np
 from scipy.special import logsumexp
 
 from ._validation import as_array, check_choice, check_int, check_k, check_rng
-from .mixtures import COVARIANCE_TYPES, GMMParams, fit_gmm, gmm_log_joint, n_parameters
+from .mixtures import (COVARIANCE_TYPES, GMMParams, _check_params, fit_gmm, gmm_log_joint,
+                       n_parameters)
 from .pca import pca
 from .synthetic import sample_gmm
 
@@ -243,7 +244,9 @@ def _model(model, covariance):
     except AttributeError:
         raise TypeError(f"model: expected a fitted mixture with weights, means and covariances "
                         f"(a GMMResult or GMMParams), got {type(model).__name__}") from None
-    return params, cov
+    k = len(np.atleast_1d(params.weights))
+    d = params.means.shape[-1] if params.means.ndim else 1
+    return _check_params(params, k, d, cov, "model"), cov
 
 
 def mean_log_likelihood(X, model, *, covariance=None) -> float:

@@ -17,6 +17,11 @@ recomputed from the cluster means instead.
 
 :func:`cluster_distance` evaluates the four cluster distances straight from their definitions
 (for the first-merge table of the homework and as an oracle for :func:`linkage`).
+
+Numerical policy: duplicated points merge at height 0, and scaling the data scales every height.
+Data so large that a distance overflows float64 (about ``1e154`` for ``l2``, whose squares are
+summed) make :func:`linkage` raise ``FloatingPointError`` rather than return infinite or NaN
+heights.
 """
 
 from __future__ import annotations
@@ -168,6 +173,8 @@ def linkage(X, metric: str = "l2", method: str = "avg") -> np.ndarray:
         is unknown.
     TypeError
         If ``X`` is not numeric.
+    FloatingPointError
+        If a distance overflows float64.
 
     Examples
     --------
@@ -233,6 +240,8 @@ def linkage(X, metric: str = "l2", method: str = "avg") -> np.ndarray:
             mind[rescan] = rows[np.arange(rescan.size), nn[rescan]]
         nn[a] = new.argmin()
         mind[a] = new[nn[a]]
+    if not np.all(np.isfinite(Z[:, 2])):
+        raise FloatingPointError(f"linkage: the {metric} distances overflow float64; rescale X")
     return Z
 
 
@@ -307,6 +316,11 @@ def cluster_distances(clusters, metric: str = "l2", method: str = "avg") -> np.n
         raise ValueError("clusters: expected a list of at least two (p_i, d) arrays, got "
                          f"{type(clusters).__name__}")
     c = len(clusters)
+    clusters = [_check_X(a, f"clusters[{i}]") for i, a in enumerate(clusters)]
+    for i, a in enumerate(clusters):
+        if a.shape[1] != clusters[0].shape[1]:
+            raise ValueError(f"clusters[{i}]: expected points of dimension "
+                             f"{clusters[0].shape[1]} like clusters[0], got {a.shape[1]}")
     out = np.zeros((c, c))
     for i in range(c):
         for j in range(i + 1, c):

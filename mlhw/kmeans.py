@@ -11,7 +11,13 @@ than a quarter of the points moved.
 Empty clusters: when a centre loses all its points, it is re-seeded at the data point farthest
 from its own centre (the point the current solution explains worst, taken from a cluster that
 keeps other members), and a :class:`EmptyClusterWarning` says so. This never increases the
-objective. With ``k`` at most the number of distinct points, no cluster stays empty.
+objective. With ``k`` at most the number of distinct points, no cluster stays empty. With more
+clusters than distinct points, once every point lies on its centre (within the rounding error of
+the squared distances) no move can help: the clusters still empty keep their previous centre (the
+warning says so) and the iteration converges.
+
+Overflow: squared distances of data beyond about ``1e154`` overflow float64; that raises
+``FloatingPointError`` instead of returning a NaN objective.
 """
 
 from __future__ import annotations
@@ -63,7 +69,23 @@ class KMeansResult:
 
 
 def squared_distances(X, centers, x_sq=None):
-    """Squared Euclidean distances, shape (n, k), via one matrix product (clipped at 0)."""
+    """Squared Euclidean distances, shape (n, k), via one matrix product (clipped at 0).
+
+    ``X`` is (n, d), ``centers`` (k, d) and ``x_sq`` optionally the precomputed squared norms of
+    the rows of ``X``, shape (n,). Raises ``ValueError`` for non-finite entries or mismatched
+    shapes.
+    """
+    X = as_array(X, "X", ndim=2)
+    centers = as_array(centers, "centers", ndim=2)
+    if centers.shape[1] != X.shape[1]:
+        raise ValueError(f"centers: expected {X.shape[1]} columns (the dimension of X), got "
+                         f"{centers.shape[1]}")
+    if x_sq is not None:
+        x_sq = as_array(x_sq, "x_sq", shape=(len(X),))
+    return _squared_distances(X, centers, x_sq)
+
+
+def _squared_distances(X, centers, x_sq=None):
     if x_sq is None:
         x_sq = np.einsum("ij,ij->i", X, X)
     c_sq = np.einsum("ij,ij->i", centers, centers)
@@ -85,6 +107,15 @@ def _assign(X, centers, x_sq):
     return labels, d2_min
 
 
+def _objective(d2_min) -> float:
+    """Sum of the squared distances; overflow (data beyond about 1e154) raises, never a NaN."""
+    total = float(d2_min.sum())
+    if not np.isfinite(total):
+        raise FloatingPointError("kmeans: the squared distances overflow float64 (or are NaN); "
+                                 "rescale X, for example to unit variance")
+    return total
+
+
 def kmeans_plusplus(X, k, *, seed=None, n_local_trials=None):
     """Greedy k-means++ seeding (Arthur and Vassilvitskii, 2007).
 
@@ -101,11 +132,12 @@ def kmeans_plusplus(X, k, *, seed=None, n_local_trials=None):
     n = len(X)
     if n_local_trials is None:
         n_local_trials = 2 + int(np.log(k))
+    n_local_trials = check_int(n_local_trials, "n_local_trials", low=1)
     x_sq = np.einsum("ij,ij->i", X, X)
     centers = np.empty((k, X.shape[1]))
     first = rng.integers(n)
     centers[0] = X[first]
-    closest = squared_distances(X, centers[:1], x_sq)[:, 0]
+    closest = _squared_distances(X, centers[:1], x_sq)[:, 0]
     pot = closest.sum()
     for c in range(1, k):
         if pot <= 0:  # all remaining points coincide with chosen centres
@@ -114,7 +146,7 @@ def kmeans_plusplus(X, k, *, seed=None, n_local_trials=None):
         rand = rng.random(n_local_trials) * pot
         cand = np.searchsorted(np.cumsum(closest), rand)
         cand = np.clip(cand, 0, n - 1)
-        d_cand = squared_distances(X, X[cand], x_sq)
+        d_cand = _squared_distances(X, X[cand], x_sq)
         np.minimum(d_cand, closest[:, None], out=d_cand)
         pots = d_cand.sum(axis=0)
         best = int(np.argmin(pots))
@@ -147,25 +179,41 @@ def _update_sums(X, labels, labels_prev, sums, counts, k):
     return sums + change @ X[moved], counts + change.sum(axis=1)
 
 
-def _new_centers(X, labels, k, d2_min, sums, counts):
+def _new_centers(X, labels, k, d2_min, sums, counts, centers):
     sums, counts = sums.copy(), counts.copy()
     empty = np.flatnonzero(counts == 0)
+    moved = []
     if len(empty):
         # move the worst-explained points (from clusters that keep at least one member) into
         # the empty clusters; each becomes the sole member of its new cluster
-        for j, i in zip(empty, _farthest_movable(labels, counts, d2_min, len(empty))):
+        # a squared distance within the rounding error of ||x||^2 - 2 x.c + ||c||^2 means "on
+        # its centre": re-seeding there cannot lower the objective (the next assignment could
+        # not tell the two centres apart)
+        noise = (8 * X.shape[1] * np.finfo(float).eps
+                 * (np.einsum("ij,ij->i", X, X) + np.einsum("ij,ij->i", centers, centers)[labels]))
+        moved = _farthest_movable(labels, counts, d2_min - noise, len(empty))
+        for j, i in zip(empty, moved):
             counts[labels[i]] -= 1
             sums[labels[i]] -= X[i]
             counts[j], sums[j] = 1, X[i]
-        warnings.warn(f"{len(empty)} empty cluster(s) re-seeded at the farthest point(s)",
-                      EmptyClusterWarning, stacklevel=3)
-    return sums / counts[:, None], len(empty) > 0
+        stay = len(empty) - len(moved)
+        notes = [f"{len(moved)} empty cluster(s) re-seeded at the farthest point(s)"] if moved else []
+        if stay:
+            notes.append(f"{stay} empty cluster(s) kept their centre: k = {k} exceeds the number "
+                         "of distinct points")
+        warnings.warn("; ".join(notes), EmptyClusterWarning, stacklevel=3)
+    new = sums / np.maximum(counts, 1)[:, None]
+    new[counts == 0] = centers[counts == 0]
+    return new, len(moved) > 0
 
 
-def _farthest_movable(labels, counts, d2_min, m):
+def _farthest_movable(labels, counts, gain, m):
+    """Up to ``m`` points with the largest ``gain > 0``, from clusters keeping a member."""
     remaining = counts.copy()
     chosen = []
-    for i in np.argsort(d2_min, kind="stable")[::-1]:
+    for i in np.argsort(gain, kind="stable")[::-1]:
+        if gain[i] <= 0:  # a point on its centre: moving it cannot lower the objective
+            break
         if remaining[labels[i]] > 1:
             remaining[labels[i]] -= 1
             chosen.append(i)
@@ -203,6 +251,8 @@ def kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, seed=None):
     ValueError
         For non-finite data, ``k`` out of range, an unknown ``init`` or an initial-centres array
         of the wrong shape or with non-finite values.
+    FloatingPointError
+        If the squared distances overflow float64 (data beyond about ``1e154``).
 
     Examples
     --------
@@ -242,13 +292,13 @@ def kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, seed=None):
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
         labels, d2_min = _assign(X, centers, x_sq)
-        objective.append(float(d2_min.sum()))
+        objective.append(_objective(d2_min))
         if labels_prev is not None and np.array_equal(labels, labels_prev):
             converged = stable = True  # the centres are already the means of these labels
             n_iter -= 1
             break
         sums, counts = _update_sums(X, labels, labels_prev, sums, counts, k)
-        new_centers, reseeded = _new_centers(X, labels, k, d2_min, sums, counts)
+        new_centers, reseeded = _new_centers(X, labels, k, d2_min, sums, counts, centers)
         shift = float(np.sum((new_centers - centers) ** 2))
         centers = new_centers
         labels_prev = None if reseeded else labels
@@ -257,6 +307,6 @@ def kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, seed=None):
             break
     if not stable:
         labels, d2_min = _assign(X, centers, x_sq)
-        objective.append(float(d2_min.sum()))
+        objective.append(_objective(d2_min))
     return KMeansResult(centers=centers, labels=labels, objective=np.array(objective),
                         n_iter=n_iter, converged=converged)

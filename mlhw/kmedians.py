@@ -9,7 +9,8 @@ fixed scale, just as k-means is that limit for isotropic Gaussians.
 
 One iteration costs ``O(N K d)`` for the distances and ``O(N d)`` (up to a log factor) for the
 medians. Empty clusters are handled as in :func:`mlhw.kmeans`: the centre is re-seeded at the point
-farthest (in l1) from its own centre, with an :class:`~mlhw.kmeans.EmptyClusterWarning`.
+farthest (in l1) from its own centre, with an :class:`~mlhw.kmeans.EmptyClusterWarning`. Sums of
+l1 distances that overflow float64 (data near ``1e308``) raise ``FloatingPointError``.
 """
 
 from __future__ import annotations
@@ -71,6 +72,11 @@ def l1_distances(X, centers) -> np.ndarray:
     array([[2.],
            [1.]])
     """
+    X = as_array(X, "X", ndim=2)
+    centers = as_array(centers, "centers", ndim=2)
+    if centers.shape[1] != X.shape[1]:
+        raise ValueError(f"centers: expected {X.shape[1]} columns (the dimension of X), got "
+                         f"{centers.shape[1]}")
     return cdist(X, centers, metric="cityblock")
 
 
@@ -107,14 +113,16 @@ def kmedians_plusplus(X, k, *, seed=None) -> np.ndarray:
     rng = check_rng(seed)
     n = len(X)
     idx = [int(rng.integers(n))]
-    closest = l1_distances(X, X[idx])[:, 0]
+    closest = cdist(X, X[idx], metric="cityblock")[:, 0]
     for _ in range(1, k):
         total = closest.sum()
+        if not np.isfinite(total):
+            raise FloatingPointError("kmedians: the l1 distances overflow float64; rescale X")
         if total <= 0:  # every point coincides with a chosen centre
             idx.append(int(rng.integers(n)))
         else:
             idx.append(int(rng.choice(n, p=closest / total)))
-        closest = np.minimum(closest, l1_distances(X, X[idx[-1:]])[:, 0])
+        closest = np.minimum(closest, cdist(X, X[idx[-1:]], metric="cityblock")[:, 0])
     return X[idx].copy()
 
 
@@ -163,6 +171,8 @@ def kmedians(X, k, *, init="k-medians++", max_iter=300, seed=None) -> KMediansRe
         initial-centres array of the wrong shape or with non-finite values.
     TypeError
         If ``k`` or ``max_iter`` is not an integer.
+    FloatingPointError
+        If a sum of l1 distances overflows float64.
 
     Examples
     --------
@@ -198,10 +208,12 @@ def kmedians(X, k, *, init="k-medians++", max_iter=300, seed=None) -> KMediansRe
     n_iter = 0
     rows = np.arange(n)
     while True:
-        dist = l1_distances(X, centers)
+        dist = cdist(X, centers, metric="cityblock")
         labels = np.argmin(dist, axis=1)
         dist_min = dist[rows, labels]
         objective.append(float(dist_min.sum()))
+        if not np.isfinite(objective[-1]):  # data near the float64 limit: raise, never inf/NaN
+            raise FloatingPointError("kmedians: the l1 distances overflow float64; rescale X")
         if labels_prev is not None and np.array_equal(labels, labels_prev):
             converged = True  # the centres are already the medians of these labels
             break

@@ -11,12 +11,35 @@ Covariance types (the layout of ``covariances``):
 Answers CS181 HW4 "Clustering and EM" problem 2 (EM for a GMM derived), Waterloo CS480/680 HW4
 exercise 1 (diagonal GMM) and provides the pieces of the semi-supervised GMM.
 
-Every E-step is in log space. Each M-step adds ``reg`` to every variance (scikit-learn's
-``reg_covar``): a component collapsing onto one point keeps a variance of at least ``reg`` instead
-of making the likelihood infinite. A component that receives no responsibility at all keeps its
-previous mean and covariance (any value maximises the M-step objective for it) and an
-:class:`EmptyComponentWarning` says so. The cost of one iteration is ``O(N k d)`` for diag, spherical
-and fixed (matrix products, no ``N x k x d`` temporary) and ``O(N k d^2 + k d^3)`` for full.
+Every E-step is in log space. Each M-step keeps every variance at least ``reg``: a component
+collapsing onto one point keeps a variance of at least ``reg`` instead of making the likelihood
+infinite. The floor is a constraint of the M-step, which stays an exact maximiser: diagonal and
+spherical variances become ``max(s^2, reg)`` and the eigenvalues of a full covariance are clipped
+at ``reg`` (the maximiser of the Gaussian objective over covariances with every eigenvalue at
+least ``reg``), so the log-likelihood never decreases. (scikit-learn's ``reg_covar`` instead adds
+the floor to every variance, which is not a maximiser of the M-step objective and can make EM
+decrease the likelihood when ``reg`` is comparable to a component's spread; for well-scaled data
+and the default ``reg = 1e-6`` the two agree to about ``reg``.)
+
+A component that receives no responsibility at all keeps its previous mean and covariance (any
+value maximises the M-step objective for it) and an :class:`EmptyComponentWarning` says so. The
+cost of one iteration is ``O(N k d)`` for diag, spherical and fixed (matrix products, no
+``N x k x d`` temporary) and ``O(N k d^2 + k d^3)`` for full.
+
+``reg`` is a variance in the units of ``X`` squared, not a relative one. The fit is equivariant
+under rescaling only when both change together (``X * s`` with ``reg * s**2`` gives means times
+``s``, covariances times ``s**2``, the same responsibilities). Constant features (the border
+pixels of raw MNIST) get variance exactly ``reg``. For data whose spread is comparable to
+``sqrt(reg)`` or smaller (``1e-3`` for the default) the floor dominates the variances: standardise
+the data or pass a smaller ``reg``. With ``reg=0`` a collapsing component raises
+``FloatingPointError`` instead of producing a NaN; so do covariances that overflow float64.
+
+Rounding: the one-product forms ``E[x^2] - mean^2`` (M-step) and ``x^2/s - 2 x mu/s + mu^2/s``
+(E-step) cancel when a variance is small against the squared magnitude of the data (a component
+collapsed onto duplicated points away from the origin). The entries where that loses accuracy
+are recomputed from the deviations ``x - mu`` directly (points that coincide up to the rounding
+of their mean get variance exactly 0, then ``reg``), so that rounding cannot make the
+log-likelihood decrease; well-scaled data never take that path.
 """
 
 from __future__ import annotations
@@ -40,7 +63,11 @@ COVARIANCE_TYPES = ("full", "diag", "spherical", "fixed")
 
 
 class EmptyComponentWarning(UserWarning):
-    """A component received (almost) no responsibility; it kept its previous mean and covariance."""
+    """A component received (almost) no responsibility; it kept its previous parameters.
+
+    Shared by every mixture in :mod:`mlhw`: a Gaussian component keeps its mean and covariance, a
+    Gamma component its rate, a regression component its line and variance.
+    """
 _LOG_2PI = np.log(2 * np.pi)
 
 
@@ -105,6 +132,9 @@ def _log_gauss(X, means, covariances, covariance, x_sq=None):
             except np.linalg.LinAlgError:
                 raise FloatingPointError(f"covariance of component {j} is not positive "
                                          "definite; increase reg") from None
+            except ValueError:  # SciPy's check_finite: the covariance overflowed
+                raise FloatingPointError(f"covariance of component {j} overflows float64; "
+                                         "rescale X") from None
             # whitening: z = L^{-1} (x - mu); the product with L^{-T} is one matrix product
             prec_chol = solve_triangular(chol, np.eye(d), lower=True).T
             z = X @ prec_chol - means[j] @ prec_chol
@@ -115,24 +145,97 @@ def _log_gauss(X, means, covariances, covariance, x_sq=None):
         x_sq = X * X
     if covariance == "diag":
         prec = 1.0 / covariances
-        maha = (x_sq @ prec.T - 2.0 * (X @ (means * prec).T)
-                + np.sum(means * means * prec, axis=1))
-        return -0.5 * (d * _LOG_2PI + maha + np.sum(np.log(covariances), axis=1))
-    # spherical and fixed: sigma_k^2 I
-    var = covariances
-    maha = (x_sq.sum(axis=1)[:, None] - 2.0 * (X @ means.T)
-            + np.einsum("ij,ij->i", means, means)) / var
-    return -0.5 * (d * _LOG_2PI + np.maximum(maha, 0.0) + d * np.log(var))
+        big = x_sq @ prec.T + np.sum(means * means * prec, axis=1)  # the terms that cancel
+        maha = big - 2.0 * (X @ (means * prec).T)
+        log_det = np.sum(np.log(covariances), axis=1)
+    else:  # spherical and fixed: sigma_k^2 I
+        var = covariances
+        prec = np.repeat((1.0 / var)[:, None], d, axis=1)
+        big = (x_sq.sum(axis=1)[:, None] + np.einsum("ij,ij->i", means, means)) / var
+        maha = np.maximum(big - 2.0 * (X @ means.T) / var, 0.0)
+        log_det = d * np.log(var)
+    out = -0.5 * (d * _LOG_2PI + maha + log_det)
+    return _refine_log_gauss(out, big, X, means, prec, log_det)
+
+
+def _refine_log_gauss(out, big, X, means, prec, log_det):
+    """Recompute directly the entries of ``out`` that the expanded quadratic form got wrong.
+
+    ``||x||^2 - 2 x.mu + ||mu||^2`` (weighted by the precisions) is one matrix product for all
+    components, but it cancels: its rounding error is about ``eps`` times the weighted
+    ``||x||^2 + ||mu||^2`` (``big``). For a variance that is small against the squared magnitude
+    of the data (a component collapsed onto duplicated points away from the origin) that error
+    exceeds the distance itself, and rounding could make the log-likelihood decrease. Such
+    entries are recomputed as ``sum_j prec_j (x_j - mu_j)^2`` where they can matter: within 100
+    nats of the best component of their row. Well-scaled data have none.
+    """
+    eps4 = 4.0 * np.finfo(float).eps
+    if big.max() * eps4 <= 1e-12:  # the usual case, decided by one reduction
+        return out
+    err = eps4 * big
+    suspect = err > 1e-12 * np.maximum(1.0, np.abs(out))
+    if not suspect.any():
+        return out
+    suspect &= out + err >= (out - err).max(axis=1, keepdims=True) - 100.0
+    rows, cols = np.nonzero(suspect)
+    d = X.shape[1]
+    for s in range(0, len(rows), 4096):  # bounded temporaries, a loop over blocks of entries
+        r, c = rows[s:s + 4096], cols[s:s + 4096]
+        dev = X[r] - means[c]
+        out[r, c] = -0.5 * (d * _LOG_2PI + np.einsum("ij,ij->i", dev * dev, prec[c]) + log_det[c])
+    return out
 
 
 def gmm_log_joint(X, params: GMMParams, covariance: str = "full", *, x_sq=None) -> np.ndarray:
     """Per-point log joint ``log pi_k + log N(x_n | mu_k, Sigma_k)``, shape (N, k).
 
     ``x_sq`` may pass ``X * X``, computed once per fit, to the diagonal and spherical models.
+    Raises ``ValueError`` (``TypeError`` for ``params`` that are not :class:`GMMParams`) for
+    non-finite or mismatched ``X``, an unknown ``covariance``, negative weights or invalid
+    covariances.
     """
+    X = as_array(X, "X", ndim=2)
+    covariance = check_choice(covariance, "covariance", COVARIANCE_TYPES)
+    _check_param_object(params, X.shape[1], covariance)
+    return _gmm_log_joint(X, params, covariance, x_sq)
+
+
+def _gmm_log_joint(X, params, covariance, x_sq=None):
+    """:func:`gmm_log_joint` without the checks, for the EM loop of :func:`fit_gmm`."""
     with np.errstate(divide="ignore"):
         log_w = np.log(params.weights)
     return log_w + _log_gauss(X, params.means, params.covariances, covariance, x_sq)
+
+
+def _check_param_object(params, d, covariance):
+    """Cheap checks of a :class:`GMMParams` in the log joint (called once per EM iteration)."""
+    if not isinstance(params, GMMParams):
+        raise TypeError(f"params: expected GMMParams, got {type(params).__name__}")
+    w, mu, cov = (np.asarray(a, dtype=float) for a in (params.weights, params.means,
+                                                        params.covariances))
+    k = len(mu) if mu.ndim else 0
+    if mu.ndim != 2 or mu.shape[1] != d:
+        raise ValueError(f"X: expected {mu.shape[-1] if mu.ndim == 2 else '?'} features (the "
+                         f"dimension of params.means), got {d}")
+    shape = {"full": (k, d, d), "diag": (k, d)}.get(covariance, (k,))
+    if w.shape != (k,) or cov.shape != shape:
+        raise ValueError(f"params: expected weights of shape ({k},) and covariances of shape "
+                         f"{shape} for covariance={covariance!r}, got {w.shape} and {cov.shape}")
+    if np.any(w < 0):
+        raise ValueError(f"params: expected non-negative weights, got minimum {w.min()!r}")
+    if covariance == "full":
+        if not np.allclose(cov, np.transpose(cov, (0, 2, 1))):
+            raise ValueError(f"params: expected symmetric covariance matrices, got an asymmetry "
+                             f"of {np.abs(cov - np.transpose(cov, (0, 2, 1))).max():.3g}")
+    elif np.any(cov < 0):
+        raise ValueError(f"params: expected positive variances, got minimum {cov.min()!r}")
+    # numerical trouble within a fit rather than bad input: a FloatingPointError, as from em
+    if not (np.all(np.isfinite(w)) and np.all(np.isfinite(mu)) and np.all(np.isfinite(cov))):
+        raise FloatingPointError("params: the weights, means or covariances are not finite (they "
+                                 "overflowed float64); rescale X")
+    if covariance != "full" and np.any(cov == 0):
+        raise FloatingPointError("params: a variance is 0 (a component collapsed onto identical "
+                                 "points); raise the variance floor reg")
 
 
 def gmm_m_step(X, resp, covariance: str = "full", reg: float = 1e-6, *, previous=None,
@@ -140,7 +243,7 @@ def gmm_m_step(X, resp, covariance: str = "full", reg: float = 1e-6, *, previous
     """Maximum-likelihood parameters given responsibilities (the M-step).
 
     ``weights_k = N_k / N``, ``means_k = sum_n r_nk x_n / N_k`` and the responsibility-weighted
-    covariances, plus ``reg`` on every variance. With one-hot ``resp`` this is exactly the
+    covariances, every variance (eigenvalue) floored at ``reg``. With one-hot ``resp`` this is exactly the
     supervised (generative classifier) estimate of each class. ``covariance="fixed"`` keeps the
     variances of ``previous``; ``update_weights=False`` keeps its weights.
 
@@ -151,14 +254,53 @@ def gmm_m_step(X, resp, covariance: str = "full", reg: float = 1e-6, *, previous
         Non-negative responsibilities (rows need not be normalised for weighted fits).
     covariance : str
     reg : float
-        Added to every variance.
+        The floor on every variance (every eigenvalue of a full covariance).
     previous : GMMParams, optional
         Needed for ``"fixed"`` and ``update_weights=False``.
+
+    Raises ``ValueError`` for non-finite or mismatched ``X`` and ``resp``, negative
+    responsibilities, an unknown ``covariance``, a negative ``reg`` or a missing ``previous``.
     """
+    X = as_array(X, "X", ndim=2)
+    n, d = X.shape
+    resp = as_array(resp, "resp", shape=(n, None))
+    if np.any(resp < 0):
+        raise ValueError(f"resp: expected non-negative responsibilities, got minimum "
+                         f"{resp.min()!r}")
+    covariance = check_choice(covariance, "covariance", COVARIANCE_TYPES)
+    if not (np.isfinite(reg) and reg >= 0):
+        raise ValueError(f"reg: expected a finite non-negative number, got {reg!r}")
+    if (covariance == "fixed" or not update_weights) and not isinstance(previous, GMMParams):
+        raise ValueError(f"previous: expected the previous GMMParams (covariance={covariance!r}, "
+                         f"update_weights={update_weights}), got {type(previous).__name__}")
+    return _gmm_m_step(X, resp, covariance, reg, previous, update_weights, x_sq)
+
+
+def _clip_eigenvalues(cov, reg):
+    """The covariance with every eigenvalue at least ``reg`` closest in the M-step objective
+    ``-log det C - tr(C^{-1} S)``: ``S`` with its eigenvalues below ``reg`` raised to ``reg``.
+    One Cholesky factorisation of ``S - reg I`` shows when nothing needs clipping."""
+    if reg <= 0:
+        return cov
+    d = len(cov)
+    try:
+        np.linalg.cholesky(cov - reg * np.eye(d))
+        return cov
+    except np.linalg.LinAlgError:
+        vals, vecs = np.linalg.eigh(cov)
+        out = (vecs * np.maximum(vals, reg)) @ vecs.T
+        return (out + out.T) / 2
+
+
+def _gmm_m_step(X, resp, covariance, reg, previous=None, update_weights=True, x_sq=None):
+    """:func:`gmm_m_step` without the checks, for the EM loop of :func:`fit_gmm`."""
     n, d = X.shape
     raw_nk = resp.sum(axis=0)
-    nk = raw_nk + 10 * np.finfo(float).eps
-    means = (resp.T @ X) / nk[:, None]
+    nk = raw_nk + 10 * np.finfo(float).eps  # for the weights, as scikit-learn
+    # means and covariances divide by the exact total (guarded for empty components, replaced
+    # below): adding eps there would move the mean of a lone point off the point
+    den = np.where(raw_nk > 0, raw_nk, 1.0)
+    means = (resp.T @ X) / den[:, None]
     if update_weights:
         weights = nk / nk.sum()
     else:
@@ -167,13 +309,24 @@ def gmm_m_step(X, resp, covariance: str = "full", reg: float = 1e-6, *, previous
         covs = np.empty((len(nk), d, d))
         for j in range(len(nk)):
             diff = X - means[j]
-            covs[j] = (resp[:, j, None] * diff).T @ diff / nk[j]
-            covs[j].flat[:: d + 1] += reg
+            covs[j] = _clip_eigenvalues((resp[:, j, None] * diff).T @ diff / den[j], reg)
     elif covariance in ("diag", "spherical"):
-        avg_x2 = (resp.T @ (X * X if x_sq is None else x_sq)) / nk[:, None]
-        covs = np.maximum(avg_x2 - means**2, 0.0) + reg
-        if covariance == "spherical":
-            covs = covs.mean(axis=1)
+        avg_x2 = (resp.T @ (X * X if x_sq is None else x_sq)) / den[:, None]
+        var = avg_x2 - means**2
+        # E[x^2] - mean^2 loses log10(E[x^2] / var) digits to cancellation: where that exceeds
+        # three (a component collapsed onto identical points away from the origin, data far from
+        # the origin relative to their spread), recompute those entries by the two-pass sum of
+        # squared deviations, so that rounding cannot make the log-likelihood decrease
+        inexact = avg_x2 > 1e3 * (np.maximum(var, 0.0) + reg)
+        for j in np.flatnonzero(inexact.any(axis=1)):  # a loop over components, not points
+            cols = np.flatnonzero(inexact[j])
+            dev = X[:, cols] - means[j, cols]
+            exact = resp[:, j] @ (dev * dev) / den[j]
+            # points that coincide up to the rounding of their mean have variance 0, exactly
+            var[j, cols] = np.where(exact <= (4 * np.finfo(float).eps) ** 2 * avg_x2[j, cols],
+                                    0.0, exact)
+        var = np.maximum(var, 0.0)
+        covs = np.maximum(var.mean(axis=1) if covariance == "spherical" else var, reg)
     else:  # fixed
         covs = previous.covariances
     empty = raw_nk <= 1e-12 * n
@@ -191,6 +344,7 @@ def gmm_m_step(X, resp, covariance: str = "full", reg: float = 1e-6, *, previous
 def gmm_log_likelihood(X, weights, means, covariances, covariance: str = "full") -> float:
     """Observed-data log-likelihood ``sum_n log sum_k pi_k N(x_n | mu_k, Sigma_k)``."""
     X = as_array(X, "X", ndim=2)
+    covariance = check_choice(covariance, "covariance", COVARIANCE_TYPES)
     params = _check_params({"weights": weights, "means": means, "covariances": covariances},
                            len(np.atleast_1d(weights)), X.shape[1], covariance, "params")
     return float(logsumexp(gmm_log_joint(X, params, covariance), axis=1).sum())
@@ -205,6 +359,9 @@ def gmm_predict(X, params: GMMParams, covariance: str = "full"):
 
 def n_parameters(k: int, d: int, covariance: str) -> int:
     """Number of free parameters (for BIC): ``k - 1`` weights, ``k d`` means and the variances."""
+    k = check_int(k, "k", low=1)
+    d = check_int(d, "d", low=1)
+    covariance = check_choice(covariance, "covariance", COVARIANCE_TYPES)
     cov = {"full": k * d * (d + 1) // 2, "diag": k * d, "spherical": k, "fixed": 0}[covariance]
     return (k - 1) + k * d + cov
 
@@ -223,13 +380,14 @@ def _check_params(init, k, d, covariance, name) -> GMMParams:
     covs = as_array(init["covariances"], f"{name}['covariances']", shape=shape)
     if covariance == "full":
         if not np.allclose(covs, np.transpose(covs, (0, 2, 1))):
-            raise ValueError(f"{name}['covariances']: expected symmetric matrices")
+            raise ValueError(f"{name}['covariances']: expected symmetric matrices, got an "
+                             f"asymmetry of {np.abs(covs - np.transpose(covs, (0, 2, 1))).max():.3g}")
         for j in range(k):
             try:
                 cholesky(covs[j], lower=True)
             except np.linalg.LinAlgError:
                 raise ValueError(f"{name}['covariances']: expected positive definite matrices, "
-                                 f"component {j} is not") from None
+                                 f"got component {j} that is not") from None
     elif np.any(covs <= 0):
         raise ValueError(f"{name}['covariances']: expected positive variances, got minimum "
                          f"{covs.min()!r}")
@@ -243,6 +401,9 @@ def _initial_params(X, k, covariance, init, reg, sigma2, rng) -> GMMParams:
         if covariance == "fixed":  # the variance is sigma2, whatever the dict says
             params = GMMParams(params.weights, params.means, np.full(k, sigma2))
         return params
+    if init is not None and not isinstance(init, str):
+        raise ValueError(f"init: expected None, 'kmeans', 'k-means++', 'random' or a dict of "
+                         f"parameters, got {type(init).__name__}")
     if init is None or init == "kmeans":
         from .kmeans import kmeans
 
@@ -286,7 +447,8 @@ def fit_gmm(X, k, *, covariance="full", init=None, max_iter=100, tol=1e-3, reg=1
         Stop when the mean log-likelihood per point changes by less than ``tol`` (as
         scikit-learn); ``tol=0`` runs exactly ``max_iter`` iterations.
     reg : float
-        Non-negative floor added to every variance in each M-step (scikit-learn's ``reg_covar``).
+        Non-negative floor on every variance (every eigenvalue of a full covariance) in each
+        M-step; see the module notes.
     seed : None, int or numpy.random.Generator
     sigma2 : float, optional
         The known shared variance for ``covariance="fixed"`` (required there).
@@ -318,28 +480,31 @@ def fit_gmm(X, k, *, covariance="full", init=None, max_iter=100, tol=1e-3, reg=1
     covariance = check_choice(covariance, "covariance", COVARIANCE_TYPES)
     max_iter = check_int(max_iter, "max_iter", low=1)
     n_init = check_int(n_init, "n_init", low=1)
-    reg = float(reg)
+    reg = float(as_array(reg, "reg", ndim=0, finite=False))
     if not np.isfinite(reg) or reg < 0:
         raise ValueError(f"reg: expected a finite non-negative number, got {reg!r}")
+    if sigma2 is not None:
+        sigma2 = float(as_array(sigma2, "sigma2", ndim=0, finite=False))
     if covariance == "fixed":
         if sigma2 is None or not np.isfinite(sigma2) or sigma2 <= 0:
             raise ValueError(f"sigma2: expected a positive variance for covariance='fixed', "
                              f"got {sigma2!r}")
         sigma2 = float(sigma2)
     elif sigma2 is not None:
-        raise ValueError(f"sigma2: only used with covariance='fixed', got covariance="
-                         f"{covariance!r}")
+        raise ValueError(f"sigma2: expected None (it is only used with covariance='fixed'), "
+                         f"got {sigma2!r} with covariance={covariance!r}")
     if n_init > 1 and isinstance(init, (dict, GMMParams)):
-        raise ValueError("n_init: restarts need a random init, got fixed initial parameters")
+        raise ValueError(f"n_init: expected 1 with fixed initial parameters (restarts need a "
+                         f"random init), got {n_init}")
     rng = check_rng(seed)
 
     x_sq = None if covariance == "full" else X * X  # computed once for the whole fit
 
     def log_joint(x, p):
-        return gmm_log_joint(x, p, covariance, x_sq=x_sq)
+        return _gmm_log_joint(x, p, covariance, x_sq)
 
     def m_step(x, resp, p):
-        return gmm_m_step(x, resp, covariance, reg, previous=p, x_sq=x_sq)
+        return _gmm_m_step(x, resp, covariance, reg, previous=p, x_sq=x_sq)
 
     # The full model makes many small BLAS calls (d x d factorisations, N x d x d products, one
     # per component); OpenBLAS's thread start-up and hand-over dominate them, and one thread is

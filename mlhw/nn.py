@@ -388,9 +388,12 @@ def gradient_check(f, x, grad, *, eps: float = 1e-5, n_entries=None, seed=0,
     >>> gradient_check(lambda: float((x ** 3).sum()), x, 3 * x ** 2).max_rel_error < 1e-8
     True
     """
+    if not callable(f):
+        raise TypeError(f"f: expected a callable returning the loss, got {type(f).__name__}")
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         raise TypeError(f"x: expected a float64 numpy array, got "
                         f"{getattr(x, 'dtype', type(x).__name__)}")
+    as_array(x, "x", min_rows=0)  # finite entries (x itself is perturbed in place below)
     grad = as_array(grad, "grad", shape=x.shape, min_rows=0)
     eps = float(check_positive(eps, "eps"))
     flat = x.reshape(-1)
@@ -450,7 +453,12 @@ def check_module_gradients(module: Layer, x, *, seed=0, eps: float = 1e-5,
         raise TypeError(f"module: expected an mlhw.nn layer, got {type(module).__name__}")
     x = np.array(as_array(x, "x", ndim=2), dtype=np.float64)
     gen = check_rng(seed)
-    r = gen.standard_normal(module.forward(x).shape)
+    try:
+        out = module.forward(x)
+    except ValueError as exc:  # a matrix product with the wrong inner dimension
+        raise ValueError(f"x: expected input columns matching the module, got shape {x.shape} "
+                         f"({exc})") from None
+    r = gen.standard_normal(out.shape)
 
     def loss():
         return float(np.sum(module.forward(x) * r))

@@ -3,6 +3,10 @@
 ``pca(x, n_comps)`` returns the top eigenvalues of the empirical covariance and the matching
 unit-norm principal components (as rows); ``calc_cfvs`` gives the cumulative fraction of
 variance; ``calc_errs`` the mean squared reconstruction errors.
+
+Numerical policy: constant features give zero eigenvalues (rounding below zero is clipped to 0);
+scaling the data by ``s`` scales the eigenvalues by ``s**2`` and leaves the components unchanged.
+Data whose squares overflow float64 (beyond about ``1e154``) raise ``FloatingPointError``.
 """
 
 from __future__ import annotations
@@ -53,6 +57,8 @@ def pca(x, n_comps: int = 500, *, ddof: int = 0):
     ------
     ValueError
         For non-finite data, fewer than two points, or ``n_comps`` out of range.
+    FloatingPointError
+        If the scatter of the data overflows float64 (values beyond about ``1e154``).
 
     Examples
     --------
@@ -72,6 +78,9 @@ def pca(x, n_comps: int = 500, *, ddof: int = 0):
         raise ValueError(f"x: expected at least 2 data points for a covariance, got {N}")
     n_comps = check_int(n_comps, "n_comps", low=1, high=min(N - ddof, d))
     Xc = X - X.mean(axis=0)
+    if not np.isfinite(np.einsum("ij,ij->", Xc, Xc)):  # the total scatter bounds every entry
+        raise FloatingPointError("pca: the scatter of x overflows float64 (values beyond about "
+                                 "1e154); rescale x")
     denom = N - ddof
     if d <= N:
         cov = Xc.T @ Xc
@@ -122,6 +131,9 @@ def project(x, pcomps, mean=None) -> np.ndarray:
     """Coordinates of the centred data in the (orthonormal) components ``pcomps``."""
     X = _flatten(x)
     mu = X.mean(axis=0) if mean is None else as_array(mean, "mean").ravel()
+    if mu.shape != (X.shape[1],):
+        raise ValueError(f"mean: expected {X.shape[1]} entries (one per feature of x), got "
+                         f"{mu.size}")
     P = as_array(pcomps, "pcomps", ndim=2)
     if P.shape[1] != X.shape[1]:
         raise ValueError(f"pcomps: expected components of length d = {X.shape[1]}, got shape "

@@ -20,10 +20,17 @@ The floor ``var_floor`` keeps the likelihood bounded (a line through a single po
 ``rho -> 0`` has unbounded likelihood). Because the expected complete log-likelihood is unimodal
 in ``rho_k``, the floored value is still the exact maximiser of Q over ``rho_k >= var_floor``, so
 every iteration is an exact EM step and the log-likelihood never decreases.
+
+The floor is a variance in the units of ``y`` squared, like ``reg`` of :func:`mlhw.fit_gmm`: for
+outputs on the scale ``1e-6`` pass ``var_floor`` scaled by the square of that scale (the fit is
+equivariant when ``y`` and ``var_floor`` are rescaled together). A component left with no
+responsibility keeps its line and variance (weight about 0), with an
+:class:`~mlhw.mixtures.EmptyComponentWarning`.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +38,7 @@ import numpy as np
 from . import em
 from ._validation import (as_array, check_choice, check_int, check_k, check_positive,
                           check_probabilities, check_rng)
+from .mixtures import EmptyComponentWarning
 
 __all__ = [
     "RegressionMixtureParams",
@@ -120,8 +128,16 @@ def regmix_log_joint(data, params: RegressionMixtureParams) -> np.ndarray:
     -------
     ndarray, shape (N, K)
         ``-inf`` in the column of a component with weight exactly zero.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is not a finite ``(X, y)`` pair or the parameters are invalid.
+    TypeError
+        If ``params`` is not a :class:`RegressionMixtureParams`.
     """
-    X, y = data
+    X, y = _check_data_pair(data)
+    _check_param_object(params, X.shape[1])
     resid = y[:, None] - X @ params.coefs.T
     with np.errstate(divide="ignore"):
         log_w = np.log(params.weights)
@@ -151,13 +167,28 @@ def regmix_m_step(data, resp, params: RegressionMixtureParams, *,
         The maximiser of ``Q(theta | theta_t)`` subject to ``rho_k >= var_floor``. When the
         weighted design of a component is rank deficient, its ``w_k`` is the minimum-norm
         weighted least-squares solution (any solution maximises Q).
+
+    Raises
+    ------
+    ValueError
+        For invalid data, responsibilities of the wrong shape or negative, invalid parameters or
+        a negative ``var_floor``.
     """
-    X, y = data
+    X, y = _check_data_pair(data)
     n = X.shape[0]
+    k = _check_param_object(params, X.shape[1])
+    resp = as_array(resp, "resp", shape=(n, k))
+    if np.any(resp < 0):
+        raise ValueError(f"resp: expected non-negative responsibilities, got minimum "
+                         f"{resp.min()!r}")
+    var_floor = float(check_positive(var_floor, "var_floor", strict=False, ndim=0))
     nk = resp.sum(axis=0)
     coefs = np.array(params.coefs, dtype=float, copy=True)
     variances = np.array(params.variances, dtype=float, copy=True)
     active = nk > _EMPTY
+    if not active.all():
+        warnings.warn(f"{int(np.count_nonzero(~active))} empty component(s) kept their previous "
+                      "line and variance", EmptyComponentWarning, stacklevel=2)
     for k in np.flatnonzero(active):  # a loop over the K components, not over the data
         sw = np.sqrt(resp[:, k])
         coefs[k] = np.linalg.lstsq(sw[:, None] * X, sw * y, rcond=None)[0]
@@ -193,6 +224,36 @@ def regression_mixture_log_likelihood(X, y, weights, coefs, variances) -> float:
     X, y = _check_xy(X, y)
     params = _check_params(weights, coefs, variances, X.shape[1])
     return em.e_step((X, y), params, regmix_log_joint)[0]
+
+
+def _check_data_pair(data):
+    if not isinstance(data, tuple) or len(data) != 2:
+        raise ValueError(f"data: expected an (X, y) pair, got {type(data).__name__}")
+    X, y = _check_xy(*data)
+    return X, y
+
+
+def _check_param_object(params, m) -> int:
+    """Cheap checks of a :class:`RegressionMixtureParams` (once per EM iteration); returns K."""
+    if not isinstance(params, RegressionMixtureParams):
+        raise TypeError(f"params: expected RegressionMixtureParams, got {type(params).__name__}")
+    w, coefs, rho = (np.asarray(a, dtype=float) for a in (params.weights, params.coefs,
+                                                           params.variances))
+    k = len(w) if w.ndim == 1 else 0
+    if w.shape != (k,) or coefs.shape != (k, m) or rho.shape != (k,):
+        raise ValueError(f"params: expected weights (K,), coefs (K, {m}) and variances (K,), "
+                         f"got shapes {w.shape}, {coefs.shape} and {rho.shape}")
+    if np.any(w < 0) or np.any(rho < 0):
+        raise ValueError(f"params: expected non-negative weights and positive variances, got "
+                         f"weights {w.tolist()} and variances {rho.tolist()}")
+    # numerical trouble within a fit rather than bad input: a FloatingPointError, as from em
+    if not (np.all(np.isfinite(w)) and np.all(np.isfinite(coefs)) and np.all(np.isfinite(rho))):
+        raise FloatingPointError("params: the weights, lines or variances are not finite (they "
+                                 "overflowed float64); rescale X and y")
+    if np.any(rho == 0):
+        raise FloatingPointError("params: a variance is 0 (a line fits its points exactly); "
+                                 "raise var_floor")
+    return k
 
 
 def _check_xy(X, y):

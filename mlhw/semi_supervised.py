@@ -32,7 +32,7 @@ from scipy.optimize import linear_sum_assignment
 
 from . import em
 from ._validation import as_array, check_choice, check_int, check_k, check_rng
-from .mixtures import GMMParams, _check_params, gmm_log_joint, gmm_m_step
+from .mixtures import GMMParams, _check_params, _clip_eigenvalues, gmm_log_joint, gmm_m_step
 
 __all__ = [
     "SemiSupervisedGMMResult",
@@ -46,7 +46,6 @@ __all__ = [
 
 _COVARIANCES = ("full", "diag", "spherical")
 _WEIGHTS_FROM = ("unlabelled", "all")
-
 
 @dataclass(frozen=True)
 class SemiSupervisedGMMResult:
@@ -90,7 +89,6 @@ class SemiSupervisedGMMResult:
     def params(self) -> GMMParams:
         return GMMParams(self.weights, self.means, self.covariances)
 
-
 def _log_prior(y, weights, weights_from):
     """``log p(z_i = k | y_i)`` part of the log joint, shape (N, K).
 
@@ -104,7 +102,6 @@ def _log_prior(y, weights, weights_from):
     out[lab] = -np.inf
     out[lab, y[lab]] = 0.0 if weights_from == "unlabelled" else log_w[y[lab]]
     return out
-
 
 def ssgmm_log_joint(data, params: GMMParams, covariance: str = "full",
                     weights_from: str = "unlabelled") -> np.ndarray:
@@ -125,13 +122,19 @@ def ssgmm_log_joint(data, params: GMMParams, covariance: str = "full",
         ``log pi_k + log N(x_i; mu_k, Sigma_k)`` on unlabelled rows; on a labelled row
         ``log N(x_i; mu_{y_i}, Sigma_{y_i})`` (plus ``log pi_{y_i}`` if ``weights_from="all"``)
         in column ``y_i`` and ``-inf`` elsewhere.
+
+    Raises
+    ------
+    ValueError
+        For invalid data, labels, parameters or option names (``TypeError`` for ``params`` that
+        are not :class:`GMMParams`).
     """
-    X, y = data
-    k = len(params.means)
+    X, y, k = _check_data_pair(data, params)
+    covariance = check_choice(covariance, "covariance", _COVARIANCES)
+    weights_from = check_choice(weights_from, "weights_from", _WEIGHTS_FROM)
     # gmm_log_joint with unit weights is the plain log density log N(x_i; mu_k, Sigma_k)
     dens = gmm_log_joint(X, GMMParams(np.ones(k), params.means, params.covariances), covariance)
     return dens + _log_prior(y, params.weights, weights_from)
-
 
 def ssgmm_m_step(data, resp, params: GMMParams, covariance: str = "full", reg: float = 1e-6,
                  weights_from: str = "unlabelled") -> GMMParams:
@@ -139,7 +142,7 @@ def ssgmm_m_step(data, resp, params: GMMParams, covariance: str = "full", reg: f
 
     Means and covariances are the responsibility-weighted estimates over all points (one-hot
     rows for labelled points give the homework's ``sum_{y_i = k} + sum_{unlabelled} delta_ik``),
-    with ``reg`` added to every variance as in :func:`mlhw.mixtures.gmm_m_step`. The weights are
+    with every variance floored at ``reg`` as in :func:`mlhw.mixtures.gmm_m_step`. The weights are
     ``sum_{unlabelled} delta_ik / N_u`` (``weights_from="unlabelled"``; with no unlabelled point
     they do not enter the likelihood and are kept) or ``sum_i delta_ik / N``
     (``weights_from="all"``).
@@ -157,8 +160,15 @@ def ssgmm_m_step(data, resp, params: GMMParams, covariance: str = "full", reg: f
     Returns
     -------
     GMMParams
+
+    Raises
+    ------
+    ValueError
+        For invalid data, labels, responsibilities or option names.
     """
-    X, y = data
+    X, y, _ = _check_data_pair(data, params)
+    covariance = check_choice(covariance, "covariance", _COVARIANCES)
+    weights_from = check_choice(weights_from, "weights_from", _WEIGHTS_FROM)
     new = gmm_m_step(X, resp, covariance, reg, previous=params)
     if weights_from == "all":
         return new
@@ -168,6 +178,20 @@ def ssgmm_m_step(data, resp, params: GMMParams, covariance: str = "full", reg: f
     weights = resp[unl].sum(axis=0) / np.count_nonzero(unl)
     return GMMParams(weights / weights.sum(), new.means, new.covariances)
 
+def _check_data_pair(data, params):
+    """``(X, y, K)`` from the ``data`` pair the EM driver passes (checked once per iteration)."""
+    if not isinstance(data, tuple) or len(data) != 2:
+        raise ValueError(f"data: expected an (X, y) pair, got {type(data).__name__}")
+    if not isinstance(params, GMMParams):
+        raise TypeError(f"params: expected GMMParams, got {type(params).__name__}")
+    X = as_array(data[0], "X", ndim=2)
+    k = len(params.means)
+    w = np.asarray(params.weights, dtype=float)
+    if w.shape != (k,) or np.any(w < 0):
+        raise ValueError(f"params: expected {k} non-negative weights, got {w.tolist()}")
+    if not np.all(np.isfinite(w)):
+        raise FloatingPointError("params: the weights are not finite (an overflow); rescale X")
+    return X, _check_labels(data[1], len(X), k), k
 
 def _check_labels(y, n, k):
     arr = np.asarray(y)
@@ -185,17 +209,14 @@ def _check_labels(y, n, k):
                          f"{int(arr[bad][0])}")
     return arr.astype(np.intp)
 
-
 def _global_covariance(X, k, covariance, reg):
-    d = X.shape[1]
-    var = X.var(axis=0) + reg
+    var = X.var(axis=0)
     if covariance == "full":
-        cov = np.atleast_2d(np.cov(X.T, bias=True)) + reg * np.eye(d)
+        cov = _clip_eigenvalues(np.atleast_2d(np.cov(X.T, bias=True)), reg)
         return np.repeat(cov[None], k, axis=0)
     if covariance == "diag":
-        return np.repeat(var[None], k, axis=0)
-    return np.full(k, var.mean())
-
+        return np.repeat(np.maximum(var, reg)[None], k, axis=0)
+    return np.full(k, max(var.mean(), reg))
 
 def _init_from_labels(X, y, k, covariance, reg, rng) -> GMMParams:
     """Means: class means of the labelled points (a random point for a class with no label);
@@ -205,7 +226,6 @@ def _init_from_labels(X, y, k, covariance, reg, rng) -> GMMParams:
         rows = y == c
         means[c] = X[rows].mean(axis=0) if rows.any() else X[rng.integers(len(X))]
     return GMMParams(np.full(k, 1.0 / k), means, _global_covariance(X, k, covariance, reg))
-
 
 def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabelled",
                             init="labels", max_iter=200, tol=1e-6, reg=1e-6, seed=None):
@@ -232,7 +252,7 @@ def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabel
     tol : float
         Stop when the mean log-likelihood per point changes by less than ``tol``.
     reg : float
-        Non-negative floor added to every variance in each M-step.
+        Non-negative floor on every variance (eigenvalue) in each M-step.
     seed : None, int or numpy.random.Generator
         Only used for a class without any labelled point.
 
@@ -287,7 +307,6 @@ def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabel
                                    log_likelihood=res.log_likelihood, resp=res.resp,
                                    converged=res.converged, n_iter=res.n_iter)
 
-
 def sample_gmm(n, weights, means, covariances, *, seed=None):
     """Draw ``n`` points from a full-covariance Gaussian mixture (synthetic data for problem 4).
 
@@ -324,7 +343,6 @@ def sample_gmm(n, weights, means, covariances, *, seed=None):
                       len(w), means_arr.shape[1], "full", "mixture")
     return sample_mixture(n, p, covariance="full", seed=seed)
 
-
 def hide_labels(labels, n_per_class, *, seed=None):
     """Keep ``n_per_class`` random labels of every class and mark the rest unlabelled (-1).
 
@@ -358,7 +376,6 @@ def hide_labels(labels, n_per_class, *, seed=None):
         keep = rng.choice(rows, size=min(n_per_class, len(rows)), replace=False)
         out[keep] = c
     return out
-
 
 def match_labels(pred, true, k=None):
     """Best one-to-one matching of predicted components to true classes (Hungarian algorithm).

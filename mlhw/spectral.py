@@ -418,13 +418,14 @@ def recover_graph_from_eigenvectors(Psi, *, decimals=8, max_graphs=5_000_000):
     A = np.array([Psi[:, a] * Psi[:, b] for a, b in pairs])
     rhs = np.array([1.0 if a == b else 0.0 for a, b in pairs])
     if np.linalg.matrix_rank(A) < n:
-        raise ValueError("Psi: the system Psi^T D Psi = I does not determine the degrees "
-                         "(rank-deficient)")
+        raise ValueError(f"Psi: expected eigenvectors for which Psi^T D Psi = I determines the "
+                         f"degrees (rank {n}), got a rank-deficient system (rank "
+                         f"{np.linalg.matrix_rank(A)})")
     d_real = np.linalg.lstsq(A, rhs, rcond=None)[0]
     degrees = np.rint(d_real).astype(int)
     if np.any(degrees < 1):
-        raise ValueError(f"Psi: the degrees implied by Psi^T D Psi = I are not all positive "
-                         f"integers: {d_real.round(4).tolist()}")
+        raise ValueError(f"Psi: expected Psi^T D Psi = I to imply positive integer degrees, got "
+                         f"{d_real.round(4).tolist()}")
     # The rounded Psi perturbs each product psi_a psi_b by at most E_ab; the true degrees
     # satisfy A d = rhs + E' d with |E'| <= E, hence |d - d_real| <= ||A^+||_inf ||E||_inf
     # max(d), and max(d) <= n - 1 in a simple graph.
@@ -432,8 +433,8 @@ def recover_graph_from_eigenvectors(Psi, *, decimals=8, max_graphs=5_000_000):
     E = np.array([delta * (mag[:, a] + mag[:, b]) + delta**2 for a, b in pairs])
     bound = float(np.abs(np.linalg.pinv(A)).sum(axis=1).max() * E.sum(axis=1).max() * (n - 1))
     if bound >= 0.5:
-        raise ValueError(f"Psi: the rounding of Psi could move the degrees by up to {bound:.3g} "
-                         f">= 0.5, so they are not determined")
+        raise ValueError(f"Psi: expected entries precise enough to determine the degrees (a "
+                         f"rounding bound below 0.5), got a bound of {bound:.3g}")
     # Step 2: edges, by exhaustive search over the graphs with these degrees.
     edges = degree_sequence_graphs(degrees, max_graphs=max_graphs)
     n_graphs = edges.shape[0]
@@ -460,8 +461,9 @@ def recover_graph_from_eigenvectors(Psi, *, decimals=8, max_graphs=5_000_000):
     order = np.argsort(residuals, kind="stable")
     n_fits = int(np.count_nonzero(residuals <= r_bound))
     if n_fits == 0:
-        raise ValueError(f"Psi: no graph with degrees {degrees.tolist()} fits the eigenvector "
-                         f"equations (best residual {residuals[order[0]]:.3g} > {r_bound:.3g})")
+        raise ValueError(f"Psi: expected the eigenvectors of a graph with degrees "
+                         f"{degrees.tolist()} (a residual at most {r_bound:.3g}), got a best "
+                         f"residual of {residuals[order[0]]:.3g}")
     fits = order[:n_fits]
     W = np.zeros((n_fits, n, n), dtype=int)
     gi = np.repeat(np.arange(n_fits), edges.shape[1])

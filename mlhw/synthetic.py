@@ -199,11 +199,23 @@ def sample_gmm(n, model, *, covariance=None, seed=None):
     cov_type = getattr(model, "covariance", None) if covariance is None else covariance
     if cov_type not in ("full", "diag", "spherical"):
         raise ValueError(f"covariance: expected 'full', 'diag' or 'spherical', got {cov_type!r}")
+    if not all(hasattr(model, a) for a in ("weights", "means", "covariances")):
+        raise TypeError(f"model: expected a mixture with weights, means and covariances (a "
+                        f"GMMResult or GMMParams), got {type(model).__name__}")
     w = check_probabilities(model.weights, "model.weights")
     mu = as_array(model.means, "model.means", ndim=2, shape=(len(w), None))
     K, d = mu.shape
     shape = {"full": (K, d, d), "diag": (K, d), "spherical": (K,)}[cov_type]
     cov = as_array(model.covariances, "model.covariances", shape=shape)
+    if cov_type != "full" and np.any(cov <= 0):
+        raise ValueError(f"model.covariances: expected positive variances, got minimum "
+                         f"{cov.min()!r}")
+    if cov_type == "full":
+        try:
+            np.linalg.cholesky(cov)
+        except np.linalg.LinAlgError:
+            raise ValueError("model.covariances: expected symmetric positive definite matrices, "
+                             "got one whose Cholesky factorisation fails") from None
     rng = check_rng(seed)
     labels = rng.choice(K, size=n, p=w)
     eps = rng.standard_normal((n, d))

@@ -1,7 +1,11 @@
 """The MNIST loader: shapes, known facts, checksum registry, corrupted files, the download path."""
 
+import contextlib
+import functools
 import gzip
+import http.server
 import shutil
+import threading
 
 import numpy as np
 import pytest
@@ -111,3 +115,74 @@ def test_read_idx_rejects_non_idx(tmp_path):
     p.write_bytes(b"hello world")
     with pytest.raises(ValueError, match="IDX"):
         datasets.read_idx(p)
+
+
+# ------------------------------------------------------- the download path over real HTTP
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # no request log on stderr
+        pass
+
+
+@contextlib.contextmanager
+def _http_mirror(folder):
+    """Serve ``folder`` on 127.0.0.1 (a free port) from a thread; yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
+                              daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture
+def http_mirror(tmp_path, monkeypatch):
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")  # never route the test via a proxy
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    (tmp_path / "served").mkdir()
+    folder = _copy_all(tmp_path / "served")
+    with _http_mirror(folder) as url:
+        yield folder, url
+
+
+def test_download_over_http_from_a_local_server(http_mirror, tmp_path):
+    _, url = http_mirror
+    dest = mlhw.download_mnist(tmp_path / "dest", base_url=url)
+    assert sorted(p.name for p in dest.iterdir()) == sorted(datasets.MNIST_FILES)
+    images, labels = mlhw.load_mnist("train", n=10, folder=dest)
+    assert images.shape == (10, 28, 28)
+    assert labels.tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+    _, test_labels = mlhw.load_mnist("test", folder=dest)
+    assert len(test_labels) == 10000
+
+
+@pytest.mark.parametrize("damage", ["altered", "truncated", "missing"])
+def test_download_over_http_rejects_a_bad_file_and_leaves_nothing_unverified(
+        http_mirror, tmp_path, damage):
+    folder, url = http_mirror
+    bad = "t10k-labels-idx1-ubyte.gz"              # the last file fetched
+    path = folder / bad
+    if damage == "altered":                        # valid gzip, one label changed
+        raw = bytearray(gzip.decompress(path.read_bytes()))
+        raw[100] = (raw[100] + 1) % 10
+        path.write_bytes(gzip.compress(bytes(raw)))
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[:-300])
+    else:
+        path.unlink()
+    dest = tmp_path / "dest"
+    error = OSError if damage == "missing" else ValueError  # HTTP 404 is urllib's HTTPError
+    with pytest.raises(error, match=bad):
+        mlhw.download_mnist(dest, base_url=url, timeout=10)
+    left = sorted(p.name for p in dest.iterdir())
+    assert bad not in left
+    # no temporary file either: whatever is left is a verified good copy
+    assert set(left) <= set(datasets.MNIST_FILES) - {bad}
+    for name in left:
+        datasets.verify_file(dest / name, datasets.MNIST_FILES[name]["sha256"])

@@ -95,7 +95,8 @@ def test_m_step_with_hard_labels_is_per_group_mle():
 def test_empty_component_keeps_weight_zero_and_is_harmless():
     x = np.array([1.0, 2.0, 3.0])
     q = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0]])
-    theta, betas = gm.m_step(x, q, 2.0)
+    with pytest.warns(UserWarning, match="empty component"):
+        theta, betas = gm.m_step(x, q, 2.0)
     assert theta[1] == 0.0 and np.isfinite(betas).all()
     q2 = gm.e_step(x, theta, betas, 2.0)
     np.testing.assert_allclose(q2[:, 1], 0.0)

@@ -167,7 +167,8 @@ def test_empty_component_keeps_its_line():
     resp = np.column_stack([np.ones(5), np.zeros(5)])
     prev = RegressionMixtureParams(np.array([0.5, 0.5]), np.array([[0.0, 0.0], [3.0, 4.0]]),
                                    np.array([1.0, 2.0]))
-    p = regmix_m_step((X, y), resp, prev)
+    with pytest.warns(UserWarning, match="empty component"):
+        p = regmix_m_step((X, y), resp, prev)
     np.testing.assert_array_equal(p.coefs[1], [3.0, 4.0])
     assert p.variances[1] == 2.0 and p.weights[1] == 0.0
     assert np.isneginf(regmix_log_joint((X, y), p)[:, 1]).all()
