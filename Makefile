@@ -8,15 +8,17 @@ STAMP  := $(VENV)/.mlhw-installed
 JOBS   ?= 2
 PORT   ?= 8000
 ASSETS := _offline/.lock-sha256
-# the browser for the site tests: Debian's chromium (installed by apt when missing), or
-# CHROMIUM=playwright for Playwright's own download (the GitHub workflow's route)
-CHROMIUM ?= /usr/bin/chromium
+# the browser for the site tests, the first that is there: a chromium on PATH, Playwright's own
+# download (CHROMIUM=playwright, the GitHub workflow's route), else Debian's chromium, which the
+# browser target installs with apt-get when it is missing
+PW_CHROME := $(firstword $(wildcard $(HOME)/.cache/ms-playwright/chromium-*/chrome-linux*/chrome))
+CHROMIUM ?= $(or $(firstword $(shell command -v chromium chromium-browser 2>/dev/null)),$(if $(PW_CHROME),playwright),/usr/bin/chromium)
 
-.PHONY: help venv assets book student bench test unit lint nbval site browser serve clean
+.PHONY: help venv assets book student student-check bench test unit lint nbval agree site browser serve clean
 
 help:
 	@echo "make book   build the website into _build/html"
-	@echo "make test   run every test layer (lint, unit, notebooks, book build)"
+	@echo "make test   run every test layer (lint, unit, notebooks, book build, agree, site, student)"
 	@echo "make serve  preview the built site on http://127.0.0.1:$(PORT)"
 	@echo "make student  build the student edition (no solutions) into _build/student"
 	@echo "make bench  time mlhw against scikit-learn/SciPy (benchmarks/results.md)"
@@ -39,8 +41,12 @@ $(ASSETS): tools/assets.lock.json tools/fetch_assets.py | $(STAMP)
 
 assets: $(ASSETS)
 
+# every check-cell verdict of a run is logged too (mlhw.checks), so that two runs can be compared
+CHECKS := _build/checks
+
 book: $(STAMP) $(ASSETS)
-	$(BIN)/jupyter-book build . --path-output . -W --keep-going
+	rm -rf $(CHECKS)/book
+	MLHW_CHECK_LOG=$(CURDIR)/$(CHECKS)/book $(BIN)/jupyter-book build . --path-output . -W --keep-going
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html (or run 'make serve')."
 
 bench: $(STAMP)
@@ -50,13 +56,14 @@ student: $(STAMP) $(ASSETS)
 	$(BIN)/python tools/student_edition.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check mlhw tests tools _ext $(wildcard benchmarks)
+	$(BIN)/ruff check mlhw tests tools _ext $(wildcard benchmarks) $(wildcard book/*.py)
 
 unit: $(STAMP)
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest tests --ignore=tests/browser -n $(JOBS) -q
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/student -n $(JOBS) -q
 
 nbval: $(STAMP)
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest --nbval-lax book -n $(JOBS) --dist loadfile -q
+	rm -rf $(CHECKS)/nbval
+	MLHW_CHECK_LOG=$(CURDIR)/$(CHECKS)/nbval OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest --nbval-lax book -n $(JOBS) --dist loadfile -q
 
 browser:
 	@if [ "$(CHROMIUM)" = playwright ]; then \
@@ -72,9 +79,18 @@ browser:
 	fi
 
 site: $(STAMP) $(ASSETS) browser
+	rm -rf _build/browser-failures
 	$(BIN)/python -m pytest tests/browser --site _build/html --chromium $(CHROMIUM) -q -p no:cacheprovider
 
-test: lint unit nbval book site
+# the notebooks ran twice (nbval, then the book build): the same numbers both times
+agree: $(STAMP)
+	$(BIN)/python tools/compare_checks.py $(CHECKS)/nbval $(CHECKS)/book
+
+# the student edition from the build's executed notebooks, and what it contains
+student-check: student
+	$(BIN)/python -m pytest tests/student -q -p no:cacheprovider
+
+test: lint unit nbval browser book agree site student-check
 	@echo "All test layers passed."
 
 serve: $(STAMP)

@@ -62,7 +62,9 @@ def check_close(label: str, value, expected, *, rtol: float = 1e-7, atol: float 
     ok = (v.shape == e.shape or e.ndim == 0) and bool(np.all(np.isfinite(v)))
     ok = ok and bool(np.allclose(v, e, rtol=rtol, atol=atol))
 
-    def fmt(a):
-        return np.array2string(a, precision=10, threshold=6) if a.ndim else f"{a.item():.10g}"
+    def fmt(a):  # ten significant digits, for scalars and arrays alike
+        if a.ndim == 0:
+            return f"{a.item():.10g}"
+        return np.array2string(a, threshold=6, formatter={"float_kind": lambda x: f"{x:.10g}"})
 
     check(label, ok, f"computed {fmt(v)}, expected {fmt(e)}")

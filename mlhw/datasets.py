@@ -19,10 +19,13 @@ from pathlib import Path
 import numpy as np
 
 from ._validation import check_choice, check_int, check_positive
+from .gamma_mixture import gamma_mixture_data  # the Gamma-mixture data of CS181 HW4 problem 1
 from .graphs import ntu_hw3_graph
+from .synthetic import gmm_dataset  # the substitute for Waterloo HW4's gmm_dataset.csv
 
-__all__ = ["MNIST_FILES", "download_mnist", "load_mnist", "mnist_dir", "ntu_hw3_graph", "read_idx",
-           "verify_file"]
+__all__ = ["MNIST_FILES", "download_mnist", "gamma_mixture_data", "gmm_dataset", "load_mnist",
+           "mnist_dir", "ntu_hw3_graph", "read_idx", "verify_file"]
+
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -127,7 +130,13 @@ def _load_file(name: str, folder: Path | None) -> np.ndarray:
     if key not in _cache:
         if not path.is_file():
             raise ValueError(f"{path}: expected an MNIST data file, got no file at this path")
-        raw = _read_bytes(path)
+        try:
+            raw = _read_bytes(path)
+        except ValueError as exc:  # a truncated .gz fails to decompress: show the checksums too
+            want = MNIST_FILES[name]["sha256"]
+            got = hashlib.sha256(path.read_bytes()).hexdigest()
+            raise ValueError(f"{exc}; checksum mismatch (sha256 of the .gz file): expected {want}, "
+                             f"got {got}; the file is truncated or altered") from None
         got = hashlib.md5(raw).hexdigest()  # noqa: S324 - integrity check, not security
         want = MNIST_FILES[name]["idx_md5"]
         if got != want:

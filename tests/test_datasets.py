@@ -66,8 +66,15 @@ def test_truncated_file_raises(tmp_path):
     folder = _copy_all(tmp_path)
     path = folder / "train-labels-idx1-ubyte.gz"
     path.write_bytes(path.read_bytes()[:-200])
-    with pytest.raises(ValueError, match="train-labels-idx1-ubyte.gz"):
+    with pytest.raises(ValueError, match="train-labels-idx1-ubyte.gz") as info:
         mlhw.load_mnist("train", folder=folder)
+    want = datasets.MNIST_FILES["train-labels-idx1-ubyte.gz"]["sha256"]
+    assert f"expected {want}, got " in str(info.value)
+
+
+def test_generated_homework_data_are_reachable_from_datasets():
+    assert datasets.gamma_mixture_data is mlhw.gamma_mixture.gamma_mixture_data
+    assert datasets.gmm_dataset is mlhw.synthetic.gmm_dataset
 
 
 def test_altered_file_names_both_checksums(tmp_path):

@@ -2,13 +2,18 @@
 
 ``make student`` runs this script. From the same sources as the full book it
 
-1. executes every chapter notebook in full (so that figures and results that do not belong to a
-   solution are shown as in the full book),
+1. takes every chapter notebook executed in full (so that figures and results that do not belong
+   to a solution are shown as in the full book): the copy the book build left in
+   ``_build/jupyter_execute`` when it is newer than the source, else it executes the notebook,
 2. removes the solutions: each sphinx-exercise ``{solution}`` block in a Markdown cell is deleted,
    and each code cell tagged ``solution`` is replaced by an empty, marked code cell,
 3. writes the stripped, executed notebooks into ``_build/student_src`` and builds them with
-   Jupyter Book, without executing them again, into ``_build/student/html``, and
+   Jupyter Book, without executing them again, into ``_build/student/_build/html``, with the
+   Binder launch buttons and the repository button turned off (both lead to the full notebooks,
+   solutions included), and
 4. writes the stripped notebooks without outputs into ``_build/student/notebooks`` (to hand out).
+
+``tests/student/`` checks the result: ``make test`` builds the student edition after the book.
 
 ``strip_notebook`` is the single transformation; ``tests/test_student_edition.py`` checks that it
 leaves no solution text and changes nothing else.
@@ -68,6 +73,29 @@ def strip_notebook(nb: dict) -> dict:
     return nb
 
 
+def student_config(config: dict) -> dict:
+    """The book's ``_config.yml`` (as a dict) for the student edition: its own title, no
+    execution, and no button that leads to the full notebooks (Binder, repository, edit)."""
+    config = copy.deepcopy(config)
+    config["title"] = f"{config['title']} (student edition)"
+    config["execute"]["execute_notebooks"] = "off"
+    config.pop("launch_buttons", None)
+    html = config.setdefault("html", {})
+    for button in ("use_repository_button", "use_issues_button", "use_edit_page_button"):
+        html[button] = False
+    return config
+
+
+def _executed(path: Path) -> dict:
+    """The notebook executed in full: the book build's copy if it is current, else run it."""
+    import nbformat
+
+    built = ROOT / "_build" / "jupyter_execute" / path.relative_to(ROOT)
+    if built.is_file() and built.stat().st_mtime >= path.stat().st_mtime:
+        return nbformat.read(built, as_version=4)
+    return _execute(path)
+
+
 def _execute(path: Path) -> dict:
     import nbformat
     from nbclient import NotebookClient
@@ -90,9 +118,7 @@ def main() -> int:
     shutil.copytree(ROOT / "_ext", SRC / "_ext")
     (SRC / "mlhw").symlink_to(ROOT / "mlhw")  # the chapters show package source with literalinclude
     shutil.copy(ROOT / "pyproject.toml", SRC / "pyproject.toml")
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    config["title"] = f"{config['title']} (student edition)"
-    config["execute"]["execute_notebooks"] = "off"
+    config = student_config(yaml.safe_load((ROOT / "_config.yml").read_text()))
     config["sphinx"]["config"]["html_static_path"] = [str(ROOT / "_offline" / "site")]
     (SRC / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     hand_out = OUT / "notebooks"
@@ -107,8 +133,8 @@ def main() -> int:
         if path.suffix != ".ipynb":
             shutil.copy(path, target)
             continue
-        print(f"student edition: executing and stripping {rel}", flush=True)
-        executed = strip_notebook(_execute(path))
+        print(f"student edition: stripping {rel}", flush=True)
+        executed = strip_notebook(_executed(path))
         nbformat.write(nbformat.from_dict(executed), target)
         clean = strip_notebook(nbformat.read(path, as_version=4))
         (hand_out / rel.relative_to("book")).parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,84 @@
+"""What ``make student`` produced: run after it (``make test`` does), never with the unit tests.
+
+The transformation itself is tested in ``tests/test_student_edition.py``; these tests read the
+built student site and the hand-out notebooks and compare them with the full book.
+"""
+
+import copy
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STUDENT = ROOT / "_build" / "student"
+SITE = STUDENT / "_build" / "html"
+FULL_SITE = ROOT / "_build" / "html"
+spec = importlib.util.spec_from_file_location("student_edition", ROOT / "tools" / "student_edition.py")
+student = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(student)
+
+NOTEBOOKS = sorted(p.relative_to(ROOT / "book") for p in (ROOT / "book").rglob("*.ipynb")
+                   if ".ipynb_checkpoints" not in p.parts)
+SOLUTION_BOX = re.compile(r'class="solution[ "]')
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built():
+    if not (SITE / "index.html").is_file() or not (STUDENT / "notebooks").is_dir():
+        pytest.fail(f"no student edition in {STUDENT}: run 'make student' first")
+
+
+def _sources(nb):
+    return [("".join(c["source"]) if isinstance(c["source"], list) else c["source"]) for c in nb["cells"]]
+
+
+@pytest.mark.parametrize("rel", NOTEBOOKS, ids=str)
+def test_hand_out_notebook_is_the_stripped_source_without_outputs(rel):
+    got = json.loads((STUDENT / "notebooks" / rel).read_text())
+    want = student.strip_notebook(json.loads((ROOT / "book" / rel).read_text()))
+    assert _sources(got) == _sources(want)
+    assert all(not c.get("outputs") for c in got["cells"] if c["cell_type"] == "code")
+    assert not any("{solution}" in s for s in _sources(got))
+
+
+@pytest.mark.parametrize("rel", NOTEBOOKS, ids=str)
+def test_student_page_has_no_solution_and_everything_else(rel):
+    page = (SITE / "book" / rel).with_suffix(".html").read_text()
+    full = (FULL_SITE / "book" / rel).with_suffix(".html").read_text()
+    source = json.loads((ROOT / "book" / rel).read_text())
+    n_solutions = sum(s.count("{solution}") for s in _sources(source))
+    assert len(SOLUTION_BOX.findall(full)) == n_solutions   # the full page shows them all
+    assert not SOLUTION_BOX.findall(page)
+    assert page.count('class="exercise') == full.count('class="exercise')  # questions stay
+    for cell in source["cells"]:                              # marked cells replace solution code
+        if student.is_solution_cell(cell):
+            assert "Your solution here" in page
+    # the page's downloadable notebook is stripped too
+    download = json.loads((SITE / "_sources" / "book" / rel).read_text())
+    assert not any("{solution}" in s for s in _sources(download))
+
+
+def test_no_button_leads_to_the_full_notebooks():
+    pages = sorted(SITE.rglob("*.html"))
+    assert len(pages) > len(NOTEBOOKS)
+    repo = student.student_config({"title": "", "execute": {}})  # what the edition turns off
+    assert "launch_buttons" not in repo
+    for page in pages:
+        text = page.read_text()
+        assert "mybinder.org" not in text, page
+        assert "github.com/mlhw-book" not in text, page
+
+
+def test_student_config_keeps_the_rest_of_the_book_config():
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    out = student.student_config(config)
+    assert out["title"].endswith("(student edition)")
+    assert out["execute"]["execute_notebooks"] == "off"
+    rest = {k: v for k, v in out.items() if k not in ("title", "execute", "launch_buttons", "html")}
+    assert rest == {k: v for k, v in copy.deepcopy(config).items()
+                    if k not in ("title", "execute", "launch_buttons", "html")}
