@@ -46,7 +46,7 @@ CHECKS := _build/checks
 
 book: $(STAMP) $(ASSETS)
 	rm -rf $(CHECKS)/book
-	MLHW_CHECK_LOG=$(CURDIR)/$(CHECKS)/book $(BIN)/jupyter-book build . --path-output . -W --keep-going
+	MLHW_CHECK_LOG=$(CURDIR)/$(CHECKS)/book $(BIN)/jupyter-book build . --all --path-output . -W --keep-going
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html (or run 'make serve')."
 
 bench: $(STAMP)

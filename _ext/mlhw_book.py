@@ -8,7 +8,13 @@
   script that Jupyter Book 1 emits twice (declaring ``THEBE_JS_URL`` twice is a page error) is
   kept once, and the navigation's collapse toggles (``<summary>`` elements with only an icon)
   get an accessible name; the bibliography's ``role="list"`` (whose entries are not list items)
-  is dropped.
+  is dropped; the theme's header icons named with Font Awesome 5 classes (``fas``, ``fab``) get
+  their Font Awesome 6 names, which the theme serves (the widget manager's stylesheet would
+  otherwise style them with Font Awesome 5 fonts that no page serves).
+* MathJax on every page, generated ones (index, search) included: chapter titles in the
+  navigation that every page shows contain maths.
+* On pages with saved widget views, a small script names the handles of the widget manager's
+  sliders after their widget's label (the manager leaves them without an accessible name).
 """
 
 from __future__ import annotations
@@ -144,8 +150,19 @@ _NAMED_SUMMARY = ('<summary aria-label="Show or hide the chapters of this part">
                   '<span class="toctree-toggle" role="presentation">')
 
 
+# Font Awesome 5 style classes and their Font Awesome 6 names (the theme ships Font Awesome 6)
+_FA5_TO_FA6 = {"fas": "fa-solid", "far": "fa-regular", "fab": "fa-brands"}
+_ICON_TAG = re.compile(r'(<i\b[^>]*?\bclass=")([^"]*)(")')
+
+
+def _fa6_names(match):
+    classes = [_FA5_TO_FA6.get(c, c) for c in match.group(2).split()]
+    return match.group(1) + " ".join(classes) + match.group(3)
+
+
 def repair_html(text: str) -> str:
-    """Keep each identical inline script once; name the icon-only navigation toggles."""
+    """Keep each identical inline script once; name the icon-only navigation toggles; give
+    Font Awesome 5 icon classes their Font Awesome 6 names."""
     seen = set()
 
     def once(match):
@@ -156,9 +173,30 @@ def repair_html(text: str) -> str:
 
     text = _INLINE_SCRIPT.sub(once, text)
     text = text.replace(_BARE_SUMMARY, _NAMED_SUMMARY)
+    text = _ICON_TAG.sub(_fa6_names, text)
     # docutils marks the bibliography role="list" but its entries role="doc-biblioentry",
     # which is not a list item: a list without items is an accessibility error
     return text.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+
+
+# noUiSlider handles (role="slider") of the widget manager's sliders carry no accessible name:
+# name each after the label of its slider widget, also for sliders rendered later.
+_SLIDER_NAMES_JS = """document.addEventListener("DOMContentLoaded", () => {
+  const name = () => document.querySelectorAll(".jupyter-widgets .noUi-handle:not([aria-label])")
+    .forEach(h => {
+      const w = h.closest(".widget-slider, .widget-inline-hbox");
+      const label = w && w.querySelector(".widget-label");
+      h.setAttribute("aria-label", (label && label.textContent.trim()) || "slider");
+    });
+  name();
+  new MutationObserver(name).observe(document.body, {childList: true, subtree: true});
+});"""
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _name_widget_sliders(app, pagename, templatename, context, doctree):
+    if app.builder.format == "html" and WIDGET_VIEW in context.get("body", ""):
+        app.add_js_file(None, body=_SLIDER_NAMES_JS)
 
 
 def _repair_pages(app, exception):
@@ -182,4 +220,7 @@ def setup(app):
     app.connect("doctree-read", _errata_page_needs_mathjax)
     app.connect("doctree-resolved", _resolve)
     app.connect("build-finished", _repair_pages)
+    app.connect("html-page-context", _name_widget_sliders)
+    # the navigation on every page shows chapter titles with maths: load MathJax everywhere
+    app.set_html_assets_policy("always")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

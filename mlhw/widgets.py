@@ -563,3 +563,167 @@ def sigma_limit_widget(X, init_centers, *, sigma_range=(0.02, 20.0), value=1.0,
 
 __all__ += ["SIGMA_LIMIT_CENTERS", "SigmaPath", "offline_jshtml", "responsibility_entropy",
             "sigma_limit_animation", "sigma_limit_blobs", "sigma_limit_widget", "sigma_path"]
+
+
+# --------------------------------------------------------------------------------------------
+# A slider over precomputed images (works on the static website: no kernel needed)
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def grayscale_png(image, *, vmin: float = 0.0, vmax: float = 255.0, invert: bool = False) -> bytes:
+    """Encode a 2-D array as an 8-bit grayscale PNG (small: one byte per pixel before zlib).
+
+    Values are mapped linearly from ``[vmin, vmax]`` to ``[0, 255]`` and clipped, so that
+    reconstructions that overshoot the pixel range are shown at the nearest valid grey.
+
+    Parameters
+    ----------
+    image : array_like, shape (h, w)
+        Finite values.
+    vmin, vmax : float
+        The values shown black and white (``vmin < vmax``).
+    invert : bool
+        Show ``vmax`` black instead (dark ink on a white background for MNIST).
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+
+    Raises
+    ------
+    ValueError
+        If ``image`` is not a finite 2-D array or ``vmin >= vmax``.
+
+    Examples
+    --------
+    >>> png = grayscale_png(np.zeros((28, 56)))
+    >>> png[:4], int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    (b'\\x89PNG', 56, 28)
+    """
+    import io
+
+    from PIL import Image
+
+    from ._validation import as_array
+
+    image = as_array(image, "image", ndim=2)
+    if not (np.isfinite(vmin) and np.isfinite(vmax) and vmin < vmax):
+        raise ValueError(f"vmin, vmax: expected finite vmin < vmax, got {vmin!r}, {vmax!r}")
+    grey = np.clip((image - vmin) / (vmax - vmin), 0.0, 1.0)
+    if invert:
+        grey = 1.0 - grey
+    buf = io.BytesIO()
+    Image.fromarray(np.round(grey * 255).astype(np.uint8), mode="L").save(buf, format="PNG",
+                                                                          optimize=True)
+    return buf.getvalue()
+
+
+def image_stack_slider(images_png, values, *, description: str, alt, captions=None,
+                       index: int = 0, scale: float = 1.0):
+    """A slider that flips through precomputed images, and works on a static web page.
+
+    A ``SelectionSlider`` over ``values`` is linked with ``ipywidgets.jslink`` (in the browser,
+    no Python involved) to the ``selected_index`` of an ``ipywidgets.Stack`` whose children are
+    ``HTML`` widgets, one per value, each holding one embedded PNG with its ``alt`` text (and an
+    optional caption). Once a notebook has run, the saved widget state contains every image, so
+    the slider works on the website with no kernel; in a live notebook it works the same way. Used
+    for PCA reconstructions against the number of components (CS181 HW4, problem 2).
+
+    Parameters
+    ----------
+    images_png : sequence of bytes, length m
+        PNG files (for example from :func:`grayscale_png`); keep them small, every one is part
+        of the page.
+    values : sequence, length m
+        The slider's positions (shown by its readout), in order.
+    description : str
+        The slider's label.
+    alt : str or sequence of str, length m
+        Text alternative of the images: one for all, or one per image; never empty.
+    captions : sequence of str, length m, optional
+        Plain text shown under each image.
+    index : int
+        Position shown first.
+    scale : float
+        Display size relative to the PNG's pixel size (pixels are kept sharp).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The slider, then the stack.
+
+    Raises
+    ------
+    ValueError
+        If the lengths differ, there are no images, an image is not a PNG, an alt text is empty,
+        ``index`` is out of range or ``scale`` is not positive.
+    TypeError
+        If an image is not bytes.
+
+    Examples
+    --------
+    >>> pngs = [grayscale_png(np.eye(8) * 255), grayscale_png(np.ones((8, 8)) * 255)]
+    >>> box = image_stack_slider(pngs, [1, 2], description="step", alt=["a diagonal", "all white"])
+    >>> slider, stack = box.children
+    >>> slider.options, stack.selected_index, len(stack.children)
+    (('1', '2'), 0, 2)
+    """
+    import base64
+    import html as html_lib
+
+    import ipywidgets as w
+
+    from ._validation import check_int, check_positive
+
+    images_png = list(images_png)
+    values = [str(v) for v in values]
+    if not images_png:
+        raise ValueError("images_png: expected at least one PNG image, got none")
+    if len(values) != len(images_png):
+        raise ValueError(f"values: expected one value per image ({len(images_png)}), "
+                         f"got {len(values)}")
+    if len(set(values)) != len(values):
+        raise ValueError(f"values: expected distinct labels, got {values}")
+    alts = [alt] * len(images_png) if isinstance(alt, str) else list(alt)
+    if len(alts) != len(images_png):
+        raise ValueError(f"alt: expected a string or one per image ({len(images_png)}), "
+                         f"got {len(alts)}")
+    for i, a in enumerate(alts):
+        if not isinstance(a, str) or not a.strip():
+            raise ValueError(f"alt: expected a non-empty description of image {i}, got {a!r}")
+    captions = [None] * len(images_png) if captions is None else [str(c) for c in captions]
+    if len(captions) != len(images_png):
+        raise ValueError(f"captions: expected one per image ({len(images_png)}), "
+                         f"got {len(captions)}")
+    index = check_int(index, "index", low=0, high=len(images_png) - 1)
+    scale = float(check_positive(scale, "scale", ndim=0))
+
+    children = []
+    for i, (png, a, cap) in enumerate(zip(images_png, alts, captions)):
+        if not isinstance(png, (bytes, bytearray)):
+            raise TypeError(f"images_png: expected PNG bytes, got {type(png).__name__} "
+                            f"at position {i}")
+        if not png.startswith(_PNG_SIGNATURE) or len(png) < 24:
+            raise ValueError(f"images_png: expected PNG bytes, got something else at "
+                             f"position {i}")
+        width = round(int.from_bytes(png[16:20], "big") * scale)
+        height = round(int.from_bytes(png[20:24], "big") * scale)
+        data = base64.b64encode(png).decode("ascii")
+        img = (f'<img alt="{html_lib.escape(a)}" width="{width}" height="{height}" '
+               f'style="image-rendering: pixelated; max-width: 100%; height: auto" '
+               f'src="data:image/png;base64,{data}">')
+        if cap:
+            img += f'<div class="mlhw-stack-caption">{html_lib.escape(cap)}</div>'
+        children.append(w.HTML(value=img))
+    stack = w.Stack(children=children, selected_index=index)
+    slider = w.SelectionSlider(options=values, index=index, description=description,
+                               continuous_update=True,
+                               style={"description_width": "initial"},
+                               layout=w.Layout(width="min(100%, 32rem)"))
+    w.jslink((slider, "index"), (stack, "selected_index"))
+    return w.VBox([slider, stack])
+
+
+__all__ += ["grayscale_png", "image_stack_slider"]

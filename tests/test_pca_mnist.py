@@ -72,3 +72,85 @@ def test_pca_wide_data_all_components_orthonormal():
     X = np.random.default_rng(0).normal(size=(3, 5))
     _, comps = mlhw.pca(X, 3)
     np.testing.assert_allclose(comps @ comps.T, np.eye(3), atol=1e-8)
+
+
+# ------------------------------------------------------------------------------------------
+# the chapter's reconstruction slider (mlhw.widgets.image_stack_slider), which must work on the
+# static website: its images, alt texts and the browser-side link live in the saved widget state
+
+
+def test_grayscale_png_round_trip():
+    from PIL import Image
+    import io
+
+    from mlhw.widgets import grayscale_png
+
+    img = np.array([[0.0, 102.0, 255.0], [300.0, -20.0, 51.0]])
+    png = grayscale_png(img)
+    back = np.asarray(Image.open(io.BytesIO(png)))
+    assert Image.open(io.BytesIO(png)).mode == "L"
+    np.testing.assert_array_equal(back, [[0, 102, 255], [255, 0, 51]])   # clipped to the range
+    inv = np.asarray(Image.open(io.BytesIO(grayscale_png(img, invert=True))))
+    np.testing.assert_array_equal(inv, 255 - back)
+    with pytest.raises(ValueError, match="vmin"):
+        grayscale_png(img, vmin=1.0, vmax=1.0)
+    with pytest.raises(ValueError, match="image"):
+        grayscale_png(np.zeros(5))
+
+
+def _stack_slider(**kw):
+    from mlhw.widgets import grayscale_png, image_stack_slider
+
+    pngs = [grayscale_png(np.full((4, 6), v)) for v in (0, 100, 200)]
+    args = {"description": "k", "alt": ["dark", "grey", "light"]} | kw
+    return pngs, image_stack_slider(pngs, [1, 5, 10], **args)
+
+
+def test_image_stack_slider_state_links_slider_to_stack():
+    pytest.importorskip("ipywidgets")
+    import base64
+    import re
+
+    from ipywidgets.embed import embed_data
+
+    pngs, box = _stack_slider(index=1, scale=2, captions=["a", "b <c>", "d"])
+    slider, stack = box.children
+    assert type(slider).__name__ == "SelectionSlider" and type(stack).__name__ == "Stack"
+    assert slider.options == ("1", "5", "10") and slider.index == stack.selected_index == 1
+    for child, png, alt in zip(stack.children, pngs, ["dark", "grey", "light"]):
+        assert child.value.count("<img ") == 1
+        assert f'alt="{alt}"' in child.value and 'width="12" height="8"' in child.value
+        src = re.search(r'src="data:image/png;base64,([^"]+)"', child.value).group(1)
+        assert base64.b64decode(src) == png
+    assert "b &lt;c&gt;" in stack.children[1].value            # captions are escaped
+    # the browser-side link is part of the state a page embeds: slider.index -> stack
+    state = embed_data(views=[box])["manager_state"]["state"]
+    links = [m["state"] for m in state.values() if m["model_name"] == "LinkModel"]
+    assert {"source": [f"IPY_MODEL_{slider.model_id}", "index"],
+            "target": [f"IPY_MODEL_{stack.model_id}", "selected_index"]} in [
+        {"source": list(link["source"]), "target": list(link["target"])} for link in links]
+
+
+def test_image_stack_slider_one_alt_for_all_and_bad_input():
+    pytest.importorskip("ipywidgets")
+    from mlhw.widgets import grayscale_png, image_stack_slider
+
+    pngs, box = _stack_slider(alt="a grey square")
+    assert all('alt="a grey square"' in c.value for c in box.children[1].children)
+    png = grayscale_png(np.zeros((2, 2)))
+    bad = [
+        (dict(images_png=[], values=[]), ValueError, "images_png"),
+        (dict(images_png=[png], values=[1, 2]), ValueError, "values"),
+        (dict(images_png=[png, png], values=[1, 1]), ValueError, "values"),
+        (dict(images_png=[png], values=[1], alt=" "), ValueError, "alt"),
+        (dict(images_png=[png], values=[1], alt=["a", "b"]), ValueError, "alt"),
+        (dict(images_png=[png], values=[1], captions=[]), ValueError, "captions"),
+        (dict(images_png=[png], values=[1], index=1), ValueError, "index"),
+        (dict(images_png=[png], values=[1], scale=0), ValueError, "scale"),
+        (dict(images_png=[b"GIF89a" + bytes(30)], values=[1]), ValueError, "images_png"),
+        (dict(images_png=["not bytes"], values=[1]), TypeError, "images_png"),
+    ]
+    for kwargs, exc, name in bad:
+        kwargs = {"description": "k", "alt": "x"} | kwargs
+        with pytest.raises(exc, match=name):
+            image_stack_slider(**kwargs)

@@ -1,16 +1,27 @@
-"""Browser tests of the built site: options, a local HTTP server, and one Chromium."""
+"""Browser tests of the built site: options, a local HTTP server, one Chromium, and the pages.
+
+A test opens pages with the ``open_page`` fixture. When a test that opened pages fails, for any
+reason (a recorded problem, an assertion, a timeout), every page it opened is saved as a
+full-page screenshot in ``_build/browser-failures/`` and the report names the files.
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
 import os
+import re
 import threading
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "_build" / "browser-failures"
+LOCAL = re.compile(r"^(https?://127\.0\.0\.1(:\d+)?/|data:|blob:|about:)")
+# Sphinx's redirect stub (Jupyter Book's index.html): one meta refresh and nothing else
+_REDIRECT_STUB = re.compile(r'^\s*<meta http-equiv="refresh" content="0; ?url=([^"]+)"\s*/?>\s*$',
+                            re.I)
 
 
 def pytest_addoption(parser):
@@ -24,12 +35,26 @@ def site_dir(config) -> Path:
     return Path(config.getoption("--site")).resolve()
 
 
-def html_pages(folder: Path) -> list[str]:
-    skip = {"genindex.html", "search.html", "index.html"}  # index.html is a redirect
+def redirect_target(path: Path) -> str | None:
+    """The URL a redirect stub sends the browser to, or None for a real page."""
+    if path.stat().st_size > 1000:
+        return None
+    m = _REDIRECT_STUB.match(path.read_text(encoding="utf-8", errors="replace"))
+    return m.group(1) if m else None
+
+
+def html_pages(folder: Path, *, redirects: bool = False) -> list[str]:
+    """Every HTML page of the site (genindex.html and search.html included).
+
+    Redirect stubs (a lone meta refresh, no content, nothing for a reader to see) are left out
+    unless ``redirects`` is true: the browser would only follow them to a page tested anyway.
+    """
     pages = []
     for p in sorted(folder.rglob("*.html")):
         rel = p.relative_to(folder).as_posix()
-        if rel.startswith(("_static/", "_sources/", "_images/")) or rel in skip:
+        if rel.startswith(("_static/", "_sources/", "_images/")):
+            continue
+        if not redirects and redirect_target(p) is not None:
             continue
         pages.append(rel)
     return pages
@@ -76,3 +101,95 @@ def browser(pytestconfig):
         b = pw.chromium.launch(**kwargs)
         yield b
         b.close()
+
+
+class Page:
+    """One page in its own browser context, recording every problem the browser reports.
+
+    ``problems`` collects console errors, page errors, failed local requests and responses
+    >= 400; ``external`` every request that tried to leave 127.0.0.1 (all are aborted).
+    """
+
+    def __init__(self, browser, url):
+        self.url = url
+        self.ctx = browser.new_context(service_workers="block")
+        self.page = self.ctx.new_page()
+        self.problems: list[str] = []
+        self.external: list[str] = []
+
+        def route(r):
+            if LOCAL.match(r.request.url):
+                r.continue_()
+            else:
+                self.external.append(r.request.url)
+                r.abort()
+
+        self.page.route("**/*", route)
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(
+            f"console error: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self.page.on("requestfailed", lambda r: LOCAL.match(r.url) and self.problems.append(
+            f"request failed: {r.url} ({r.failure})"))
+        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(
+            f"HTTP {r.status}: {r.url}"))
+
+    def load(self):
+        """Open the URL and wait until MathJax has typeset the page."""
+        self.page.goto(self.url, wait_until="load")
+        self.page.evaluate("""async () => {
+            if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+                await MathJax.startup.promise;
+            }
+        }""")
+        self.page.wait_for_timeout(300)
+        return self
+
+    def close(self):
+        self.ctx.close()
+
+
+@pytest.fixture
+def open_page(browser, server, request):
+    """``open_page("book/x.html")`` -> a loaded :class:`Page`, closed after the test.
+
+    With ``settle=False`` the page is only navigated to, without waiting for MathJax.
+
+    The page is registered before it loads, so a page that fails to load is screenshotted too.
+    """
+    opened: list[Page] = []
+    request.node.mlhw_pages = opened
+
+    def open_(rel: str, *, settle: bool = True) -> Page:
+        p = Page(browser, server + rel)
+        opened.append(p)
+        if not settle:                      # only navigate (a redirect stub, say)
+            p.page.goto(p.url, wait_until="commit")
+            return p
+        return p.load()
+
+    yield open_
+    for p in opened:
+        p.close()
+
+
+def _shot_name(nodeid: str, i: int, n: int) -> str:
+    name = re.sub(r"[^\w.-]+", "_", nodeid.split("::", 1)[-1]).strip("_")
+    return f"{name}_{i}.png" if n > 1 else f"{name}.png"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    pages = getattr(item, "mlhw_pages", [])
+    if report.failed and report.when in ("setup", "call") and pages:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        saved = []
+        for i, p in enumerate(pages):
+            shot = SHOTS / _shot_name(item.nodeid, i, len(pages))
+            try:
+                p.page.screenshot(path=str(shot), full_page=True, timeout=30_000)
+                saved.append(f"{p.url} -> {shot}")
+            except Exception as exc:  # noqa: BLE001 - the test's own failure is what matters
+                saved.append(f"{p.url}: no screenshot ({exc.__class__.__name__}: {exc})")
+        report.sections.append(("screenshots of the failing pages", "\n".join(saved)))
+    return report
