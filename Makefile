@@ -59,7 +59,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check mlhw tests tools _ext $(wildcard benchmarks) $(wildcard book/*.py)
 
 unit: $(STAMP)
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/student -n $(JOBS) -q
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest tests mlhw --doctest-modules --ignore=tests/browser --ignore=tests/student -n $(JOBS) -q
 
 nbval: $(STAMP)
 	rm -rf $(CHECKS)/nbval

@@ -144,7 +144,7 @@ def two_coins_em(n_odd, heads_odd, n_even, heads_even, theta0=0.5, *, max_iter=1
     Examples
     --------
     >>> res = two_coins_em(*coin_counts("0100110111"))
-    >>> round(res.history[1], 12), round(res.theta, 4)
+    >>> round(float(res.history[1]), 12), round(res.theta, 4)
     (0.6, 0.7658)
     """
     counts = _check_counts(n_odd, heads_odd, n_even, heads_even)

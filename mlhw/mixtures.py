@@ -472,7 +472,7 @@ def fit_gmm(X, k, *, covariance="full", init=None, max_iter=100, tol=1e-3, reg=1
     >>> X = np.concatenate([rng.normal(-3, 1, (200, 1)), rng.normal(3, 1, (200, 1))])
     >>> res = fit_gmm(X, 2, covariance="diag", seed=0)
     >>> np.sort(res.means.ravel()).round(1)
-    array([-3.1,  2.9])
+    array([-3. ,  2.9])
     """
     X = as_array(X, "X", ndim=2)
     n, d = X.shape

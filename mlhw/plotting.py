@@ -15,6 +15,17 @@ def _plt():
     return plt
 
 
+def _check_mapping(value, name: str, what: str) -> dict:
+    """A non-empty mapping (label -> data), or a TypeError / ValueError naming ``name``."""
+    from collections.abc import Mapping
+
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name}: expected a dict of label -> {what}, got {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{name}: expected at least one entry (label -> {what}), got none")
+    return dict(value)
+
+
 # --- Gaussian components and regression mixtures (NTU HW3, problems 4 and 5) -----------------
 
 __all__ += ["plot_gaussian_ellipses", "plot_regression_mixture"]
@@ -46,10 +57,21 @@ def plot_gaussian_ellipses(means, covariances, *, ax=None, n_std=2.0, colors=Non
     import numpy as np
     from matplotlib.patches import Ellipse
 
+    from ._validation import as_array, check_positive
+
     plt = _plt()
-    means = np.asarray(means, dtype=float)
-    covs = np.asarray(covariances, dtype=float)
+    means = as_array(means, "means", ndim=2, shape=(None, 2))
     k = len(means)
+    covs = as_array(covariances, "covariances", ndim=(1, 2, 3))
+    want = {1: (k,), 2: (k, 2), 3: (k, 2, 2)}[covs.ndim]
+    if covs.shape != want:
+        raise ValueError(f"covariances: expected shape {want} for {k} components of dimension 2, "
+                         f"got {covs.shape}")
+    if covs.ndim < 3:
+        check_positive(covs, "covariances", strict=False)
+    elif not np.allclose(covs, covs.transpose(0, 2, 1)):
+        raise ValueError("covariances: expected symmetric 2 x 2 matrices, got a non-symmetric one")
+    n_std = float(check_positive(n_std, "n_std", ndim=0))
     if covs.ndim == 1:
         covs = covs[:, None, None] * np.eye(2)
     elif covs.ndim == 2:
@@ -100,11 +122,16 @@ def plot_regression_mixture(x, y, resp, coefs, *, true_coefs=None, ax=None, titl
     import numpy as np
     from matplotlib.colors import to_rgb
 
+    from ._validation import as_array, check_probabilities
+
     plt = _plt()
-    x = np.asarray(x, dtype=float)
-    resp = np.asarray(resp, dtype=float)
-    coefs = np.asarray(coefs, dtype=float)
+    x = as_array(x, "x", ndim=1)
+    y = as_array(y, "y", ndim=1, shape=(len(x),))
+    resp = check_probabilities(as_array(resp, "resp", ndim=2, shape=(len(x), None)), "resp")
     k = resp.shape[1]
+    coefs = as_array(coefs, "coefs", ndim=2, shape=(k, 2))
+    if true_coefs is not None:
+        true_coefs = as_array(true_coefs, "true_coefs", ndim=2, shape=(None, 2))
     palette = np.array([to_rgb(f"C{j}") for j in range(k)])
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))
@@ -114,7 +141,7 @@ def plot_regression_mixture(x, y, resp, coefs, *, true_coefs=None, ax=None, titl
         ax.plot(grid, coefs[j, 0] + coefs[j, 1] * grid, color=f"C{j}", linewidth=2.5,
                 label=f"fitted line {j}")
     if true_coefs is not None:
-        for j, c in enumerate(np.asarray(true_coefs, dtype=float)):
+        for j, c in enumerate(true_coefs):
             ax.plot(grid, c[0] + c[1] * grid, color="k", linestyle="--", linewidth=1,
                     label="generating lines" if j == 0 else None)
     ax.set_xlabel("$x$")
@@ -144,10 +171,16 @@ def plot_fair_clustering(students, labels, *, ax=None, title=None):
     """
     import numpy as np
 
+    from ._validation import as_array
+    from .fairness import ToyStudents
+
+    if not isinstance(students, ToyStudents):
+        raise TypeError(f"students: expected mlhw.fairness.ToyStudents (from toy_students()), "
+                        f"got {type(students).__name__}")
+    labels = as_array(labels, "labels", ndim=1, shape=(len(students.names),), dtype=np.int64)
     plt = _plt()
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3))
-    labels = np.asarray(labels)
     gpa = students.gpa
     clusters = np.unique(labels)
     means = np.array([gpa[labels == c].mean() for c in clusters])
@@ -183,6 +216,29 @@ def plot_fair_clustering(students, labels, *, ax=None, title=None):
 __all__ += ["plot_fair_clustering"]
 
 
+def _check_weights(W):
+    """Symmetric, non-negative square weights (already a finite 2-D array)."""
+    import numpy as np
+
+    if W.shape[0] != W.shape[1]:
+        raise ValueError(f"W: expected a square weight matrix, got shape {W.shape}")
+    if not np.allclose(W, W.T):
+        raise ValueError("W: expected a symmetric weight matrix, got a non-symmetric one")
+    if (W < 0).any():
+        raise ValueError(f"W: expected non-negative weights, got a minimum of {W.min():g}")
+    return W
+
+
+def _check_labels(labels, n: int) -> list:
+    """``n`` point labels as strings (default ``1..n``)."""
+    if labels is None:
+        return [str(i + 1) for i in range(n)]
+    labels = [str(v) for v in labels]
+    if len(labels) != n:
+        raise ValueError(f"labels: expected one label per point ({n}), got {len(labels)}")
+    return labels
+
+
 def plot_graph(W, pos, *, ax=None, labels=None, title=None, node_size=420):
     """Draw an undirected graph: edges as lines, vertices as numbered discs.
 
@@ -205,13 +261,15 @@ def plot_graph(W, pos, *, ax=None, labels=None, title=None, node_size=420):
     """
     import numpy as np
 
+    from ._validation import as_array
+
     plt = _plt()
-    W = np.asarray(W, dtype=float)
-    pos = np.asarray(pos, dtype=float)
+    W = _check_weights(as_array(W, "W", ndim=2))
     n = W.shape[0]
+    pos = as_array(pos, "pos", ndim=2, shape=(n, 2))
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 5))
-    labels = [str(i + 1) for i in range(n)] if labels is None else list(labels)
+    labels = _check_labels(labels, n)
     for i, j in zip(*np.nonzero(np.triu(W, 1))):
         ax.plot(pos[[i, j], 0], pos[[i, j], 1], color="0.45", lw=1.5, zorder=1)
     ax.scatter(pos[:, 0], pos[:, 1], s=node_size, color="white", edgecolor="tab:blue", lw=2,
@@ -247,17 +305,23 @@ def plot_embedding_3d(Z, *, W=None, ax=None, labels=None, title=None, axis_label
     """
     import numpy as np
 
+    from ._validation import as_array
+
     plt = _plt()
-    Z = np.asarray(Z, dtype=float)
+    Z = as_array(Z, "Z", ndim=2, shape=(None, 3))
     n = Z.shape[0]
+    if W is not None:
+        W = _check_weights(as_array(W, "W", ndim=2, shape=(n, n)))
+    labels = _check_labels(labels, n)
+    if axis_labels is not None and len(axis_labels) != 3:
+        raise ValueError(f"axis_labels: expected three names, got {len(axis_labels)}")
     if ax is None:
         fig = plt.figure(figsize=(6.5, 5.5))
         ax = fig.add_subplot(projection="3d")
     if W is not None:
-        for i, j in zip(*np.nonzero(np.triu(np.asarray(W), 1))):
+        for i, j in zip(*np.nonzero(np.triu(W, 1))):
             ax.plot(*Z[[i, j]].T, color="0.6", lw=1)
     ax.scatter(*Z.T, s=40, color="tab:blue", depthshade=False)
-    labels = [str(i + 1) for i in range(n)] if labels is None else list(labels)
     for i in range(n):
         ax.text(*Z[i], f" {labels[i]}", fontsize=9)
     names = axis_labels or ("coordinate 1", "coordinate 2", "coordinate 3")
@@ -297,11 +361,21 @@ def plot_image_rows(images, *, ax=None, row_labels=None, col_labels=None, title=
     """
     import numpy as np
 
+    from ._validation import as_array, check_int
+
     plt = _plt()
-    imgs = np.asarray(images, dtype=float)
-    if imgs.ndim != 4:
-        raise ValueError(f"images: expected shape (rows, cols, h, w), got {imgs.shape}")
+    # NaN pixels are allowed (drawn white); infinite ones are not
+    imgs = as_array(images, "images", ndim=4, finite=False)
+    if np.isinf(imgs).any():
+        raise ValueError("images: expected finite pixels (NaN shows as white), got infinity")
+    if 0 in imgs.shape:
+        raise ValueError(f"images: expected shape (rows, cols, h, w) with no empty axis, "
+                         f"got {imgs.shape}")
+    pad = check_int(pad, "pad", low=0)
     r, c, h, w = imgs.shape
+    for name, lab, m in (("row_labels", row_labels, r), ("col_labels", col_labels, c)):
+        if lab is not None and len(lab) != m:
+            raise ValueError(f"{name}: expected {m} labels, got {len(lab)}")
     canvas = np.full((r * (h + pad) + pad, c * (w + pad) + pad), np.nan)
     for i in range(r):
         for j in range(c):
@@ -364,17 +438,29 @@ def plot_gamma_mixture_fit(x, theta, betas, alpha, *, truth=None, bins=60, axes=
 
     from .gamma_mixture import gamma_mixture_pdf
 
+    from ._validation import as_array, check_int, check_positive, check_probabilities
+
+    x = check_positive(as_array(x, "x", ndim=1), "x")
+    bins = check_int(bins, "bins", low=1)
+    mixtures = [("fitted mixture", (theta, betas, alpha), "-", "C3", "")]
+    if truth is not None:
+        if len(truth) != 3:
+            raise ValueError(f"truth: expected (theta, betas, alpha), got {len(truth)} items")
+        mixtures.append(("generating mixture", truth, "--", "k", "truth: "))
+    curves = []
+    for label, (t, b, a), ls, color, prefix in mixtures:
+        t = check_probabilities(as_array(t, prefix + "theta", ndim=1), prefix + "theta")
+        b = check_positive(as_array(b, prefix + "betas", ndim=1, shape=(len(t),)),
+                           prefix + "betas")
+        a = check_positive(a, prefix + "alpha")
+        curves.append((label, (t, b, a), ls, color))
     plt = _plt()
-    x = np.asarray(x, dtype=float)
     if axes is None:
         fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     else:
         fig = axes[0].figure
     lin = np.linspace(1e-3, np.quantile(x, 0.995), 600)
     logs = np.linspace(np.log10(x.min()) - 0.2, np.log10(x.max()) + 0.2, 600)
-    curves = [("fitted mixture", (theta, betas, alpha), "-", "C3")]
-    if truth is not None:
-        curves.append(("generating mixture", truth, "--", "k"))
     edges = np.linspace(0.0, lin[-1], bins + 1)  # area = share of the data shown, as the pdf's
     axes[0].hist(x, bins=edges, weights=np.full(len(x), 1.0 / (len(x) * (edges[1] - edges[0]))),
                  color="0.8", label="data")
@@ -420,19 +506,33 @@ def plot_em_vs_gradient_ascent(trajectories, log_lik_max, *, coords=(1, 3), coor
     """
     import numpy as np
 
+    from ._validation import as_array, check_int
+
+    trajectories = _check_mapping(trajectories, "trajectories", "Trajectory")
+    log_lik_max = float(as_array(log_lik_max, "log_lik_max", ndim=0))
+    paths = {}
+    for label, tr in trajectories.items():
+        if not (hasattr(tr, "thetas") and hasattr(tr, "log_likelihood")):
+            raise TypeError(f"trajectories: expected Trajectory values (thetas, log_likelihood), "
+                            f"got {type(tr).__name__} for {label!r}")
+        th = as_array(tr.thetas, f"trajectories[{label!r}].thetas", ndim=2)
+        ll = as_array(tr.log_likelihood, f"trajectories[{label!r}].log_likelihood", ndim=1)
+        paths[label] = (th, ll)
+    dim = min(th.shape[1] for th, _ in paths.values())
+    if len(coords) != 2:
+        raise ValueError(f"coords: expected two coordinate indices, got {coords!r}")
+    i, j = (check_int(c, "coords", low=0, high=dim - 1) for c in coords)
     plt = _plt()
     if axes is None:
         fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     else:
         fig = axes[0].figure
-    i, j = coords
-    for c, (label, tr) in enumerate(trajectories.items()):
-        gap = np.maximum(log_lik_max - np.asarray(tr.log_likelihood), 1e-12)
+    for c, (label, (th, ll)) in enumerate(paths.items()):
+        gap = np.maximum(log_lik_max - ll, 1e-12)
         style = "o-" if len(gap) <= 60 else "-"
         axes[0].semilogy(np.arange(len(gap)), gap, style, ms=3, color=f"C{c}", label=label)
-        th = np.asarray(tr.thetas)
         axes[1].plot(th[:, i], th[:, j], style, ms=3, color=f"C{c}", label=label)
-    start = np.asarray(next(iter(trajectories.values())).thetas)[0]
+    start = next(iter(paths.values()))[0][0]
     axes[1].plot(start[i], start[j], "ks", ms=7, label="start")
     axes[0].set_xscale("symlog", linthresh=10)
     axes[0].set_xlabel("iteration $t$")
@@ -475,11 +575,17 @@ def plot_training_curves(curves, *, ax=None, title=None, ylabel="loss per image"
     """
     import numpy as np
 
+    from ._validation import as_array
+
+    curves = {label: as_array(v, f"curves[{label!r}]", ndim=1)
+              for label, v in _check_mapping(curves, "curves", "per-epoch values").items()}
+    if reference is not None:
+        reference = {label: float(as_array(v, f"reference[{label!r}]", ndim=0))
+                     for label, v in _check_mapping(reference, "reference", "value").items()}
     plt = _plt()
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.5))
     for label, values in curves.items():
-        values = np.asarray(values, dtype=float)
         ax.plot(np.arange(1, len(values) + 1), values, marker="o", ms=3, label=label)
     for i, (label, value) in enumerate((reference or {}).items()):
         ax.axhline(value, ls="--", lw=1, color=f"C{len(curves) + i}", label=label)

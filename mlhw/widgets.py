@@ -22,6 +22,18 @@ FAIR_FEATURES = {"GPA": (0,), "GPA, age": (0, 1), "GPA, gender": (0, 2),
                  "GPA, age, gender": (0, 1, 2)}
 
 
+def _check_students(students):
+    """The toy students (default :func:`mlhw.fairness.toy_students`), or a TypeError."""
+    from .fairness import ToyStudents, toy_students
+
+    if students is None:
+        return toy_students()
+    if not isinstance(students, ToyStudents):
+        raise TypeError(f"students: expected mlhw.fairness.ToyStudents (from toy_students()), "
+                        f"got {type(students).__name__}")
+    return students
+
+
 def _fair_metrics_text(students, k, min_share, features, cost):
     """Fit the exact fair clustering for one setting; return (labels or None, text lines)."""
     from .fairness import fair_clustering, fairness_summary
@@ -96,9 +108,7 @@ def fair_clustering_widget(students=None):
     import ipywidgets as w
     import matplotlib.pyplot as plt
 
-    from .fairness import toy_students
-
-    s = toy_students() if students is None else students
+    s = _check_students(students)
     k = w.IntSlider(value=2, min=1, max=4, description="clusters k")
     share = w.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, description="min. women",
                           readout_format=".0%")
@@ -155,13 +165,25 @@ def fair_clustering_animation(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.
     import matplotlib.pyplot as plt
     from matplotlib.animation import FuncAnimation
 
-    from .fairness import toy_students
+    from ._validation import as_array, check_choice, check_int
 
-    s = toy_students() if students is None else students
+    s = _check_students(students)
+    n = len(s.names)
+    if isinstance(features, str):
+        features = (features,)
+    for name, seq in (("ks", ks), ("shares", shares), ("features", features)):
+        if len(seq) == 0:
+            raise ValueError(f"{name}: expected at least one setting, got none")
+    ks = [check_int(k, "ks", low=1, high=n) for k in ks]
+    shares = as_array(shares, "shares", ndim=1)
+    if ((shares < 0) | (shares > 1)).any():
+        raise ValueError(f"shares: expected minimum shares in [0, 1], got {shares.tolist()}")
     for f in features:
         if f not in FAIR_FEATURES:
             raise ValueError(f"features: expected keys of FAIR_FEATURES "
                              f"{list(FAIR_FEATURES)}, got {f!r}")
+    cost = check_choice(cost, "cost", ("kmeans", "kmedians"))
+    dpi = check_int(dpi, "dpi", low=10)
     settings = list(itertools.product(features, ks, shares))
     fig = plt.figure(figsize=(10, 3.8), dpi=dpi)
 
@@ -301,9 +323,9 @@ def responsibility_entropy(resp) -> float:
     """
     from scipy.special import entr
 
-    from ._validation import as_array
+    from ._validation import as_array, check_probabilities
 
-    resp = as_array(resp, "resp", ndim=2)
+    resp = check_probabilities(as_array(resp, "resp", ndim=2), "resp")
     return float(entr(resp).sum(axis=1).mean())
 
 
@@ -488,6 +510,15 @@ def sigma_limit_animation(path, *, figsize=(7.0, 3.0), dpi=72, interval=400) -> 
     import matplotlib.pyplot as plt
     from matplotlib.animation import FuncAnimation
 
+    from ._validation import check_int
+
+    if not isinstance(path, SigmaPath):
+        raise TypeError(f"path: expected a SigmaPath (from sigma_path), got {type(path).__name__}")
+    if len(figsize) != 2 or not all(np.isfinite(v) and v > 0 for v in figsize):
+        raise ValueError(f"figsize: expected (width, height) in inches, both positive, "
+                         f"got {figsize!r}")
+    dpi = check_int(dpi, "dpi", low=10)
+    interval = check_int(interval, "interval", low=1)
     order = np.argsort(path.sigmas)
     fig, update = _sigma_figure(path, path.sigmas[order], path.entropy[order], figsize=figsize,
                                 dpi=dpi)
@@ -536,10 +567,14 @@ def sigma_limit_widget(X, init_centers, *, sigma_range=(0.02, 20.0), value=1.0,
     import ipywidgets as w
     import matplotlib.pyplot as plt
 
-    lo, hi = (float(v) for v in sigma_range)
+    from ._validation import as_array
+
+    X = as_array(X, "X", ndim=2, shape=(None, 2))
+    lo, hi = (float(v) for v in as_array(sigma_range, "sigma_range", ndim=1, shape=(2,),
+                                         finite=False))
     if not (0 < lo < hi and np.isfinite(hi)):
         raise ValueError(f"sigma_range: expected 0 < low < high, got {sigma_range!r}")
-    if not lo <= value <= hi:
+    if not (isinstance(value, (int, float, np.floating, np.integer)) and lo <= value <= hi):
         raise ValueError(f"value: expected a sigma in [{lo}, {hi}], got {value!r}")
     grid = np.logspace(np.log10(lo), np.log10(hi), 40)
     base = sigma_path(X, init_centers, grid)

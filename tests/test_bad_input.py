@@ -27,6 +27,8 @@ import mlhw
 from mlhw import (coins, datasets, em, estimators, fairness, first_order_em, gamma_mixture,
                   gmm_classifier, hac, linear_autoencoder, metrics, mixtures, nn,
                   regression_mixture, semi_supervised, synthetic)
+from mlhw import plotting, widgets
+from mlhw.first_order_em import Trajectory
 from mlhw.gamma_mixture import GammaMixtureParams
 from mlhw.mixtures import GMMParams
 from mlhw.regression_mixture import RegressionMixtureParams
@@ -114,6 +116,9 @@ IMAGES = np.linspace(0.0, 1.0, 4 * 6).reshape(4, 6)   # (4, 6) floats in [0, 1]
 DENSE = nn.Dense(3, 2, rng=np.random.default_rng(0))
 MISSING = str(Path(tempfile.gettempdir()) / "mlhw-no-such-folder" / "nothing-here")
 LGM = estimators.LinearGaussianModel(A=[[1.0], [0.5]], b=[0.0, 0.0], noise_cov=np.eye(2))
+STUDENTS = fairness.toy_students()
+TRAJ = Trajectory("em", np.zeros((3, 5)), np.array([-3.0, -2.0, -1.0]), None)
+PNG = widgets.grayscale_png(np.zeros((2, 2)))
 
 
 def f_vec(z):
@@ -906,6 +911,104 @@ CASES = [
     bad(mlhw.VAE, "n_latent", "n_latent 0", 6, n_latent=0),
     bad(mlhw.VAE, "dtype", "integer dtype", 6, dtype="int64"),
 
+    # -- figures (mlhw.plotting) -----------------------------------------------------------------
+    bad(plotting.plot_gaussian_ellipses, "means", "3-D means", np.zeros((2, 3)), np.ones(2)),
+    bad(plotting.plot_gaussian_ellipses, "means", "NaN mean", X_NAN[:2], np.ones(2)),
+    bad(plotting.plot_gaussian_ellipses, "covariances", "one variance too few",
+        np.zeros((2, 2)), np.ones(1)),
+    bad(plotting.plot_gaussian_ellipses, "covariances", "negative variance", np.zeros((2, 2)),
+        np.array([[1.0, -1.0], [1.0, 1.0]])),
+    bad(plotting.plot_gaussian_ellipses, "covariances", "non-symmetric matrix",
+        np.zeros((1, 2)), np.array([[[1.0, 0.5], [0.0, 1.0]]])),
+    bad(plotting.plot_gaussian_ellipses, "n_std", "zero n_std", np.zeros((1, 2)), np.ones(1),
+        n_std=0.0),
+    bad(plotting.plot_regression_mixture, "y", "y one short", X_REG[:, 1], Y_REG[:5], RESP,
+        np.ones((2, 2))),
+    bad(plotting.plot_regression_mixture, "resp", "rows not summing to one", X_REG[:, 1], Y_REG,
+        RESP * 0.5, np.ones((2, 2))),
+    bad(plotting.plot_regression_mixture, "coefs", "three coefficients", X_REG[:, 1], Y_REG,
+        RESP, np.ones((2, 3))),
+    bad(plotting.plot_regression_mixture, "x", "NaN in x", with_nan(X_REG[:, 1], 0), Y_REG,
+        RESP, np.ones((2, 2))),
+    bad(plotting.plot_fair_clustering, "students", "an array for students", np.zeros((8, 3)),
+        np.zeros(8, int), exc=TypeError),
+    bad(plotting.plot_fair_clustering, "labels", "seven labels", STUDENTS, np.zeros(7, int)),
+    bad(plotting.plot_graph, "W", "non-symmetric W", W_ASYM, np.zeros((4, 2))),
+    bad(plotting.plot_graph, "W", "negative weight", W_NEG, np.zeros((4, 2))),
+    bad(plotting.plot_graph, "W", "NaN weight", W_NAN, np.zeros((4, 2))),
+    bad(plotting.plot_graph, "pos", "3-D positions", W, np.zeros((4, 3))),
+    bad(plotting.plot_graph, "labels", "two labels for four vertices", W, np.zeros((4, 2)),
+        labels=["a", "b"]),
+    bad(plotting.plot_embedding_3d, "Z", "2-D points", np.zeros((3, 2))),
+    bad(plotting.plot_embedding_3d, "W", "W of the wrong size", np.zeros((3, 3)),
+        W=np.zeros((2, 2))),
+    bad(plotting.plot_embedding_3d, "Z", "infinite coordinate", with_nan(np.zeros((3, 3)),
+        value=INF)),
+    bad(plotting.plot_image_rows, "images", "3-D stack", np.zeros((2, 28, 28))),
+    bad(plotting.plot_image_rows, "images", "infinite pixel",
+        with_nan(np.zeros((1, 1, 2, 2)), (0, 0, 0, 0), INF)),
+    bad(plotting.plot_image_rows, "pad", "negative pad", np.zeros((1, 1, 2, 2)), pad=-1),
+    bad(plotting.plot_image_rows, "row_labels", "two row labels for one row",
+        np.zeros((1, 1, 2, 2)), row_labels=["a", "b"]),
+    bad(plotting.plot_gamma_mixture_fit, "x", "non-positive data", X_POS - 1.0, [0.5, 0.5],
+        [1.0, 2.0], 2.0),
+    bad(plotting.plot_gamma_mixture_fit, "theta", "weights not summing to one", X_POS,
+        [0.5, 0.6], [1.0, 2.0], 2.0),
+    bad(plotting.plot_gamma_mixture_fit, "betas", "one rate too few", X_POS, [0.5, 0.5], [1.0],
+        2.0),
+    bad(plotting.plot_gamma_mixture_fit, "alpha", "zero shape", X_POS, [0.5, 0.5], [1.0, 2.0],
+        0.0),
+    bad(plotting.plot_gamma_mixture_fit, "truth: betas", "negative generating rate", X_POS,
+        [0.5, 0.5], [1.0, 2.0], 2.0, truth=([0.5, 0.5], [1.0, -2.0], 2.0)),
+    bad(plotting.plot_gamma_mixture_fit, "bins", "zero bins", X_POS, [0.5, 0.5], [1.0, 2.0],
+        2.0, bins=0),
+    bad(plotting.plot_em_vs_gradient_ascent, "trajectories", "empty dict", {}, 0.0),
+    bad(plotting.plot_em_vs_gradient_ascent, "trajectories", "a list of arrays",
+        [np.zeros((2, 5))], 0.0, exc=TypeError),
+    bad(plotting.plot_em_vs_gradient_ascent, "log_lik_max", "NaN maximum", {"EM": TRAJ}, NAN),
+    bad(plotting.plot_em_vs_gradient_ascent, "coords", "coordinate 7 of 5", {"EM": TRAJ}, 0.0,
+        coords=(1, 7)),
+    bad(plotting.plot_training_curves, "curves", "empty dict", {}),
+    bad(plotting.plot_training_curves, "curves['loss']", "NaN loss", {"loss": [1.0, NAN]}),
+    bad(plotting.plot_training_curves, "curves", "a bare array", np.ones(3), exc=TypeError),
+
+    # -- widgets (mlhw.widgets) -----------------------------------------------------------------
+    bad(widgets.fair_clustering_widget, "students", "an array for students", np.zeros((8, 3)),
+        exc=TypeError),
+    bad(widgets.fair_clustering_animation, "ks", "k larger than the eight students", ks=(9,)),
+    bad(widgets.fair_clustering_animation, "ks", "no k", ks=()),
+    bad(widgets.fair_clustering_animation, "shares", "share above one", shares=(1.5,)),
+    bad(widgets.fair_clustering_animation, "features", "unknown feature set",
+        features=("height",)),
+    bad(widgets.fair_clustering_animation, "cost", "unknown cost", cost="l3"),
+    bad(widgets.offline_jshtml, "alt", "empty alt text", "<div></div>", alt=" "),
+    bad(widgets.sigma_limit_blobs, "n_per_cluster", "no points", 0),
+    bad(widgets.sigma_limit_blobs, "scale", "negative scale", 5, scale=-1.0),
+    bad(widgets.responsibility_entropy, "resp", "rows not summing to one", RESP * 0.5),
+    bad(widgets.responsibility_entropy, "resp", "NaN responsibility", with_nan(RESP)),
+    bad(widgets.sigma_path, "init_centers", "3-D centres", X, np.zeros((2, 3)), [1.0]),
+    bad(widgets.sigma_path, "sigmas", "zero sigma", X, X[[0, 3]], [1.0, 0.0]),
+    bad(widgets.sigma_path, "X", "NaN in X", X_NAN, X[[0, 3]], [1.0]),
+    bad(widgets.sigma_limit_animation, "path", "a dict for the path", {"sigmas": [1.0]},
+        exc=TypeError),
+    bad(widgets.sigma_limit_widget, "sigma_range", "reversed range", X, X[[0, 3]],
+        sigma_range=(2.0, 1.0)),
+    bad(widgets.sigma_limit_widget, "value", "sigma outside the range", X, X[[0, 3]],
+        value=50.0),
+    bad(widgets.sigma_limit_widget, "X", "3-D data", np.zeros((4, 3)), np.zeros((2, 3))),
+    bad(widgets.grayscale_png, "image", "1-D image", np.zeros(5)),
+    bad(widgets.grayscale_png, "vmin, vmax", "vmin equal to vmax", np.zeros((2, 2)), vmin=1.0,
+        vmax=1.0),
+    bad(widgets.image_stack_slider, "images_png", "no images", [], [], description="d", alt="a"),
+    bad(widgets.image_stack_slider, "values", "one value for two images", [PNG, PNG], [1],
+        description="d", alt="a"),
+    bad(widgets.image_stack_slider, "alt", "empty alt text", [PNG], [1], description="d",
+        alt=""),
+    bad(widgets.image_stack_slider, "images_png", "not a PNG", [b"GIF89a" + bytes(30)], [1],
+        description="d", alt="a"),
+    bad(widgets.image_stack_slider, "images_png", "a string for an image", ["x.png"], [1],
+        description="d", alt="a", exc=TypeError),
+
     # -- check cells ----------------------------------------------------------------------------
     bad(mlhw.check, "label", "label not a string", 3, True, exc=TypeError),
     bad(mlhw.check_close, "value", "value not numeric", "x", "abc", 1.0, exc=TypeError),
@@ -956,9 +1059,10 @@ EXEMPT = {
 
 def _public_callables() -> dict[str, Any]:
     """Every function and class named in ``mlhw.__all__``, and every public function of the
-    modules those come from (``mlhw.hac``, ``mlhw.spectral``, ...)."""
+    modules those come from (``mlhw.hac``, ``mlhw.spectral``, ...) and of the figure and widget
+    modules, which ``mlhw`` does not import (they import matplotlib and ipywidgets)."""
     out: dict[str, Any] = {}
-    modules = set()
+    modules = {"mlhw.plotting", "mlhw.widgets"}
     for name in mlhw.__all__:
         obj = getattr(mlhw, name)
         if inspect.ismodule(obj):
