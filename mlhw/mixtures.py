@@ -399,7 +399,17 @@ def _initial_params(X, k, covariance, init, reg, sigma2, rng) -> GMMParams:
     if isinstance(init, (dict, GMMParams)):
         params = _check_params(init, k, d, covariance, "init")
         if covariance == "fixed":  # the variance is sigma2, whatever the dict says
-            params = GMMParams(params.weights, params.means, np.full(k, sigma2))
+            return GMMParams(params.weights, params.means, np.full(k, sigma2))
+        # EM maximises over covariances with every variance (eigenvalue) at least reg, and only
+        # from a start inside that set does the likelihood never decrease: clip the start too
+        covs = params.covariances
+        clipped = (np.array([_clip_eigenvalues(c, reg) for c in covs]) if covariance == "full"
+                   else np.maximum(covs, reg))
+        if not np.array_equal(clipped, covs):
+            warnings.warn(f"init: initial covariances with a variance (eigenvalue) below the floor "
+                          f"reg={reg:g} were raised to it; EM keeps every variance at least reg",
+                          RuntimeWarning, stacklevel=4)
+            params = GMMParams(params.weights, params.means, clipped)
         return params
     if init is not None and not isinstance(init, str):
         raise ValueError(f"init: expected None, 'kmeans', 'k-means++', 'random' or a dict of "
@@ -441,7 +451,9 @@ def fit_gmm(X, k, *, covariance="full", init=None, max_iter=100, tol=1e-3, reg=1
     init : None, "kmeans", "k-means++", "random" or dict
         None or "kmeans": responsibilities from a k-means run; "k-means++": from the nearest
         k-means++ seed; "random": random responsibilities. A dict with ``weights``, ``means``,
-        ``covariances`` (same layout as the result) gives the initial parameters themselves.
+        ``covariances`` (same layout as the result) gives the initial parameters themselves;
+        initial variances (eigenvalues) below ``reg`` are raised to ``reg``, with a
+        ``RuntimeWarning``, so that EM starts inside the set it maximises over.
     max_iter : int
     tol : float
         Stop when the mean log-likelihood per point changes by less than ``tol`` (as

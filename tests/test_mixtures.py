@@ -52,6 +52,68 @@ def test_matches_sklearn_after_fixed_iterations(rng, cov, scale):
     assert ours.n_iter == 15
 
 
+def _sklearn_fit(X, cov, init, n_iter):
+    ref = GaussianMixture(3, covariance_type=cov, max_iter=n_iter, tol=0, reg_covar=0.0,
+                          weights_init=init["weights"], means_init=init["means"],
+                          precisions_init=_precisions(cov, init["covariances"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ref.fit(X)
+
+
+def _clip(cov_type, covs, reg):
+    """The floor of mlhw applied to unconstrained covariances: the closest feasible maximiser."""
+    if cov_type != "full":
+        return np.maximum(covs, reg)
+    vals, vecs = np.linalg.eigh(covs)
+    return (vecs * np.maximum(vals, reg)[:, None, :]) @ vecs.transpose(0, 2, 1)
+
+
+@pytest.mark.parametrize("cov", ["full", "diag", "spherical"])
+def test_active_floor_is_the_unconstrained_m_step_clipped(rng, cov):
+    # the same floor, active: one EM step of mlhw with reg equals scikit-learn's step without a
+    # floor, clipped at reg (variances for diag/spherical, eigenvalues for full)
+    X = _data(rng) * 1e-3                     # variances of about 1e-6 to 6e-6 after one step
+    for reg in (2e-6, 1e-4):              # the first clips some variances, the second all
+        init = _init(X, cov, 3)
+        init["covariances"] = np.maximum(init["covariances"] * 4e-6, reg * (cov != "full"))
+        if cov == "full":
+            init["covariances"] = init["covariances"] + reg * np.eye(3)
+        ref = _sklearn_fit(X, cov, init, 1)
+        ours = mlhw.fit_gmm(X, 3, covariance=cov, init=init, max_iter=1, tol=0, reg=reg)
+        expect = _clip(cov, ref.covariances_, reg)
+        assert not np.allclose(expect, ref.covariances_, rtol=1e-3, atol=0), "floor not active"
+        np.testing.assert_allclose(ours.covariances, expect, rtol=1e-9, atol=1e-18)
+        np.testing.assert_allclose(ours.means, ref.means_, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(ours.weights, ref.weights_, rtol=1e-9)
+
+
+@pytest.mark.parametrize("cov", ["full", "diag", "spherical"])
+def test_initial_covariances_below_the_floor_are_raised(rng, cov):
+    # a start outside the set EM maximises over is clipped onto it (with a warning), so that
+    # the likelihood still never decreases
+    X = _data(rng) * 1e-3
+    init = _init(X, cov, 3)
+    init["covariances"] = init["covariances"] * 1e-6          # below reg = 1e-4 everywhere
+    with pytest.warns(RuntimeWarning, match="init: initial covariances"):
+        res = mlhw.fit_gmm(X, 3, covariance=cov, init=init, max_iter=5, tol=0, reg=1e-4)
+    assert np.all(np.diff(res.log_likelihood) >= -1e-9 * np.abs(res.log_likelihood[1:]))
+    vals = (np.linalg.eigvalsh(res.covariances) if cov == "full" else res.covariances)
+    assert vals.min() >= 1e-4 * (1 - 1e-12)
+
+
+@pytest.mark.parametrize("cov", ["full", "diag", "spherical"])
+def test_inactive_floor_changes_nothing(rng, cov):
+    # a floor below every variance leaves the fit exactly scikit-learn's without one, where
+    # scikit-learn's reg_covar (added to every variance) moves it
+    X = _data(rng)
+    init = _init(X, cov, 3)
+    ours = mlhw.fit_gmm(X, 3, covariance=cov, init=init, max_iter=15, tol=0, reg=1e-6)
+    ref = _sklearn_fit(X, cov, init, 15)
+    np.testing.assert_allclose(ours.covariances, ref.covariances_, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(ours.means, ref.means_, rtol=1e-9, atol=1e-12)
+
+
 def test_log_joint_against_scipy(rng):
     X = rng.normal(size=(20, 3))
     A = rng.normal(size=(2, 3, 3))
