@@ -34,19 +34,29 @@ def _check_students(students):
     return students
 
 
-def _fair_metrics_text(students, k, min_share, features, cost):
-    """Fit the exact fair clustering for one setting; return (labels or None, text lines)."""
+def _fair_fit(students, k, min_share, features, cost):
+    """Fit the exact fair clustering for one setting.
+
+    Returns ``(result, summary)`` (summary of :func:`mlhw.fairness.fairness_summary` on GPA
+    only), or ``(None, reason)`` when no clustering satisfies the constraint.
+    """
     from .fairness import fair_clustering, fairness_summary
 
     try:
         res = fair_clustering(students.X, students.groups, k, min_share=min_share,
                               features=features, cost=cost)
     except ValueError as exc:
+        return None, str(exc).split(": ", 1)[1]
+    return res, fairness_summary(students.gpa, res.labels, students.groups)
+
+
+def _fair_metrics_text(students, k, min_share, features, cost):
+    """Fit the exact fair clustering for one setting; return (labels or None, text lines)."""
+    res, m = _fair_fit(students, k, min_share, features, cost)
+    if res is None:
         import textwrap
 
-        why = textwrap.wrap(str(exc).split(": ", 1)[1], 36)
-        return None, ["No clustering satisfies the", "constraint. min_share:"] + why
-    m = fairness_summary(students.gpa, res.labels, students.groups)
+        return None, ["No clustering satisfies the", "constraint. min_share:"] + textwrap.wrap(m, 36)
     lines = [f"{cost} cost {res.cost:.4f}",
              f"(unconstrained {res.unconstrained_cost:.4f})",
              f"optimal partitions: {len(res.optimal_labels)} of {res.n_feasible} feasible",
@@ -60,6 +70,14 @@ def _fair_metrics_text(students, k, min_share, features, cost):
              f"  unfair points (avg. distance): {m.n_unfair}",
              f"  service alpha: {m.service_alpha:.3g}"]
     return res.labels, lines
+
+
+def _fair_tiers(students, labels):
+    """Members of each cluster by letter, the highest mean GPA first: ``"abcde / fgh"``."""
+    clusters = np.unique(labels)
+    means = np.array([students.gpa[labels == c].mean() for c in clusters])
+    return " / ".join("".join(np.asarray(students.names)[labels == c])
+                      for c in clusters[np.argsort(-means, kind="stable")])
 
 
 def _draw_fair_frame(fig, students, k, min_share, features, cost):
@@ -131,44 +149,20 @@ _FAIR_ALT = ("Frame slider over precomputed settings of the fair-clustering expl
              "women) for one number of clusters, minimum share of women and feature set, next to "
              "the clustering's cost and its group and individual fairness metrics.")
 
+#: Sentence added to the alt text when the table of all frames follows the player.
+_FAIR_TABLE_ALT = " The table under the slider lists every frame's setting, clusters and metrics."
 
-def fair_clustering_animation(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.25, 0.5),
-                              features=("GPA", "GPA, age, gender"), cost="kmeans",
-                              dpi=60, alt=_FAIR_ALT) -> str:
-    """Static explorer of fair clustering: a frame slider over precomputed settings (no kernel).
 
-    One frame per combination of ``features`` (outer), ``ks`` and ``shares`` (inner), drawn as
-    in :func:`fair_clustering_widget` and packed by matplotlib's ``Animation.to_jshtml`` into
-    self-contained HTML: the frames are embedded PNGs, and :func:`offline_jshtml` removes the
-    player's link to a CDN stylesheet and adds the ``alt`` text.
+def _fair_settings(students, ks, shares, features, cost):
+    """Validate the settings of the static explorer; return ``([(features, k, share)], cost)``.
 
-    Parameters
-    ----------
-    students : mlhw.fairness.ToyStudents, optional
-    ks : sequence of int
-    shares : sequence of float
-    features : sequence of str
-        Keys of :data:`FAIR_FEATURES`.
-    cost : {"kmeans", "kmedians"}
-    dpi : int
-        Resolution of the embedded frames.
-    alt : str
-        Description of the player for screen readers.
-
-    Returns
-    -------
-    str
-        HTML; show it with ``IPython.display.HTML``.
+    ``features`` is the outer loop, then ``ks``, then ``shares``: the order of the frames.
     """
     import itertools
 
-    import matplotlib.pyplot as plt
-    from matplotlib.animation import FuncAnimation
-
     from ._validation import as_array, check_choice, check_int
 
-    s = _check_students(students)
-    n = len(s.names)
+    n = len(students.names)
     if isinstance(features, str):
         features = (features,)
     for name, seq in (("ks", ks), ("shares", shares), ("features", features)):
@@ -183,8 +177,136 @@ def fair_clustering_animation(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.
             raise ValueError(f"features: expected keys of FAIR_FEATURES "
                              f"{list(FAIR_FEATURES)}, got {f!r}")
     cost = check_choice(cost, "cost", ("kmeans", "kmedians"))
+    return list(itertools.product(features, ks, [float(x) for x in shares])), cost
+
+
+def _fair_clustering_table(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.25, 0.5),
+                          features=("GPA", "GPA, age, gender"), cost="kmeans") -> str:
+    """Every setting of the static fair-clustering explorer as an HTML table, one row a frame.
+
+    The text equivalent of :func:`fair_clustering_animation` (same arguments, same order of
+    frames, same exact fits): for each setting the clusters (by letter, the highest mean GPA
+    first), the optimal cost and the unconstrained one, the number of optimal and of feasible
+    partitions, the group metrics (balance, largest deviation from 50% women) and the individual
+    metrics on GPA only (Lipschitz constant, number of applicants closer on average to another
+    cluster, service alpha). An infeasible setting gets the reason instead.
+
+    Parameters
+    ----------
+    students : mlhw.fairness.ToyStudents, optional
+    ks : sequence of int
+    shares : sequence of float
+    features : sequence of str
+        Keys of :data:`FAIR_FEATURES`.
+    cost : {"kmeans", "kmedians"}
+
+    Returns
+    -------
+    str
+        A self-contained HTML ``<table>`` (with a caption and column headers) in a scrolling
+        ``<div>``; show it with ``IPython.display.HTML``.
+
+    Raises
+    ------
+    ValueError
+        For an empty sequence of settings, ``k`` out of range, a share outside [0, 1], an
+        unknown feature set or cost.
+
+    Examples
+    --------
+    >>> html = _fair_clustering_table(ks=(2,), shares=(0.5,), features=("GPA",))
+    >>> html.count("<tr>"), "abeh / cdfg" in html
+    (2, True)
+    """
+    import html as html_lib
+
+    s = _check_students(students)
+    settings, cost = _fair_settings(s, ks, shares, features, cost)
+    name = {"kmeans": "k-means", "kmedians": "k-medians"}[cost]
+    heads = ["frame", "features seen", "k", "min. share of women", "clusters (top tier first)",
+             f"{name} cost", "unconstrained cost", "optimal / feasible partitions", "balance",
+             "max. deviation from 50% women", "Lipschitz constant (GPA)",
+             "applicants closer to another cluster", "service alpha"]
+
+    def fmt(x, spec):
+        return "infinite" if np.isinf(x) else format(x, spec)
+
+    rows = []
+    for i, (f, k, sh) in enumerate(settings, start=1):
+        res, m = _fair_fit(s, k, sh, FAIR_FEATURES[f], cost)
+        cells = [str(i), f, str(k), f"{sh:.0%}"]
+        if res is None:
+            body = "".join(f"<td>{html_lib.escape(c)}</td>" for c in cells)
+            body += (f'<td colspan="{len(heads) - len(cells)}">infeasible (min. share: '
+                     f"{html_lib.escape(m)})</td>")
+        else:
+            cells += [_fair_tiers(s, res.labels), f"{res.cost:.4f}",
+                      f"{res.unconstrained_cost:.4f}",
+                      f"{len(res.optimal_labels)} / {res.n_feasible}", f"{m.balance:.3f}",
+                      f"{m.max_deviation:.3f}", fmt(m.lipschitz, ".3g"), str(m.n_unfair),
+                      fmt(m.service_alpha, ".3g")]
+            body = "".join(f"<td>{html_lib.escape(c)}</td>" for c in cells)
+        rows.append(f"<tr>{body}</tr>")
+    head = "".join(f'<th scope="col">{html_lib.escape(h)}</th>' for h in heads)
+    women = [str(x) for x in np.asarray(s.names)[s.groups == 1]]
+    women = ", ".join(women[:-1]) + " and " + women[-1] if len(women) > 1 else "".join(women)
+    caption = (f"All {len(settings)} frames of the slider: the exactly optimal clustering of the "
+               f"{len(s.names)} applicants ({women} are women) for each setting, with its {name} "
+               f"cost in the features seen and its fairness metrics (individual metrics on GPA "
+               f"only).")
+    # a scrolling region a keyboard can reach (focusable) and a screen reader can name
+    return ('<div class="mlhw-fair-table" role="region" aria-label="Table of all frames" '
+            'tabindex="0" style="overflow-x: auto">'
+            f"<table><caption>{html_lib.escape(caption)}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def fair_clustering_animation(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.25, 0.5),
+                              features=("GPA", "GPA, age, gender"), cost="kmeans",
+                              dpi=60, alt=_FAIR_ALT, table=True) -> str:
+    """Static explorer of fair clustering: a frame slider over precomputed settings (no kernel).
+
+    One frame per combination of ``features`` (outer), ``ks`` and ``shares`` (inner), drawn as
+    in :func:`fair_clustering_widget` and packed by matplotlib's ``Animation.to_jshtml`` into
+    self-contained HTML: the frames are embedded PNGs, and :func:`offline_jshtml` removes the
+    player's link to a CDN stylesheet and adds the ``alt`` text. With ``table=True`` the text
+    equivalent of the frames follows the player: an HTML table with one row per frame (its
+    setting, the clusters by letter, the optimal and unconstrained costs and the fairness metrics
+    the frame shows; the reason for an infeasible setting), computed by the same exact fits.
+
+    Parameters
+    ----------
+    students : mlhw.fairness.ToyStudents, optional
+    ks : sequence of int
+    shares : sequence of float
+    features : sequence of str
+        Keys of :data:`FAIR_FEATURES`.
+    cost : {"kmeans", "kmedians"}
+    dpi : int
+        Resolution of the embedded frames.
+    alt : str
+        Description of the player for screen readers (one for all frames); with ``table=True`` a
+        sentence pointing to the table is added.
+    table : bool
+        Append the table of all frames under the player.
+
+    Returns
+    -------
+    str
+        HTML; show it with ``IPython.display.HTML``.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import FuncAnimation
+
+    from ._validation import check_int
+
+    s = _check_students(students)
+    settings, cost = _fair_settings(s, ks, shares, features, cost)
     dpi = check_int(dpi, "dpi", low=10)
-    settings = list(itertools.product(features, ks, shares))
+    if not isinstance(table, bool):
+        raise TypeError(f"table: expected True or False, got {type(table).__name__}")
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt: expected a non-empty description, got {alt!r}")
     fig = plt.figure(figsize=(10, 3.8), dpi=dpi)
 
     def draw(i):
@@ -195,7 +317,10 @@ def fair_clustering_animation(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.
     anim = FuncAnimation(fig, draw, frames=len(settings), interval=1000, repeat=False)
     html = anim.to_jshtml(fps=1, default_mode="once")
     plt.close(fig)
-    return offline_jshtml(html, alt=alt)
+    if not table:
+        return offline_jshtml(html, alt=alt)
+    return (offline_jshtml(html, alt=alt.rstrip() + _FAIR_TABLE_ALT)
+            + _fair_clustering_table(s, ks=ks, shares=shares, features=features, cost=cost))
 
 
 __all__ += ["FAIR_FEATURES", "fair_clustering_animation", "fair_clustering_widget"]

@@ -380,8 +380,55 @@ def test_fair_clustering_animation_small():
     html = widgets.fair_clustering_animation(ks=(2,), shares=(0.5, 0.75), features=("GPA",))
     assert html.count("data:image/png;base64") == 2
     assert "font-awesome" not in html and 'alt="Frame slider' in html   # no CDN, accessible
+    assert html.count("<table>") == 1 and html.index("<table>") > html.index("_anim_img")
+    assert "lists every frame" in html                               # the alt points to the table
+    bare = widgets.fair_clustering_animation(ks=(2,), shares=(0.5,), features=("GPA",),
+                                             table=False)
+    assert "<table>" not in bare and "lists every frame" not in bare
     with pytest.raises(ValueError, match="features"):
         widgets.fair_clustering_animation(features=("height",))
+    with pytest.raises(ValueError, match="alt"):
+        widgets.fair_clustering_animation(ks=(2,), shares=(0.5,), alt=" ")
+
+
+def test_fair_clustering_table_matches_the_fits():
+    import html as html_lib
+    import re
+
+    from mlhw import widgets
+
+    s = F.toy_students()
+    ks, shares, feats = (1, 2, 3), (0.0, 0.5, 0.75), ("GPA", "GPA, gender")
+    text = widgets._fair_clustering_table(ks=ks, shares=shares, features=feats)
+    assert "<caption>" in text and text.count('<th scope="col">') == 13
+    rows = re.findall(r"<tr>(.*?)</tr>", text)[1:]
+    assert len(rows) == len(ks) * len(shares) * len(feats)
+    i = 0
+    for f in feats:
+        for k in ks:
+            for sh in shares:
+                cells = [html_lib.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", rows[i])]
+                i += 1
+                assert cells[:4] == [str(i), f, str(k), f"{sh:.0%}"]
+                if sh > 0.5:                               # only half the applicants are women
+                    assert cells[4].startswith("infeasible") and len(cells) == 5
+                    continue
+                res = F.fair_clustering(s.X, s.groups, k, min_share=sh,
+                                        features=widgets.FAIR_FEATURES[f])
+                m = F.fairness_summary(s.gpa, res.labels, s.groups)
+                tiers = [set(t) for t in cells[4].split(" / ")]
+                assert sorted(map(sorted, tiers)) == sorted(
+                    sorted(np.array(s.names)[res.labels == c]) for c in np.unique(res.labels))
+                means = [np.mean([s.gpa[s.names.index(x)] for x in t]) for t in tiers]
+                assert means == sorted(means, reverse=True)       # the top tier comes first
+                assert float(cells[5]) == pytest.approx(res.cost, abs=5e-5)
+                assert float(cells[8]) == pytest.approx(m.balance, abs=5e-4)
+                assert cells[10] == ("infinite" if np.isinf(m.lipschitz) else f"{m.lipschitz:.3g}")
+                assert int(cells[11]) == m.n_unfair
+    with pytest.raises(ValueError, match="shares"):
+        widgets._fair_clustering_table(shares=(-0.1,))
+    with pytest.raises(ValueError, match="cost"):
+        widgets._fair_clustering_table(cost="median")
 
 
 def test_fair_clustering_widget_builds():
