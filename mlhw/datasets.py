@@ -126,10 +126,11 @@ def read_idx(path, raw: bytes | None = None) -> np.ndarray:
 def _load_file(name: str, folder: Path | None) -> np.ndarray:
     folder = mnist_dir() if folder is None else Path(folder)
     path = folder / name
-    key = str(path)
+    if not path.is_file():
+        raise ValueError(f"{path}: expected an MNIST data file, got no file at this path")
+    st = path.stat()  # a file replaced or edited since it was read is read and verified again
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
     if key not in _cache:
-        if not path.is_file():
-            raise ValueError(f"{path}: expected an MNIST data file, got no file at this path")
         try:
             raw = _read_bytes(path)
         except ValueError as exc:  # a truncated .gz fails to decompress: show the checksums too

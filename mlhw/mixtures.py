@@ -235,7 +235,8 @@ def _check_param_object(params, d, covariance):
                                  "overflowed float64); rescale X")
     if covariance != "full" and np.any(cov == 0):
         raise FloatingPointError("params: a variance is 0 (a component collapsed onto identical "
-                                 "points); raise the variance floor reg")
+                                 "points); fit with a positive variance floor (reg of fit_gmm), "
+                                 "or start from parameters with larger variances")
 
 
 def gmm_m_step(X, resp, covariance: str = "full", reg: float = 1e-6, *, previous=None,

@@ -105,14 +105,18 @@ def calc_cfvs(eigvals) -> np.ndarray:
     ------
     ValueError
         For negative or non-finite eigenvalues or an all-zero spectrum.
+
+    The eigenvalues are divided by the largest before summing, so no spectrum of finite
+    eigenvalues overflows.
     """
     ev = as_array(eigvals, "eigvals", ndim=1)
     if np.any(ev < 0):
         raise ValueError(f"eigvals: expected non-negative eigenvalues, got minimum {ev.min()!r}")
-    total = ev.sum()
-    if total <= 0:
+    top = ev.max() if ev.size else 0.0
+    if top <= 0:
         raise ValueError("eigvals: expected a positive total variance, got 0")
-    return np.cumsum(ev) / total
+    scaled = ev / top  # in [0, 1], so the sums cannot overflow even for eigenvalues near 1e308
+    return np.cumsum(scaled) / scaled.sum()
 
 
 def _basis(pcomps, d):
@@ -165,11 +169,28 @@ def calc_errs(x, pcomps):
         ``mean_n ||x_n - mean||^2``: reconstruction by the mean only.
     err_pcomp : float
         ``mean_n ||x_n - mean - P(x_n - mean)||^2`` with ``P`` the projection onto the span.
+
+    Raises
+    ------
+    FloatingPointError
+        If an error is beyond the range of float64 (data spread beyond about ``1e154``).
     """
     X = _flatten(x)
-    Xc = X - X.mean(axis=0)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is caught just below
+        Xc = X - X.mean(axis=0)
     q = _basis(pcomps, X.shape[1])
-    err_mean = float(np.mean(np.sum(Xc**2, axis=1)))
-    coords = Xc @ q
-    err_pcomp = float(np.mean(np.sum(Xc**2, axis=1) - np.sum(coords**2, axis=1)))
-    return err_mean, max(err_pcomp, 0.0)
+    scale = float(np.abs(Xc).max()) if Xc.size else 0.0
+    if not np.isfinite(scale):
+        raise FloatingPointError("calc_errs: centring x overflows float64 (values beyond about "
+                                 "1e308); rescale the data")
+    if scale == 0.0:
+        return 0.0, 0.0
+    Z = Xc / scale                   # squares of entries in [-1, 1] cannot overflow
+    resid = Z - (Z @ q) @ q.T        # the residual itself, not |x|^2 - |Px|^2, which cancels
+    with np.errstate(over="ignore"):
+        err_mean = float(np.float64(scale) ** 2 * np.mean(np.sum(Z**2, axis=1)))
+        err_pcomp = float(np.float64(scale) ** 2 * np.mean(np.sum(resid**2, axis=1)))
+    if not (np.isfinite(err_mean) and np.isfinite(err_pcomp)):
+        raise FloatingPointError("calc_errs: the mean squared error overflows float64 (data "
+                                 f"spread about {scale:.3g}); rescale the data")
+    return err_mean, err_pcomp

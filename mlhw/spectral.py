@@ -34,13 +34,13 @@ def _check_weights(W, name: str = "W") -> np.ndarray:
         raise ValueError(f"{name}: expected a square (n, n) weight matrix, got shape {W.shape}")
     if np.any(W < 0):
         i, j = np.argwhere(W < 0)[0]
-        raise ValueError(f"{name}: expected non-negative weights, got {W[i, j]!r} at "
+        raise ValueError(f"{name}: expected non-negative weights, got {float(W[i, j])!r} at "
                          f"({i}, {j})")
     scale = max(1.0, float(np.abs(W).max()))
     if not np.allclose(W, W.T, rtol=0, atol=1e-12 * scale):
         i, j = np.unravel_index(np.argmax(np.abs(W - W.T)), W.shape)
         raise ValueError(f"{name}: expected a symmetric weight matrix (an undirected graph), got "
-                         f"{name}[{i}, {j}] = {W[i, j]!r} but {name}[{j}, {i}] = {W[j, i]!r}")
+                         f"{name}[{i}, {j}] = {float(W[i, j])!r} but {name}[{j}, {i}] = {float(W[j, i])!r}")
     return (W + W.T) / 2
 
 

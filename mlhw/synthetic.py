@@ -8,7 +8,9 @@ model selection recovers the generating number of components.
 
 :func:`naive_e_step` is the E-step written literally in probability space, the way the
 exercise's Algorithm 1 states it. It is **not** used by any model: it exists to show, on
-high-dimensional data, the underflow (``0 / 0``) that produces the NaNs the exercise warns about.
+high-dimensional data, how the NaNs the exercise warns about arise: the exponentials of every
+component can underflow to 0 (``0 / 0``), or a determinant ``|2 pi S_k|`` can underflow to 0, so
+that its ``-1/2`` power is infinite (``inf * 0`` and ``inf / inf``).
 The models of :mod:`mlhw` compute the E-step in log space (:func:`mlhw.em.e_step`).
 """
 
@@ -265,8 +267,9 @@ def naive_e_step(X, weights, means, variances) -> NaiveEStep:
 
     Computes ``pi_k |2 pi S_k|^(-1/2) exp(-(x_i - mu_k)^T S_k^(-1) (x_i - mu_k) / 2)`` with
     ``S_k = diag(variances[k])``, sums over ``k`` and divides, all without logarithms. In high
-    dimension the exponentials underflow to 0 for every component (``0 / 0 = NaN``) and the
-    determinant ``prod_j 2 pi s_kj`` under- or overflows, so the output holds NaN, 0 and
+    dimension the exponentials can underflow to 0 for every component (``0 / 0 = NaN``), and the
+    determinant ``prod_j 2 pi s_kj`` under- or overflows: an underflow to 0 makes its ``-1/2``
+    power infinite, and then ``inf * 0`` or ``inf / inf`` is NaN. The output holds NaN, 0 and
     infinity. Floating-point warnings are silenced here on purpose: the caller inspects the
     result. Never use this in a model; :func:`mlhw.em.e_step` is the log-space version.
 

@@ -454,7 +454,7 @@ def responsibility_entropy(resp) -> float:
     return float(entr(resp).sum(axis=1).mean())
 
 
-def sigma_path(X, init_centers, sigmas, *, max_iter: int = 500, tol: float = 1e-9):
+def sigma_path(X, init_centers, sigmas, *, max_iter: int = 5000, tol: float = 1e-9):
     """Fixed-sigma EM from the same initial centres for each sigma, and k-means from them too.
 
     For each ``sigma`` in ``sigmas`` runs :func:`mlhw.fit_gmm` with ``covariance="fixed"``,
@@ -469,7 +469,8 @@ def sigma_path(X, init_centers, sigmas, *, max_iter: int = 500, tol: float = 1e-
         Positive standard deviations.
     max_iter, tol : int, float
         Passed to :func:`mlhw.fit_gmm`; runs that stop at ``max_iter`` are flagged in
-        ``converged`` (no warning).
+        ``converged`` (no warning). Near the critical sigma, where the means split, a fit can
+        need close to a thousand iterations, hence the default of 5000.
 
     Returns
     -------

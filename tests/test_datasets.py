@@ -88,6 +88,20 @@ def test_altered_file_names_both_checksums(tmp_path):
         mlhw.load_mnist("test", folder=folder)
 
 
+def test_file_altered_after_a_load_is_checked_again(tmp_path):
+    # the loader keeps what it read; a file changed on disk since must not be served from memory
+    folder = _copy_all(tmp_path)
+    _, labels = mlhw.load_mnist("test", folder=folder)
+    path = folder / "t10k-labels-idx1-ubyte.gz"
+    raw = bytearray(gzip.decompress(path.read_bytes()))
+    raw[100] = (raw[100] + 1) % 10
+    path.write_bytes(gzip.compress(bytes(raw)))
+    with pytest.raises(ValueError, match="t10k-labels-idx1-ubyte.gz: checksum mismatch"):
+        mlhw.load_mnist("test", folder=folder)
+    shutil.copy(datasets.mnist_dir() / path.name, path)   # restored: loads again, same labels
+    np.testing.assert_array_equal(mlhw.load_mnist("test", folder=folder)[1], labels)
+
+
 def test_recompressed_faithful_copy_loads(tmp_path):
     folder = _copy_all(tmp_path)
     for name in datasets.MNIST_FILES:

@@ -89,3 +89,25 @@ def test_calc_errs_bad_components():
         mlhw.calc_errs(TEN, np.ones((2, 3)))
     with pytest.raises(ValueError, match="eigvals"):
         mlhw.calc_cfvs([1.0, -1.0])
+
+
+def test_calc_errs_small_residual_does_not_cancel():
+    # points on a line far from the origin, off it by 1e-7: the residual is 1e-14 per point while
+    # |x - mean|^2 is about 1e6; |x|^2 - |Px|^2 loses every digit of it, the residual itself not
+    rng = np.random.default_rng(3)
+    t = rng.normal(size=50) * 1e3
+    off = rng.choice([-1.0, 1.0], size=50) * 1e-7
+    X = np.c_[t, off]                        # exact residual: the centred second coordinate
+    _, err = mlhw.calc_errs(X, [[1.0, 0.0]])
+    assert err == pytest.approx(np.mean((off - off.mean()) ** 2), rel=1e-9)
+
+
+def test_calc_errs_and_cfvs_at_the_edge_of_float64():
+    X = np.random.default_rng(4).normal(size=(10, 3))
+    err_mean, err = mlhw.calc_errs(X * 1e-150, np.eye(3)[:1])
+    ref_mean, ref = mlhw.calc_errs(X, np.eye(3)[:1])
+    assert err_mean == pytest.approx(ref_mean * 1e-300, rel=1e-12)
+    assert err == pytest.approx(ref * 1e-300, rel=1e-12)
+    with pytest.raises(FloatingPointError, match="calc_errs: .*rescale"):
+        mlhw.calc_errs(X * 1e160, np.eye(3)[:1])
+    np.testing.assert_allclose(mlhw.calc_cfvs([1e308, 1e308, 0.0]), [0.5, 1.0, 1.0])

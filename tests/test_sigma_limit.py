@@ -131,3 +131,12 @@ def test_live_widget_builds():
         sigma_limit_widget(X, X[:4], sigma_range=(1.0, 0.5))
     with pytest.raises(ValueError, match="value"):
         sigma_limit_widget(X, X[:4], sigma_range=(0.1, 1.0), value=3.0)
+
+
+def test_sigma_path_converges_near_the_split_by_default():
+    # near the critical sigma (about 2.2 for these blobs) fixed-sigma EM needs 500-900
+    # iterations; the slider and the player call sigma_path with its default max_iter
+    X, _ = sigma_limit_blobs()
+    p = sigma_path(X, SIGMA_LIMIT_CENTERS, [2.1, 2.15])
+    assert p.converged.all(), p.n_iter
+    assert sigma_path(X, SIGMA_LIMIT_CENTERS, [2.1], max_iter=500).converged.tolist() == [False]
