@@ -3,6 +3,7 @@
 import contextlib
 import functools
 import gzip
+import hashlib
 import http.server
 import shutil
 import threading
@@ -86,6 +87,23 @@ def test_altered_file_names_both_checksums(tmp_path):
     want = datasets.MNIST_FILES["t10k-labels-idx1-ubyte.gz"]["idx_md5"]
     with pytest.raises(ValueError, match=f"expected {want}, got [0-9a-f]{{32}}"):
         mlhw.load_mnist("test", folder=folder)
+
+
+def test_download_matching_the_published_md5_is_kept_without_decompressing(tmp_path, monkeypatch):
+    # the shipped files are re-compressed, so their .gz md5 is not the published one; pretend it
+    # is, and the content check (which decompresses) must not be needed
+    (tmp_path / "mirror").mkdir()
+    mirror = _copy_all(tmp_path / "mirror")
+    files = {name: dict(sums, gz_md5_published=hashlib.md5((mirror / name).read_bytes()).hexdigest())
+             for name, sums in datasets.MNIST_FILES.items()}
+    monkeypatch.setattr(datasets, "MNIST_FILES", files)
+
+    def no_gzip(*args, **kwargs):
+        raise AssertionError("the published md5 matched: nothing to decompress")
+
+    monkeypatch.setattr(datasets.gzip, "open", no_gzip)
+    dest = mlhw.download_mnist(tmp_path / "dest", base_url=mirror.as_uri())
+    assert sorted(p.name for p in dest.iterdir()) == sorted(files)
 
 
 def test_file_altered_after_a_load_is_checked_again(tmp_path):

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import log_loss
 
@@ -203,5 +203,9 @@ def test_random_small_networks_pass_the_gradient_check(n, n_in, n_out, seed, act
     net = Sequential([Dense(n_in, 4, rng=seed, dtype="float64"), activation,
                       Dense(4, n_out, rng=seed + 1, init="xavier", dtype="float64")])
     x = np.random.default_rng(seed).standard_normal((n, n_in))
+    if act in ("relu", "leaky"):
+        # a finite difference across the kink at 0 is not the derivative: keep every hidden
+        # pre-activation farther from 0 than a step of the check can move it
+        assume(np.abs(net.layers[0].forward(x)).min() > 1e-3)
     errors = check_module_gradients(net, x, seed=seed, n_entries=None)
     assert max(errors.values()) < 1e-6, errors
