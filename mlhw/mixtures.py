@@ -13,13 +13,15 @@ exercise 1 (diagonal GMM) and provides the pieces of the semi-supervised GMM.
 
 Every E-step is in log space. Each M-step keeps every variance at least ``reg``: a component
 collapsing onto one point keeps a variance of at least ``reg`` instead of making the likelihood
-infinite. The floor is a constraint of the M-step, which stays an exact maximiser: diagonal and
-spherical variances become ``max(s^2, reg)`` and the eigenvalues of a full covariance are clipped
-at ``reg`` (the maximiser of the Gaussian objective over covariances with every eigenvalue at
-least ``reg``), so the log-likelihood never decreases. (scikit-learn's ``reg_covar`` instead adds
-the floor to every variance, which is not a maximiser of the M-step objective and can make EM
-decrease the likelihood when ``reg`` is comparable to a component's spread; for well-scaled data
-and the default ``reg = 1e-6`` the two agree to about ``reg``.)
+infinite. A fit ending with variances at the floor says so, once, with a
+:class:`VarianceFloorWarning` giving their number. The floor is a constraint of the M-step, which
+stays an exact maximiser: diagonal and spherical variances become ``max(s^2, reg)`` and the
+eigenvalues of a full covariance are clipped at ``reg`` (the maximiser of the Gaussian objective
+over covariances with every eigenvalue at least ``reg``), so the log-likelihood never decreases.
+(scikit-learn's ``reg_covar`` instead adds the floor to every variance, which is not a maximiser of
+the M-step objective and can make EM decrease the likelihood when ``reg`` is comparable to a
+component's spread; for well-scaled data and the default ``reg = 1e-6`` the two agree to about
+``reg``.)
 
 A component that receives no responsibility at all keeps its previous mean and covariance (any
 value maximises the M-step objective for it) and an :class:`EmptyComponentWarning` says so. The
@@ -56,10 +58,48 @@ from threadpoolctl import threadpool_limits
 from . import em
 from ._validation import as_array, check_choice, check_int, check_k, check_probabilities, check_rng
 
-__all__ = ["COVARIANCE_TYPES", "EmptyComponentWarning", "GMMParams", "GMMResult", "fit_gmm", "gmm_log_joint",
-           "gmm_log_likelihood", "gmm_m_step", "gmm_predict", "n_parameters"]
+__all__ = ["COVARIANCE_TYPES", "EmptyComponentWarning", "GMMParams", "GMMResult", "VarianceFloorWarning",
+           "fit_gmm", "gmm_log_joint", "gmm_log_likelihood", "gmm_m_step", "gmm_predict",
+           "n_parameters"]
 
 COVARIANCE_TYPES = ("full", "diag", "spherical", "fixed")
+
+
+class VarianceFloorWarning(RuntimeWarning):
+    """A fit ended with variances held at the floor (``reg``, or ``var_floor`` of the regression
+    mixture): those variances are the floor, not estimates from the data.
+
+    Emitted once per fit, by :func:`fit_gmm`, the semi-supervised GMM and the regression mixture
+    (and once per classifier or sweep built on them), with the number of variances (eigenvalues
+    of a full covariance) at the floor. Typical causes: a component collapsed onto one point or
+    onto duplicates, a feature constant within a component (the border pixels of raw MNIST), or
+    data whose spread is comparable to the square root of the floor.
+    """
+
+
+def _floored_count(covariances, covariance: str, floor: float) -> tuple[int, int]:
+    """How many variances (eigenvalues, for ``"full"``) of the fitted ``covariances`` sit at
+    ``floor``, and how many there are. The M-steps clip to the floor exactly, so a variance at
+    the floor equals it up to the rounding of an eigen-decomposition."""
+    if floor <= 0 or covariance == "fixed":
+        return 0, int(np.size(covariances))
+    if covariance == "full":
+        vals = np.linalg.eigvalsh(covariances)
+        return int(np.sum(vals <= floor * (1 + 1e-8))), int(vals.size)
+    return int(np.sum(np.asarray(covariances) <= floor)), int(np.size(covariances))
+
+
+def _warn_if_floored(who: str, covariances, covariance: str, floor: float, name: str = "reg",
+                    stacklevel: int = 3) -> None:
+    """Issue one :class:`VarianceFloorWarning` if any fitted variance is at the floor."""
+    at, total = _floored_count(covariances, covariance, floor)
+    if at:
+        what = "eigenvalues of the covariances" if covariance == "full" else "variances"
+        warnings.warn(f"{who}: {at} of {total} {what} ended at the floor {name}={floor:g}, "
+                      "where the data's spread is below it (a component on few distinct points, "
+                      "a feature constant within a component, or data on the scale of "
+                      f"sqrt({name})); those are the floor, not estimates", VarianceFloorWarning,
+                      stacklevel=stacklevel)
 
 
 class EmptyComponentWarning(UserWarning):
@@ -527,6 +567,7 @@ def fit_gmm(X, k, *, covariance="full", init=None, max_iter=100, tol=1e-3, reg=1
         res = em.run(X, lambda r: _initial_params(X, k, covariance, init, reg, sigma2, r),
                      log_joint, m_step, max_iter=max_iter, tol=tol, n_init=n_init, seed=rng)
     p = res.params
+    _warn_if_floored("fit_gmm", p.covariances, covariance, reg)
     return GMMResult(weights=p.weights, means=p.means, covariances=p.covariances,
                      covariance=covariance, log_likelihood=res.log_likelihood, resp=res.resp,
                      converged=res.converged, n_iter=res.n_iter)

@@ -38,7 +38,7 @@ import numpy as np
 from . import em
 from ._validation import (as_array, check_choice, check_int, check_k, check_positive,
                           check_probabilities, check_rng)
-from .mixtures import EmptyComponentWarning
+from .mixtures import EmptyComponentWarning, _warn_if_floored
 
 __all__ = [
     "RegressionMixtureParams",
@@ -378,6 +378,7 @@ def fit_regression_mixture(X, y, k, *, init="points", max_iter=200, tol=1e-6, va
     res = em.run((X, y), start, regmix_log_joint, m_step, max_iter=max_iter, tol=tol,
                  n_init=n_init, seed=check_rng(seed), n_points=n)
     p = res.params
+    _warn_if_floored("fit_regression_mixture", p.variances, "diag", var_floor, name="var_floor")
     return RegressionMixtureResult(weights=p.weights, coefs=p.coefs, variances=p.variances,
                                    log_likelihood=res.log_likelihood, resp=res.resp,
                                    n_iter=res.n_iter, converged=res.converged)

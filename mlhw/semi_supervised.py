@@ -32,7 +32,8 @@ from scipy.optimize import linear_sum_assignment
 
 from . import em
 from ._validation import as_array, check_choice, check_int, check_k, check_rng
-from .mixtures import GMMParams, _check_params, _clip_eigenvalues, gmm_log_joint, gmm_m_step
+from .mixtures import (GMMParams, _check_params, _clip_eigenvalues, _warn_if_floored, gmm_log_joint,
+                       gmm_m_step)
 
 __all__ = [
     "SemiSupervisedGMMResult",
@@ -302,6 +303,7 @@ def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabel
 
     res = em.run((X, y), start, log_joint, m_step, max_iter=max_iter, tol=tol, n_points=n)
     p = res.params
+    _warn_if_floored("fit_semi_supervised_gmm", p.covariances, covariance, reg)
     return SemiSupervisedGMMResult(weights=p.weights, means=p.means, covariances=p.covariances,
                                    covariance=covariance, weights_from=weights_from,
                                    log_likelihood=res.log_likelihood, resp=res.resp,

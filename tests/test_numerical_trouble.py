@@ -10,11 +10,13 @@ particular no NumPy ``RuntimeWarning``, leaks out).
 
 The policies, each stated in its module's docstring:
 
-* Variance floors are part of the model and always on, so they act silently: ``reg`` is added to
-  every variance of the Gaussian mixtures (:func:`mlhw.fit_gmm`, the semi-supervised GMM, the GMM
-  classifier) and ``var_floor`` bounds the regression mixture's noise variances. A component that
-  collapses onto one point keeps variance ``reg`` (or ``var_floor``). With ``reg=0`` the collapse
-  raises ``FloatingPointError`` naming ``reg``.
+* Variance floors are part of the model and always on: every variance of the Gaussian mixtures
+  (:func:`mlhw.fit_gmm`, the semi-supervised GMM, the GMM classifier; every eigenvalue of a full
+  covariance) is kept at least ``reg``, and the regression mixture's noise variances at least
+  ``var_floor``. A component that collapses onto one point keeps variance ``reg`` (or
+  ``var_floor``). A fit that ends with variances at the floor warns once
+  (``VarianceFloorWarning``, with their number). With ``reg=0`` the collapse raises
+  ``FloatingPointError`` naming ``reg``.
 * k-means and k-medians re-seed an empty cluster at the farthest point; with more clusters than
   distinct points the clusters that cannot be re-seeded keep their centre and the iteration
   converges (``EmptyClusterWarning`` in both cases).
@@ -51,7 +53,7 @@ from mlhw import hac
 from mlhw.em import ConvergenceWarning
 from mlhw.gamma_mixture import ShapeCapWarning
 from mlhw.kmeans import EmptyClusterWarning
-from mlhw.mixtures import EmptyComponentWarning
+from mlhw.mixtures import EmptyComponentWarning, VarianceFloorWarning
 
 _RNG = np.random.default_rng(20240601)
 BLOBS = np.concatenate([_RNG.normal(-3, 1, (30, 2)), _RNG.normal(3, 1, (30, 2))])
@@ -182,6 +184,23 @@ EXPECTED = {
     **{(f, "k>distinct"): {EmptyClusterWarning, EmptyComponentWarning}
        for f in [*_GMMS, "gmm-classifier"]},
 }
+# Where the fit ends with variances at the floor: components on duplicated or collapsed points,
+# constant pixels (not for spherical covariances, whose one variance averages all pixels), a
+# spread of 1e-6 against the floor 1e-6, and components on single distinct points. The fixed
+# variance of "gmm-fixed" is no estimate and has no floor.
+_FLOORED = {"duplicated", "collapse", "constant-pixels", "scale-1e-6", "k>distinct"}
+_NO_FLOOR_AT = {
+    "gmm-spherical": {"constant-pixels"},
+    "semi-supervised-spherical": {"duplicated", "constant-pixels"},
+    "semi-supervised-diag": {"duplicated"},       # its labelled starts keep clusters apart
+    "regression-mixture": {"constant-pixels"},    # the outputs are norms, never constant
+}
+for _f in [*_GMMS, *(f for f in FITTERS if f.startswith("semi-supervised")), "gmm-classifier",
+           "regression-mixture"]:
+    if _f == "gmm-fixed":
+        continue
+    for _s in _FLOORED - _NO_FLOOR_AT.get(_f, set()):
+        EXPECTED[(_f, _s)] = EXPECTED.get((_f, _s), set()) | {VarianceFloorWarning}
 
 
 def _run(fn, expect):
@@ -220,7 +239,11 @@ def test_fitter_stays_finite(fitter, situation):
 @pytest.mark.parametrize("cov", ["diag", "spherical", "full"])
 def test_collapsed_gaussian_component_has_variance_reg(cov):
     reg = 1e-4
-    r = mlhw.fit_gmm(COLLAPSE, 2, covariance=cov, reg=reg, seed=0)
+    # the warning counts the floored variances: both of the collapsed component's (its one
+    # variance if spherical), out of all the fit's
+    n_at, total = {"diag": (2, 4), "spherical": (1, 2), "full": (2, 4)}[cov]
+    with pytest.warns(VarianceFloorWarning, match=rf"fit_gmm: {n_at} of {total} .*reg=0.0001"):
+        r = mlhw.fit_gmm(COLLAPSE, 2, covariance=cov, reg=reg, seed=0)
     j = int(np.argmin(np.abs(r.means).sum(1)))           # the component on the 20 zeros
     np.testing.assert_array_equal(r.means[j], 0.0)
     var = r.covariances[j] if cov != "full" else np.diag(r.covariances[j])
@@ -256,7 +279,7 @@ def test_collapse_far_from_the_origin_keeps_the_likelihood_monotone(model, where
                                          tol=0, max_iter=50)
     else:
         r = _run(lambda: mlhw.fit_gmm(X, 2, covariance=model[4:], seed=0, tol=0, max_iter=50),
-                 set())
+                 {VarianceFloorWarning})
     ll = r.log_likelihood                        # non-decreasing up to the driver's slack
     assert np.all(np.diff(ll) >= -1e-9 * np.maximum(1.0, np.abs(ll[:-1])))
     j = int(np.argmin(np.abs(r.means - where).sum(1)))
@@ -269,7 +292,8 @@ def test_regression_line_through_its_points_has_variance_floor():
     x = np.arange(6.0)
     X = np.column_stack([np.ones(6), x])
     y = np.where(x < 3, 2 * x, -x)   # two exact lines
-    r = _run(lambda: mlhw.fit_regression_mixture(X, y, 2, var_floor=1e-8, seed=0, n_init=4), set())
+    r = _run(lambda: mlhw.fit_regression_mixture(X, y, 2, var_floor=1e-8, seed=0, n_init=4),
+             {VarianceFloorWarning})
     np.testing.assert_allclose(r.variances, 1e-8)
     assert np.isfinite(r.log_likelihood).all()
 
