@@ -49,6 +49,30 @@ def check_dtype(dtype) -> type:
     return _DTYPES[dt.name]
 
 
+def _check_batch(x, name: str, width: int | None = None) -> np.ndarray:
+    """O(1) checks of a batch on the training path: a 2-D numeric array of the right width."""
+    if not isinstance(x, np.ndarray):
+        x = np.asarray(x, dtype=float)
+    if x.dtype.kind not in "fiu":
+        raise TypeError(f"{name}: expected a numeric array, got dtype {x.dtype}")
+    if x.ndim != 2:
+        raise ValueError(f"{name}: expected a 2-D batch (n, features), got shape {x.shape}")
+    if width is not None and x.shape[1] != width:
+        raise ValueError(f"{name}: expected {width} features per row, got shape {x.shape}")
+    return x
+
+
+def _check_grad(dy, shape, layer: str) -> np.ndarray:
+    """``backward`` needs a ``forward`` first, and ``dy`` shaped like that forward's output."""
+    if shape is None:
+        raise ValueError(f"dy: expected a gradient after a forward pass of this {layer}, got a "
+                         "backward call before any forward")
+    dy = _check_batch(dy, "dy")
+    if dy.shape != shape:
+        raise ValueError(f"dy: expected the shape of the last output {shape}, got {dy.shape}")
+    return dy
+
+
 class Layer:
     """Base class: a layer without parameters (``params`` and ``grads`` are empty dicts)."""
 
@@ -114,10 +138,15 @@ class Dense(Layer):
         self._x = None
 
     def forward(self, x):
+        x = _check_batch(x, "x", self.params["W"].shape[0])
+        if not np.isfinite(x).all():  # cheap beside the matrix product
+            raise ValueError("x: expected finite values, got NaN or infinity")
         self._x = x
         return x @ self.params["W"] + self.params["b"]
 
     def backward(self, dy, *, param_grads=True):
+        dy = _check_grad(dy, None if self._x is None else (len(self._x), self.params["W"].shape[1]),
+                         "Dense")
         if param_grads:
             self.grads["W"] = self._x.T @ dy
             self.grads["b"] = dy.sum(axis=0)
@@ -128,11 +157,13 @@ class ReLU(Layer):
     """``max(x, 0)``; its derivative is taken as 0 at ``x = 0``."""
 
     def forward(self, x):
+        x = _check_batch(x, "x")
         self._mask = x > 0
         return np.maximum(x, 0)
 
     def backward(self, dy, *, param_grads=True):
-        return dy * self._mask
+        mask = getattr(self, "_mask", None)
+        return _check_grad(dy, None if mask is None else mask.shape, "ReLU") * mask
 
 
 class LeakyReLU(Layer):
@@ -147,33 +178,37 @@ class LeakyReLU(Layer):
         self.slope = float(slope)
 
     def forward(self, x):
+        x = _check_batch(x, "x")
         self._scale = np.where(x > 0, 1.0, self.slope).astype(x.dtype, copy=False)
         return x * self._scale
 
     def backward(self, dy, *, param_grads=True):
-        return dy * self._scale
+        scale = getattr(self, "_scale", None)
+        return _check_grad(dy, None if scale is None else scale.shape, "LeakyReLU") * scale
 
 
 class Sigmoid(Layer):
     """Logistic function ``1 / (1 + exp(-x))`` (SciPy's overflow-free ``expit``)."""
 
     def forward(self, x):
-        self._y = expit(x)
+        self._y = expit(_check_batch(x, "x"))
         return self._y
 
     def backward(self, dy, *, param_grads=True):
-        return dy * self._y * (1 - self._y)
+        y = getattr(self, "_y", None)
+        return _check_grad(dy, None if y is None else y.shape, "Sigmoid") * y * (1 - y)
 
 
 class Tanh(Layer):
     """Hyperbolic tangent; the backward pass reuses the output: ``1 - tanh(x)^2``."""
 
     def forward(self, x):
-        self._y = np.tanh(x)
+        self._y = np.tanh(_check_batch(x, "x"))
         return self._y
 
     def backward(self, dy, *, param_grads=True):
-        return dy * (1 - self._y * self._y)
+        y = getattr(self, "_y", None)
+        return _check_grad(dy, None if y is None else y.shape, "Tanh") * (1 - y * y)
 
 
 class Sequential(Layer):

@@ -114,6 +114,9 @@ W_NAN = with_nan(W, (0, 1))
 
 IMAGES = np.linspace(0.0, 1.0, 4 * 6).reshape(4, 6)   # (4, 6) floats in [0, 1]
 DENSE = nn.Dense(3, 2, rng=np.random.default_rng(0))
+RAN = [nn.Dense(3, 2, rng=0), nn.ReLU(), nn.Sigmoid()]   # layers after a forward pass of 4 rows
+for _layer in RAN:
+    _layer.forward(np.ones((4, 3 if isinstance(_layer, nn.Dense) else 2)))
 MISSING = str(Path(tempfile.gettempdir()) / "mlhw-no-such-folder" / "nothing-here")
 LGM = estimators.LinearGaussianModel(A=[[1.0], [0.5]], b=[0.0, 0.0], noise_cov=np.eye(2))
 STUDENTS = fairness.toy_students()
@@ -696,6 +699,20 @@ CASES = [
     bad(nn.check_module_gradients, "x", "1-D x", DENSE, np.ones(3)),
     bad(nn.check_module_gradients, "x", "NaN in x", DENSE, with_nan(np.ones((2, 3)), (0, 1))),
     bad(nn.check_module_gradients, "x", "wrong width", DENSE, np.ones((2, 4))),
+    bad(DENSE.forward, "x", "wrong width", np.ones((2, 4))),
+    bad(DENSE.forward, "x", "1-D batch", np.ones(3)),
+    bad(DENSE.forward, "x", "NaN in x", with_nan(np.ones((2, 3)), (0, 1))),
+    bad(DENSE.forward, "x", "text", np.array([["a", "b", "c"]]), exc=TypeError),
+    bad(nn.Dense(3, 2, rng=0).backward, "dy", "backward before forward", np.ones((4, 2))),
+    bad(RAN[0].backward, "dy", "dy not shaped like the output", np.ones((4, 3))),
+    *[bad(layer().forward, "x", f"{layer.__name__}: 3-D batch", np.ones((2, 2, 2)))
+      for layer in (nn.ReLU, nn.LeakyReLU, nn.Sigmoid, nn.Tanh)],
+    *[bad(layer().backward, "dy", f"{layer.__name__}: backward before forward", np.ones((2, 2)))
+      for layer in (nn.ReLU, nn.LeakyReLU, nn.Sigmoid, nn.Tanh)],
+    bad(RAN[1].backward, "dy", "ReLU: dy not shaped like the output", np.ones((4, 3))),
+    bad(RAN[2].backward, "dy", "Sigmoid: dy not shaped like the output", np.ones((3, 2))),
+    bad(nn.Sequential([nn.Dense(3, 2, rng=0), nn.ReLU()]).forward, "x", "Sequential: wrong width",
+        np.ones((2, 5))),
 
     # -- PCA ------------------------------------------------------------------------------------
     bad(mlhw.pca, "x", "NaN in x", X_NAN, 1),
