@@ -51,12 +51,18 @@ def test_page(open_page, page):
     counts = p.page.evaluate("""() => {
         const maths = [...document.querySelectorAll('.math')];
         const untypeset = maths.filter(m => !m.querySelector('mjx-container'));
+        // MathJax typesets a TeX error too (an error box in an mjx-container), and an undefined
+        // macro as its name in red text (the noundefined extension): count both apart
+        const errors = [...document.querySelectorAll(
+                'mjx-merror, [data-mjx-error], mjx-container mtext[mathcolor="red"]')]
+            .map(e => (e.getAttribute('data-mjx-error') || e.textContent || '').slice(0, 120));
         const noAlt = [...document.querySelectorAll('img')]
             .filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src.slice(0, 120));
-        return {maths: maths.length, untypeset: untypeset.length, noAlt};
+        return {maths: maths.length, untypeset: untypeset.length, errors, noAlt};
     }""")
     if counts["untypeset"]:
         problems.append(f"{counts['untypeset']} of {counts['maths']} maths nodes not typeset")
+    problems += [f"TeX error in the maths: {e}" for e in counts["errors"]]
     problems += [f"image without alt text: {src}" for src in counts["noAlt"]]
     # what the page did by itself, before axe is injected (axe's own work is not the site's)
     problems = p.problems + [f"request leaving 127.0.0.1: {u}" for u in p.external] + problems
