@@ -18,6 +18,7 @@ __all__ = [
     "check_positive",
     "check_probabilities",
     "check_rng",
+    "check_rng_arg",
 ]
 
 
@@ -148,3 +149,14 @@ def check_rng(seed) -> np.random.Generator:
         return np.random.default_rng(seed)
     raise TypeError(f"seed: expected None, a non-negative integer or a numpy Generator, "
                     f"got {type(seed).__name__}")
+
+
+def check_rng_arg(value, name: str) -> np.random.Generator:
+    """:func:`check_rng` for an argument with another name than ``seed`` (``rng``, ...): the
+    same checks, with ``name`` in the message."""
+    try:
+        return check_rng(value)
+    except (TypeError, ValueError) as exc:
+        msg = str(exc)
+        raise type(exc)(f"{name}:{msg[len('seed:'):]}" if msg.startswith("seed:") else msg) \
+            from None

@@ -484,6 +484,7 @@ class LinearGaussianModel:
         stderr : float
             Standard error of the estimate.
         """
+        self._x(x)  # checked before any sampling (log_joint below uses it)
         k = self.A.shape[1]
         m = as_array(q_mean, "q_mean", shape=(k,))
         S, chol_s = _check_cov(q_cov, "q_cov", k)

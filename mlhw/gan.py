@@ -81,28 +81,28 @@ class GAN:
 
         The fake images are computed and then used as constants: no gradient flows into ``G``.
         """
-        fake = self.generator.forward(z)              # G's caches are not needed: "detached"
+        fake = self.generator._forward(z)             # G's caches are not needed: "detached"
         n_real, n_fake = len(x_real), len(fake)
-        logits = self.discriminator.forward(np.concatenate([x_real, fake]))[:, 0]
+        logits = self.discriminator._forward(np.concatenate([x_real, fake]))[:, 0]
         real_l, fake_l = logits[:n_real], logits[n_real:]
         # -log sigmoid(l) = softplus(-l);  -log(1 - sigmoid(l)) = softplus(l)
         loss_real = float(_softplus(-real_l).mean())
         loss_fake = float(_softplus(fake_l).mean())
         if backward:
             dlogits = np.concatenate([-expit(-real_l) / n_real, expit(fake_l) / n_fake])
-            self.discriminator.backward(dlogits[:, None].astype(self.dtype))
+            self.discriminator._backward(dlogits[:, None].astype(self.dtype))
         return loss_real + loss_fake, real_l, fake_l
 
     def _g_step(self, z, *, backward=True):
         """Non-saturating generator loss (batch mean) and, with ``backward``, its gradient for
         ``G`` (through ``D``, whose parameter gradients are skipped)."""
-        fake = self.generator.forward(z)
-        logits = self.discriminator.forward(fake)[:, 0]
+        fake = self.generator._forward(z)
+        logits = self.discriminator._forward(fake)[:, 0]
         loss = float(_softplus(-logits).mean())
         if backward:
             dlogits = (-expit(-logits) / len(z))[:, None].astype(self.dtype)
-            dfake = self.discriminator.backward(dlogits, param_grads=False)
-            self.generator.backward(dfake)
+            dfake = self.discriminator._backward(dlogits, param_grads=False)
+            self.generator._backward(dfake)
         return loss
 
     # -- public API ---------------------------------------------------------------------------
@@ -113,12 +113,14 @@ class GAN:
             n = check_int(n, "n", low=1)
             z = check_rng(seed).standard_normal((n, self.n_noise))
         z = as_array(z, "z", ndim=2, shape=(None, self.n_noise)).astype(self.dtype)
-        return self.generator.forward(z)
+        if n is not None and check_int(n, "n", low=1) != len(z):
+            raise ValueError(f"n: expected the number of rows of z ({len(z)}) or None, got {n}")
+        return self.generator._forward(z)
 
     def discriminate(self, x):
         """Probability ``sigmoid(D(x))`` that each row of ``x`` (n, n_input) is real, shape (n,)."""
         x = as_array(x, "x", ndim=2, shape=(None, self.n_input)).astype(self.dtype)
-        return expit(self.discriminator.forward(x)[:, 0])
+        return expit(self.discriminator._forward(x)[:, 0])
 
     def discriminator_loss_and_gradients(self, x_real, z):
         """Discriminator loss of a batch and its gradient for the discriminator's parameters.
@@ -169,9 +171,9 @@ class GAN:
             In the order of ``generator.parameters()``.
         """
         z = as_array(z, "z", ndim=2, shape=(None, self.n_noise)).astype(self.dtype)
-        logits = self.discriminator.forward(self.generator.forward(z))[:, 0]
+        logits = self.discriminator._forward(self.generator._forward(z))[:, 0]
         dlogits = (expit(logits) / len(z))[:, None].astype(self.dtype)
-        self.generator.backward(self.discriminator.backward(dlogits, param_grads=False))
+        self.generator._backward(self.discriminator._backward(dlogits, param_grads=False))
         return [g.copy() for g in self.generator.gradients()]
 
 
@@ -307,7 +309,7 @@ def train_gan(x_train, x_test=None, *, n_noise: int = 64, n_hidden: int = 256, e
         hist["d_fake"].append(float(expit(fake_l).mean()))
         if sample_every is not None and epoch % sample_every == 0:
             sample_epochs.append(epoch)
-            samples.append(model.generator.forward(z_fixed).copy())
+            samples.append(model.generator._forward(z_fixed).copy())
         hist["epoch_seconds"].append(time.perf_counter() - t0)
         if progress:
             test = (f"  test D {hist['test_d_loss'][-1]:.3f} G {hist['test_g_loss'][-1]:.3f}"

@@ -13,6 +13,7 @@ sweep over the number of components (:func:`gmm_k_sweep`) that records both plus
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,6 +96,10 @@ class GMMClassifier:
     def inverse_transform(self, Z) -> np.ndarray:
         """Map features back to the input space: ``pca_mean + Z @ pca_components``, (N, D)."""
         Z = as_array(Z, "Z", ndim=2)
+        width = self.mixtures[0].means.shape[1]
+        if Z.shape[1] != width:
+            raise ValueError(f"Z: expected {width} features per point (the space the mixtures "
+                             f"live in), got {Z.shape[1]}")
         if self.pca_components is None:
             return Z
         return self.pca_mean + Z @ self.pca_components
@@ -406,6 +411,9 @@ class KSweep:
 
     def result(self, k) -> object:
         """The fitted mixture with ``k`` components."""
+        if isinstance(k, bool) or not isinstance(k, numbers.Real):
+            raise TypeError(f"k: expected one of the integers {self.ks.tolist()}, got "
+                            f"{type(k).__name__}")
         idx = np.flatnonzero(self.ks == k)
         if not len(idx):
             raise ValueError(f"k: expected one of {self.ks.tolist()}, got {k!r}")

@@ -13,6 +13,12 @@ Conventions
   ``param_grads=True`` (the default) it also stores the parameter gradients in ``layer.grads``
   (same keys as ``layer.params``); ``param_grads=False`` skips that work, for a pass that only needs
   the input gradient (the generator step of a GAN through a fixed discriminator).
+* Checks: ``forward`` and ``backward`` check their argument in O(1) (a 2-D numeric batch of the
+  layer's width; ``backward`` only after a ``forward`` and with ``dy`` shaped like its output);
+  :class:`Dense` also rejects NaN and infinity, cheap beside its matrix product. ``_forward`` and
+  ``_backward`` are the same computations unchecked, for the training loops of :mod:`mlhw.vae` and
+  :mod:`mlhw.gan`, whose data are checked once up front (and whose divergence is reported as a
+  ``FloatingPointError`` by the loss check, not as bad input to a hidden layer).
 * Precision: layers are created in float32 by default. Training is dominated by matrix products,
   which run about twice as fast in float32 on a CPU and use half the memory, and minibatch noise
   is orders of magnitude larger than float32 rounding. Gradient checks need float64: a central
@@ -25,12 +31,13 @@ Conventions
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import expit
 
-from ._validation import as_array, check_int, check_positive, check_rng
+from ._validation import as_array, check_int, check_positive, check_rng, check_rng_arg
 
 __all__ = ["Adam", "Dense", "GradCheckResult", "LeakyReLU", "ReLU", "Sequential", "Sigmoid",
            "Tanh", "bce_with_logits", "check_dtype", "check_module_gradients", "gradient_check"]
@@ -53,7 +60,7 @@ def _check_batch(x, name: str, width: int | None = None) -> np.ndarray:
     """O(1) checks of a batch on the training path: a 2-D numeric array of the right width."""
     if not isinstance(x, np.ndarray):
         x = np.asarray(x, dtype=float)
-    if x.dtype.kind not in "fiu":
+    if x.dtype.kind not in "biuf":
         raise TypeError(f"{name}: expected a numeric array, got dtype {x.dtype}")
     if x.ndim != 2:
         raise ValueError(f"{name}: expected a 2-D batch (n, features), got shape {x.shape}")
@@ -80,11 +87,26 @@ class Layer:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
 
+    #: whether the output has the width of the input (activations); see :class:`Sequential`
+    _keeps_width = False
+
     def forward(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def backward(self, dy: np.ndarray, *, param_grads: bool = True) -> np.ndarray:
         raise NotImplementedError  # pragma: no cover - abstract
+
+    # unchecked versions for the training loops; a layer defined outside this module only needs
+    # ``forward`` and ``backward``
+    def _forward(self, x):
+        return self.forward(x)
+
+    def _backward(self, dy, param_grads=True):
+        return self.backward(dy, param_grads=param_grads)
+
+    def _widths(self):
+        """``(n_in, n_out)`` where known, else None entries."""
+        return None, None
 
     def parameters(self) -> list[np.ndarray]:
         """The parameter arrays (updated in place by :class:`Adam`), ``W`` before ``b``."""
@@ -125,7 +147,7 @@ class Dense(Layer):
         n_in = check_int(n_in, "n_in", low=1)
         n_out = check_int(n_out, "n_out", low=1)
         dt = check_dtype(dtype)
-        gen = check_rng(rng)
+        gen = check_rng_arg(rng, "rng")
         if init == "he":
             w = gen.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
         elif init == "xavier":
@@ -137,16 +159,27 @@ class Dense(Layer):
         self.grads = {"W": np.zeros_like(self.params["W"]), "b": np.zeros_like(self.params["b"])}
         self._x = None
 
+    def _widths(self):
+        return self.params["W"].shape
+
     def forward(self, x):
         x = _check_batch(x, "x", self.params["W"].shape[0])
         if not np.isfinite(x).all():  # cheap beside the matrix product
-            raise ValueError("x: expected finite values, got NaN or infinity")
+            bad = x.size - np.count_nonzero(np.isfinite(x))
+            raise ValueError(f"x: expected finite values, got {bad} NaN or infinite "
+                             f"entr{'y' if bad == 1 else 'ies'}")
+        return self._forward(x)
+
+    def _forward(self, x):
         self._x = x
         return x @ self.params["W"] + self.params["b"]
 
     def backward(self, dy, *, param_grads=True):
         dy = _check_grad(dy, None if self._x is None else (len(self._x), self.params["W"].shape[1]),
                          "Dense")
+        return self._backward(dy, param_grads)
+
+    def _backward(self, dy, param_grads=True):
         if param_grads:
             self.grads["W"] = self._x.T @ dy
             self.grads["b"] = dy.sum(axis=0)
@@ -156,14 +189,21 @@ class Dense(Layer):
 class ReLU(Layer):
     """``max(x, 0)``; its derivative is taken as 0 at ``x = 0``."""
 
+    _keeps_width = True
+
     def forward(self, x):
-        x = _check_batch(x, "x")
+        return self._forward(_check_batch(x, "x"))
+
+    def _forward(self, x):
         self._mask = x > 0
         return np.maximum(x, 0)
 
     def backward(self, dy, *, param_grads=True):
         mask = getattr(self, "_mask", None)
-        return _check_grad(dy, None if mask is None else mask.shape, "ReLU") * mask
+        return self._backward(_check_grad(dy, None if mask is None else mask.shape, "ReLU"))
+
+    def _backward(self, dy, param_grads=True):
+        return dy * self._mask
 
 
 class LeakyReLU(Layer):
@@ -177,38 +217,62 @@ class LeakyReLU(Layer):
             raise ValueError(f"slope: expected 0 <= slope < 1, got {slope!r}")
         self.slope = float(slope)
 
+    _keeps_width = True
+
     def forward(self, x):
-        x = _check_batch(x, "x")
+        return self._forward(_check_batch(x, "x"))
+
+    def _forward(self, x):
         self._scale = np.where(x > 0, 1.0, self.slope).astype(x.dtype, copy=False)
         return x * self._scale
 
     def backward(self, dy, *, param_grads=True):
         scale = getattr(self, "_scale", None)
-        return _check_grad(dy, None if scale is None else scale.shape, "LeakyReLU") * scale
+        return self._backward(_check_grad(dy, None if scale is None else scale.shape,
+                                          "LeakyReLU"))
+
+    def _backward(self, dy, param_grads=True):
+        return dy * self._scale
 
 
 class Sigmoid(Layer):
     """Logistic function ``1 / (1 + exp(-x))`` (SciPy's overflow-free ``expit``)."""
 
+    _keeps_width = True
+
     def forward(self, x):
-        self._y = expit(_check_batch(x, "x"))
+        return self._forward(_check_batch(x, "x"))
+
+    def _forward(self, x):
+        self._y = expit(x)
         return self._y
 
     def backward(self, dy, *, param_grads=True):
         y = getattr(self, "_y", None)
-        return _check_grad(dy, None if y is None else y.shape, "Sigmoid") * y * (1 - y)
+        return self._backward(_check_grad(dy, None if y is None else y.shape, "Sigmoid"))
+
+    def _backward(self, dy, param_grads=True):
+        return dy * self._y * (1 - self._y)
 
 
 class Tanh(Layer):
     """Hyperbolic tangent; the backward pass reuses the output: ``1 - tanh(x)^2``."""
 
+    _keeps_width = True
+
     def forward(self, x):
-        self._y = np.tanh(_check_batch(x, "x"))
+        return self._forward(_check_batch(x, "x"))
+
+    def _forward(self, x):
+        self._y = np.tanh(x)
         return self._y
 
     def backward(self, dy, *, param_grads=True):
         y = getattr(self, "_y", None)
-        return _check_grad(dy, None if y is None else y.shape, "Tanh") * (1 - y * y)
+        return self._backward(_check_grad(dy, None if y is None else y.shape, "Tanh"))
+
+    def _backward(self, dy, param_grads=True):
+        return dy * (1 - self._y * self._y)
 
 
 class Sequential(Layer):
@@ -227,11 +291,34 @@ class Sequential(Layer):
 
     def __init__(self, layers):
         super().__init__()
+        if isinstance(layers, Layer) or not isinstance(layers, Iterable):
+            raise TypeError(f"layers: expected a list of mlhw.nn layers, got "
+                            f"{type(layers).__name__}")
         self.layers = list(layers)
+        width = where = None     # output width of the layers so far, and the layer that set it
         for i, layer in enumerate(self.layers):
             if not isinstance(layer, Layer):
                 raise TypeError(f"layers[{i}]: expected an mlhw.nn layer, got "
                                 f"{type(layer).__name__}")
+            n_in, n_out = layer._widths()
+            if n_in is not None and width is not None and n_in != width:
+                raise ValueError(f"layers[{i}]: expected a layer taking {width} inputs (the "
+                                 f"output width of layers[{where}]), got {type(layer).__name__} "
+                                 f"taking {n_in}")
+            if not layer._keeps_width:
+                width, where = n_out, i
+
+    def _widths(self):
+        n_in = n_out = None
+        for layer in self.layers:
+            if not layer._keeps_width:
+                n_in = layer._widths()[0]
+                break
+        for layer in reversed(self.layers):
+            if not layer._keeps_width:
+                n_out = layer._widths()[1]
+                break
+        return n_in, n_out
 
     def parameters(self):
         return [p for layer in self.layers for p in layer.parameters()]
@@ -244,9 +331,19 @@ class Sequential(Layer):
             x = layer.forward(x)
         return x
 
+    def _forward(self, x):
+        for layer in self.layers:
+            x = layer._forward(x)
+        return x
+
     def backward(self, dy, *, param_grads=True):
         for layer in reversed(self.layers):
             dy = layer.backward(dy, param_grads=param_grads)
+        return dy
+
+    def _backward(self, dy, param_grads=True):
+        for layer in reversed(self.layers):
+            dy = layer._backward(dy, param_grads)
         return dy
 
 
@@ -327,12 +424,18 @@ class Adam:
     """
 
     def __init__(self, params, *, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8):
+        if not isinstance(params, Iterable):
+            raise TypeError(f"params: expected a list of numpy arrays (for example "
+                            f"net.parameters()), got {type(params).__name__}")
         self.params = list(params)
         for i, p in enumerate(self.params):
             if not isinstance(p, np.ndarray):
                 raise TypeError(f"params[{i}]: expected a numpy array, got {type(p).__name__}")
-        self.lr = float(check_positive(lr, "lr"))
-        self.eps = float(check_positive(eps, "eps"))
+            if p.dtype.kind != "f":
+                raise TypeError(f"params[{i}]: expected a floating-point array (it is updated "
+                                f"in place), got dtype {p.dtype}")
+        self.lr = float(check_positive(lr, "lr", ndim=0))
+        self.eps = float(check_positive(eps, "eps", ndim=0))
         b = as_array(betas, "betas", shape=(2,))
         if np.any(b < 0) or np.any(b >= 1):
             raise ValueError(f"betas: expected two values in [0, 1), got {tuple(b.tolist())}")
@@ -343,9 +446,20 @@ class Adam:
 
     def step(self, grads) -> None:
         """Apply one update with the gradients ``grads`` (same order and shapes as ``params``)."""
+        if not isinstance(grads, Iterable):
+            raise TypeError(f"grads: expected a list of {len(self.params)} arrays, got "
+                            f"{type(grads).__name__}")
         grads = list(grads)
         if len(grads) != len(self.params):
             raise ValueError(f"grads: expected {len(self.params)} arrays, got {len(grads)}")
+        for i, (p, g) in enumerate(zip(self.params, grads)):  # O(1) per array
+            if not isinstance(g, np.ndarray):
+                g = grads[i] = np.asarray(g)
+            if g.dtype.kind not in "biuf":
+                raise TypeError(f"grads[{i}]: expected a numeric array, got dtype {g.dtype}")
+            if g.shape != p.shape:
+                raise ValueError(f"grads[{i}]: expected the shape of params[{i}] {p.shape}, "
+                                 f"got {g.shape}")
         self.t += 1
         c1 = 1 - self.beta1 ** self.t
         c2 = 1 - self.beta2 ** self.t

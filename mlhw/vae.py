@@ -154,7 +154,7 @@ class VAE:
 
     # -- unchecked internals used by the training loop ----------------------------------------
     def _encode(self, x):
-        out = self.encoder.forward(x)
+        out = self.encoder._forward(x)
         return out[:, :self.n_latent], out[:, self.n_latent:]
 
     def _forward_backward(self, x, noise, kl_weight, *, backward=True):
@@ -167,15 +167,15 @@ class VAE:
             raise FloatingPointError("the encoder's output (mu, log var) overflowed or is NaN")
         std = np.exp(0.5 * log_var)
         z = mu + std * noise
-        logits = self.decoder.forward(z)
+        logits = self.decoder._forward(z)
         rec, dlogits = _bce_with_logits(logits, x)
         kl = kl_diag_gaussians(mu, var64, 0.0, 1.0)
         if backward:
             n = len(x)
-            dz = self.decoder.backward(dlogits / self.dtype(n))
+            dz = self.decoder._backward(dlogits / self.dtype(n))
             dmu = dz + (kl_weight / n) * mu
             dlog_var = dz * noise * (0.5 * std) + (0.5 * kl_weight / n) * (var64 - 1)
-            self.encoder.backward(np.concatenate([dmu, dlog_var], axis=1).astype(self.dtype))
+            self.encoder._backward(np.concatenate([dmu, dlog_var], axis=1).astype(self.dtype))
         return rec, kl
 
     # -- public API ---------------------------------------------------------------------------
@@ -187,7 +187,7 @@ class VAE:
     def decode(self, z):
         """Bernoulli means (pixel probabilities), shape (n, n_input), of codes ``z`` (n, n_latent)."""
         z = as_array(z, "z", ndim=2, shape=(None, self.n_latent)).astype(self.dtype)
-        return expit(self.decoder.forward(z))
+        return expit(self.decoder._forward(z))
 
     def reconstruct(self, x):
         """Decoder means at the posterior means: ``decode(encode(x)[0])``, shape (n, n_input)."""
@@ -394,7 +394,7 @@ def train_vae(x_train, x_test=None, *, kl_weight: float = 1.0, n_hidden: int = 2
             hist["test_kl"].append(ev.kl)
         if sample_every is not None and epoch % sample_every == 0:
             sample_epochs.append(epoch)
-            samples.append(expit(model.decoder.forward(z_fixed.astype(dt))))
+            samples.append(expit(model.decoder._forward(z_fixed.astype(dt))))
         hist["epoch_seconds"].append(time.perf_counter() - t0)
         if progress:
             test = f"  test {hist['test_loss'][-1]:8.2f}" if x_test is not None else ""

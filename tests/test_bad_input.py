@@ -148,6 +148,17 @@ def m_step_id(data, resp, params):
 CLASSIFIER = gmm_classifier.fit_gmm_classifier(np.vstack([X, X + 0.05]),
                                                np.tile(LABELS, 2), k=1, seed=0)
 AE = linear_autoencoder.fit_linear_autoencoder(X, 1, n_steps=2, seed=0)
+CLASSIFIER_PCA = gmm_classifier.fit_gmm_classifier(np.vstack([X, X + 0.05]),
+                                                   np.tile(LABELS, 2), k=1, n_pca=1, seed=0)
+SWEEP = gmm_classifier.gmm_k_sweep(X, [1, 2], seed=0)
+
+# small models and optimisers for their methods (every bad call below fails before it changes
+# anything, so the rows do not depend on each other)
+VAE_M = mlhw.VAE(6, n_hidden=5, n_latent=2, seed=0, dtype="float64")
+GAN_M = mlhw.GAN(6, n_noise=2, n_hidden=4, seed=0, dtype="float64")
+ADAM = nn.Adam([np.zeros(2), np.zeros((2, 2))])
+SEQ_RAN = nn.Sequential([nn.Dense(3, 2, rng=0), nn.Tanh()])   # after a forward pass of 4 rows
+SEQ_RAN.forward(np.ones((4, 3)))
 
 # ----------------------------------------------------------------------------------------------
 # the table
@@ -268,6 +279,27 @@ CASES = [
     bad(mlhw.LinearGaussianModel, "b", "b wrong shape", [[1.0], [0.5]], [0.0], np.eye(2)),
     bad(mlhw.LinearGaussianModel, "noise_cov", "not symmetric", [[1.0], [0.5]], [0.0, 0.0],
         [[1.0, 0.5], [0.0, 1.0]]),
+    bad(LGM.log_joint, "z", "z of the wrong width", [0.0, 0.0], np.zeros((3, 2))),
+    bad(LGM.log_joint, "z", "3-D z", [0.0, 0.0], np.zeros((2, 3, 1))),
+    bad(LGM.log_joint, "z", "NaN in z", [0.0, 0.0], [[NAN]]),
+    bad(LGM.log_joint, "x", "x of the wrong length", [0.0], [[0.0]]),
+    bad(LGM.grad_log_joint, "z", "z of the wrong width", [0.0, 0.0], np.zeros((3, 2))),
+    bad(LGM.grad_log_joint, "x", "NaN in x", [NAN, 0.0], [[0.0]]),
+    bad(LGM.log_evidence, "x", "x of the wrong length", [0.0, 0.0, 0.0]),
+    bad(LGM.log_evidence, "x", "2-D x", [[0.0, 0.0]]),
+    bad(LGM.log_evidence, "x", "inf in x", [INF, 0.0]),
+    bad(LGM.posterior, "x", "x of the wrong length", [0.0]),
+    bad(LGM.posterior, "x", "NaN in x", [0.0, NAN]),
+    bad(LGM.elbo, "q_cov", "not positive definite", [0.0, 0.0], [0.0], [[-1.0]]),
+    bad(LGM.elbo, "q_mean", "q_mean of the wrong length", [0.0, 0.0], [0.0, 0.0], [[1.0]]),
+    bad(LGM.elbo, "x", "x of the wrong length", [0.0], [0.0], [[1.0]]),
+    bad(LGM.elbo_monte_carlo, "n_samples", "one sample", [0.0, 0.0], [0.0], [[1.0]], 1),
+    bad(LGM.elbo_monte_carlo, "n_samples", "float n_samples", [0.0, 0.0], [0.0], [[1.0]], 10.0,
+        exc=TypeError),
+    bad(LGM.elbo_monte_carlo, "seed", "string seed", [0.0, 0.0], [0.0], [[1.0]], 10, seed="s",
+        exc=TypeError),
+    bad(LGM.elbo_monte_carlo, "x", "x of the wrong length", [0.0], [0.0], [[1.0]], 10),
+    bad(LGM.elbo_monte_carlo, "q_cov", "zero variance", [0.0, 0.0], [0.0], [[0.0]], 10),
 
     # -- fairness -------------------------------------------------------------------------------
     bad(fairness.balance, "labels", "2-D labels", LABELS[None], GROUPS),
@@ -476,6 +508,27 @@ CASES = [
     bad(mlhw.GAN, "n_hidden", "n_hidden 0", 6, n_hidden=0),
     bad(mlhw.GAN, "dtype", "float16", 6, dtype="float16"),
     bad(mlhw.GAN, "seed", "string seed", 6, seed="s", exc=TypeError),
+    bad(mlhw.GAN, "n_noise", "n_noise 0", 6, n_noise=0),
+    bad(mlhw.GAN, "slope", "slope 1.5", 6, slope=1.5),
+    bad(GAN_M.generate, "n", "n = 0", 0),
+    bad(GAN_M.generate, "n", "neither n nor z", exc=TypeError),
+    bad(GAN_M.generate, "n", "n differs from the rows of z", 3, z=np.zeros((2, 2))),
+    bad(GAN_M.generate, "z", "z of the wrong width", z=np.zeros((2, 3))),
+    bad(GAN_M.generate, "z", "NaN in z", z=with_nan(np.zeros((2, 2)))),
+    bad(GAN_M.generate, "seed", "negative seed", 2, seed=-1),
+    bad(GAN_M.discriminate, "x", "wrong width", IMAGES[:, :4]),
+    bad(GAN_M.discriminate, "x", "1-D x", IMAGES[0]),
+    bad(GAN_M.discriminate, "x", "NaN pixel", with_nan(IMAGES, (1, 1))),
+    bad(GAN_M.discriminator_loss_and_gradients, "x_real", "values above 1", IMAGES * 2,
+        np.zeros((3, 2))),
+    bad(GAN_M.discriminator_loss_and_gradients, "x_real", "wrong width", IMAGES[:, :5],
+        np.zeros((3, 2))),
+    bad(GAN_M.discriminator_loss_and_gradients, "z", "z of the wrong width", IMAGES,
+        np.zeros((3, 5))),
+    bad(GAN_M.generator_loss_and_gradients, "z", "1-D z", np.zeros(2)),
+    bad(GAN_M.generator_loss_and_gradients, "z", "inf in z", with_nan(np.zeros((3, 2)), value=INF)),
+    bad(GAN_M.undetached_generator_gradients, "z", "z of the wrong width", np.zeros((3, 1))),
+    bad(GAN_M.undetached_generator_gradients, "z", "NaN in z", with_nan(np.zeros((3, 2)))),
 
     # -- GMM classifier -------------------------------------------------------------------------
     bad(mlhw.fit_gmm_classifier, "X", "NaN in X", X_NAN, LABELS),
@@ -513,6 +566,24 @@ CASES = [
     bad(CLASSIFIER.predict, "X", "NaN in X", X_NAN),
     bad(CLASSIFIER.error_rate, "y", "wrong length", X, LABELS[:3]),
     bad(CLASSIFIER.sample, "label", "unknown class", 7, 3),
+    bad(CLASSIFIER.transform, "X", "wrong number of features", X[:, :1]),
+    bad(CLASSIFIER.transform, "X", "4-D X", X_4D),
+    bad(CLASSIFIER.transform, "X", "NaN in X", X_NAN),
+    bad(CLASSIFIER.inverse_transform, "Z", "wrong number of features", np.zeros((2, 3))),
+    bad(CLASSIFIER.inverse_transform, "Z", "1-D Z", np.zeros(2)),
+    bad(CLASSIFIER.inverse_transform, "Z", "NaN in Z", X_NAN),
+    bad(CLASSIFIER_PCA.inverse_transform, "Z", "more features than components", X),
+    bad(CLASSIFIER.class_log_likelihood, "X", "NaN in X", X_NAN),
+    bad(CLASSIFIER.class_log_likelihood, "X", "wrong number of features", np.zeros((2, 3))),
+    bad(CLASSIFIER.joint_log_likelihood, "X", "inf in X", X_INF),
+    bad(CLASSIFIER.joint_log_likelihood, "X", "1-D X", X_1D),
+    bad(CLASSIFIER.predict_log_proba, "X", "wrong number of features", X[:, :1]),
+    bad(CLASSIFIER.predict_log_proba, "X", "empty X", X_EMPTY),
+    bad(CLASSIFIER.predict_proba, "X", "NaN in X", X_NAN),
+    bad(CLASSIFIER.predict_proba, "X", "wrong number of features", X[:, :1]),
+    bad(SWEEP.result, "k", "k not swept", 3),
+    bad(SWEEP.result, "k", "k a string", "2", exc=TypeError),
+    bad(SWEEP.result, "k", "k a bool", True, exc=TypeError),
 
     # -- hierarchical clustering ----------------------------------------------------------------
     bad(hac.linkage, "X", "NaN in X", X_NAN),
@@ -713,6 +784,41 @@ CASES = [
     bad(RAN[2].backward, "dy", "Sigmoid: dy not shaped like the output", np.ones((3, 2))),
     bad(nn.Sequential([nn.Dense(3, 2, rng=0), nn.ReLU()]).forward, "x", "Sequential: wrong width",
         np.ones((2, 5))),
+    bad(nn.Sequential([nn.Dense(3, 2, rng=0), nn.ReLU()]).forward, "x", "Sequential: NaN in x",
+        with_nan(np.ones((2, 3)))),
+    bad(nn.Sequential([nn.Dense(3, 2, rng=0), nn.ReLU()]).backward, "dy",
+        "Sequential: backward before forward", np.ones((2, 2))),
+    bad(SEQ_RAN.backward, "dy", "Sequential: dy not shaped like the output", np.ones((4, 3))),
+    bad(SEQ_RAN.backward, "dy", "Sequential: 1-D dy", np.ones(2)),
+    bad(nn.Dense, "n_in", "n_in 0", 0, 2),
+    bad(nn.Dense, "n_out", "float n_out", 3, 2.5, exc=TypeError),
+    bad(nn.Dense, "init", "unknown init", 3, 2, init="orthogonal"),
+    bad(nn.Dense, "dtype", "integer dtype", 3, 2, dtype="int32"),
+    bad(nn.Dense, "rng", "string rng", 3, 2, rng="zero", exc=TypeError),
+    bad(nn.Dense, "rng", "negative rng", 3, 2, rng=-1),
+    bad(nn.LeakyReLU, "slope", "slope 1.5", 1.5),
+    bad(nn.LeakyReLU, "slope", "negative slope", -0.1),
+    bad(nn.LeakyReLU, "slope", "NaN slope", NAN),
+    bad(nn.LeakyReLU, "slope", "string slope", "0.2", exc=TypeError),
+    bad(nn.Sequential, "layers[1]", "a string for a layer", [nn.ReLU(), "relu"], exc=TypeError),
+    bad(nn.Sequential, "layers", "a single layer, not a list", nn.ReLU(), exc=TypeError),
+    bad(nn.Sequential, "layers[2]", "widths do not chain", [nn.Dense(3, 2, rng=0), nn.ReLU(),
+                                                            nn.Dense(4, 1, rng=0)]),
+    bad(nn.Adam, "params", "not a list", 5, exc=TypeError),
+    bad(nn.Adam, "params[0]", "a list for an array", [[1.0, 2.0]], exc=TypeError),
+    bad(nn.Adam, "params[0]", "integer parameters", [np.zeros(2, dtype=int)], exc=TypeError),
+    bad(nn.Adam, "lr", "lr 0", [np.zeros(2)], lr=0.0),
+    bad(nn.Adam, "lr", "NaN lr", [np.zeros(2)], lr=NAN),
+    bad(nn.Adam, "lr", "lr a vector", [np.zeros(2)], lr=[0.1, 0.2]),
+    bad(nn.Adam, "betas", "beta 1", [np.zeros(2)], betas=(0.9, 1.0)),
+    bad(nn.Adam, "betas", "one beta", [np.zeros(2)], betas=(0.9,)),
+    bad(nn.Adam, "eps", "negative eps", [np.zeros(2)], eps=-1e-8),
+    bad(ADAM.step, "grads", "one gradient too few", [np.zeros(2)]),
+    bad(ADAM.step, "grads[1]", "gradient not shaped like its parameter", [np.zeros(2),
+                                                                           np.zeros(4)]),
+    bad(ADAM.step, "grads[0]", "text gradient", [np.array(["a", "b"]), np.zeros((2, 2))],
+        exc=TypeError),
+    bad(ADAM.step, "grads", "not a list", 0.5, exc=TypeError),
 
     # -- PCA ------------------------------------------------------------------------------------
     bad(mlhw.pca, "x", "NaN in x", X_NAN, 1),
@@ -927,6 +1033,29 @@ CASES = [
     bad(mlhw.VAE, "n_input", "n_input 0", 0),
     bad(mlhw.VAE, "n_latent", "n_latent 0", 6, n_latent=0),
     bad(mlhw.VAE, "dtype", "integer dtype", 6, dtype="int64"),
+    bad(mlhw.VAE, "n_hidden", "n_hidden 0", 6, n_hidden=0),
+    bad(mlhw.VAE, "seed", "negative seed", 6, seed=-1),
+    bad(VAE_M.encode, "x", "wrong width", IMAGES[:, :4]),
+    bad(VAE_M.encode, "x", "NaN pixel", with_nan(IMAGES, (1, 1))),
+    bad(VAE_M.encode, "x", "floats above 1", IMAGES * 3),
+    bad(VAE_M.encode, "x", "1-D x", IMAGES[0]),
+    bad(VAE_M.decode, "z", "z of the wrong width", np.zeros((2, 3))),
+    bad(VAE_M.decode, "z", "1-D z", np.zeros(2)),
+    bad(VAE_M.decode, "z", "NaN in z", with_nan(np.zeros((2, 2)))),
+    bad(VAE_M.reconstruct, "x", "wrong width", IMAGES[:, :5]),
+    bad(VAE_M.reconstruct, "x", "negative pixel", IMAGES - 1.0),
+    bad(VAE_M.sample, "n", "n = 0", 0),
+    bad(VAE_M.sample, "n", "float n", 1.5, exc=TypeError),
+    bad(VAE_M.sample, "seed", "negative seed", 2, seed=-1),
+    bad(VAE_M.loss_and_gradients, "noise", "noise of the wrong shape", IMAGES, np.zeros((4, 3))),
+    bad(VAE_M.loss_and_gradients, "noise", "NaN noise", IMAGES, with_nan(np.zeros((4, 2)))),
+    bad(VAE_M.loss_and_gradients, "kl_weight", "negative weight", IMAGES, np.zeros((4, 2)),
+        kl_weight=-1.0),
+    bad(VAE_M.loss_and_gradients, "x", "wrong width", IMAGES[:, :3], np.zeros((4, 2))),
+    bad(VAE_M.evaluate, "x", "NaN pixel", with_nan(IMAGES, (2, 2))),
+    bad(VAE_M.evaluate, "kl_weight", "NaN weight", IMAGES, kl_weight=NAN),
+    bad(VAE_M.evaluate, "batch_size", "batch_size 0", IMAGES, batch_size=0),
+    bad(VAE_M.evaluate, "seed", "string seed", IMAGES, seed="s", exc=TypeError),
 
     # -- figures (mlhw.plotting) -----------------------------------------------------------------
     bad(plotting.plot_gaussian_ellipses, "means", "3-D means", np.zeros((2, 3)), np.ones(2)),
@@ -1067,17 +1196,33 @@ EXEMPT = {
     "GANResult", "GMMClassifier", "GMMParams", "GMMResult", "GradientEstimate", "GraphRecovery",
     "KMeansResult", "KMediansResult", "LinearAutoencoderResult", "MonteCarloKL",
     "RegressionMixtureResult", "SemiSupervisedGMMResult", "VAEResult",
+    "AverageDistanceReport", "CoinsResult", "FairClusteringResult", "FairnessSummary",
+    "GMMSample", "GradCheckResult", "KSweep", "LabelMatch", "LinkageMethod", "LipschitzReport",
+    "NaiveEStep", "Representation", "ServiceReport", "SigmaPath", "ToyStudents", "VAELoss",
+    "mlhw.fairness.FairnessSummary.as_dict",
+    # parameter containers a user may build; the functions they are passed to validate them
+    # (rows above with a bad GammaMixtureParams, RegressionMixtureParams, Trajectory, GMMParams)
+    "GammaMixtureParams", "RegressionMixtureParams", "Trajectory",
     # warning classes
-    "ConvergenceWarning",
+    "ConvergenceWarning", "EmptyClusterWarning", "EmptyComponentWarning", "ShapeCapWarning",
+    "VarianceFloorWarning",
+    # layers whose constructor takes no argument (their forward and backward have rows)
+    "ReLU", "Sigmoid", "Tanh",
+    # accessors without arguments: the parameter arrays and the gradients of the last backward
+    *(f"mlhw.nn.{layer}.{method}" for layer in ("Dense", "LeakyReLU", "ReLU", "Sequential",
+                                                 "Sigmoid", "Tanh")
+      for method in ("parameters", "gradients")),
+    "mlhw.vae.VAE.parameters", "mlhw.vae.VAE.gradients",
     # functions without arguments
     "mlhw.fairness.toy_students", "mlhw.datasets.mnist_dir",
 }
 
 
 def _public_callables() -> dict[str, Any]:
-    """Every function and class named in ``mlhw.__all__``, and every public function of the
-    modules those come from (``mlhw.hac``, ``mlhw.spectral``, ...) and of the figure and widget
-    modules, which ``mlhw`` does not import (they import matplotlib and ipywidgets)."""
+    """Every function and class named in ``mlhw.__all__``, and every public function and class
+    (with its public methods) of the modules those come from (``mlhw.hac``, ``mlhw.spectral``,
+    ...) and of the figure and widget modules, which ``mlhw`` does not import (they import
+    matplotlib and ipywidgets)."""
     out: dict[str, Any] = {}
     modules = {"mlhw.plotting", "mlhw.widgets"}
     for name in mlhw.__all__:
@@ -1093,13 +1238,32 @@ def _public_callables() -> dict[str, Any]:
             obj = getattr(mod, name)
             if inspect.isfunction(obj) and obj.__module__ == mod_name:
                 out[f"{mod_name}.{name}"] = obj
+            elif inspect.isclass(obj) and obj.__module__ == mod_name:
+                out.setdefault(name, obj)
+                for meth_name, meth in _public_methods(obj):
+                    out[f"{mod_name}.{name}.{meth_name}"] = meth
     return out
 
 
+def _public_methods(cls):
+    """The public methods a class defines or inherits from another mlhw class (not ``object``'s)."""
+    for klass in cls.__mro__:
+        if klass is object or not klass.__module__.startswith("mlhw"):
+            continue
+        for meth_name, meth in vars(klass).items():
+            if not meth_name.startswith("_") and inspect.isfunction(meth):
+                yield meth_name, getattr(cls, meth_name)
+
+
+def _underlying(func):
+    """A bound method's function, so that ``DENSE.forward`` counts for ``Dense.forward``."""
+    return getattr(func, "__func__", func)
+
+
 def test_every_public_function_is_in_the_table():
-    in_table = {id(c.func) for c in CASES}
+    in_table = {id(_underlying(c.func)) for c in CASES}
     missing = sorted(name for name, obj in _public_callables().items()
-                     if name not in EXEMPT and id(obj) not in in_table)
+                     if name not in EXEMPT and id(_underlying(obj)) not in in_table)
     assert not missing, f"public callables without a bad-input case: {missing}"
 
 

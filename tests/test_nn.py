@@ -209,3 +209,67 @@ def test_random_small_networks_pass_the_gradient_check(n, n_in, n_out, seed, act
         assume(np.abs(net.layers[0].forward(x)).min() > 1e-3)
     errors = check_module_gradients(net, x, seed=seed, n_entries=None)
     assert max(errors.values()) < 1e-6, errors
+
+
+# -- input checks: O(1) on the public passes, none on the unchecked ones the training loops use
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_checked_and_unchecked_passes_agree(name, rng):
+    checked, unchecked = LAYERS[name](), LAYERS[name]()
+    x = rng.standard_normal((4, 5)).astype(np.float32)
+    y = checked.forward(x)
+    y2 = unchecked._forward(x)
+    assert y.dtype == y2.dtype and np.array_equal(y, y2)
+    dy = rng.standard_normal(y.shape).astype(np.float32)
+    dx, dx2 = checked.backward(dy), unchecked._backward(dy)
+    assert dx.dtype == dx2.dtype and np.array_equal(dx, dx2)
+    for g, g2 in zip(checked.gradients(), unchecked.gradients()):
+        assert np.array_equal(g, g2)
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_backward_before_forward_is_a_value_error(name):
+    with pytest.raises(ValueError, match=r"dy: expected a gradient after a forward pass"):
+        LAYERS[name]().backward(np.ones((2, 3)))
+
+
+def test_dense_names_x_for_a_batch_of_the_wrong_width():
+    with pytest.raises(ValueError, match=r"x: expected 3 features per row, got shape \(2, 4\)"):
+        Dense(3, 2, rng=0).forward(np.ones((2, 4)))
+
+
+def test_backward_needs_dy_shaped_like_the_last_output():
+    layer = Sigmoid()
+    layer.forward(np.zeros((3, 2)))
+    with pytest.raises(ValueError, match=r"dy: expected the shape of the last output \(3, 2\)"):
+        layer.backward(np.ones((2, 3)))
+
+
+def test_unchecked_pass_lets_non_finite_values_through():
+    # a network whose weights have blown up: the public pass calls the NaN a bad input of the
+    # second layer, the unchecked pass propagates it for the training loop's loss check to report
+    net = Sequential([Dense(2, 3, rng=0), ReLU(), Dense(3, 1, rng=1)])
+    net.layers[0].params["W"][0, 0] = np.inf
+    x = np.ones((2, 2), dtype=np.float32)
+    with pytest.raises(ValueError, match="x: expected finite values"):
+        net.forward(x)
+    with np.errstate(invalid="ignore"):
+        assert not np.isfinite(net._forward(x)).all()
+
+
+def test_sequential_checks_that_widths_chain():
+    inner = Sequential([Dense(3, 2, rng=0), Tanh()])
+    outer = Sequential([inner, ReLU(), Dense(2, 1, rng=1)])
+    assert outer.forward(np.ones((4, 3))).shape == (4, 1)
+    with pytest.raises(ValueError, match=r"layers\[1\]: expected a layer taking 2 inputs"):
+        Sequential([inner, Dense(4, 1, rng=1)])
+
+
+def test_adam_rejects_a_misshaped_gradient_without_stepping():
+    w = np.array([1.0, 2.0])
+    opt = Adam([w], lr=0.1)
+    with pytest.raises(ValueError, match=r"grads\[0\]: expected the shape of params\[0\]"):
+        opt.step([np.ones((2, 1))])          # unchecked: a broadcasting error from numpy
+    assert opt.t == 0 and w.tolist() == [1.0, 2.0]
+    opt.step([[2.0, 4.0]])                    # a gradient given as a list is converted
+    assert opt.t == 1 and w.round(3).tolist() == [0.9, 1.9]
