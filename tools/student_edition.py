@@ -13,6 +13,11 @@
    solutions included), and
 4. writes the stripped notebooks without outputs into ``_build/student/notebooks`` (to hand out).
 
+Since the student edition executes nothing, myst-nb's ``{nb-exec-table}`` (the execution time of
+each chapter, on the "Tested with" page) would come out empty: it is replaced by a static copy of
+the table the full build rendered into ``_build/html`` (``exec_table_markdown``), or, when there is
+no full build to copy it from, by a sentence pointing to the full book's page.
+
 ``tests/student/`` checks the result: ``make test`` builds the student edition after the book.
 
 ``strip_notebook`` is the single transformation; ``tests/test_student_edition.py`` checks that it
@@ -22,6 +27,7 @@ leaves no solution text and changes nothing else.
 from __future__ import annotations
 
 import copy
+import html.parser
 import re
 import shutil
 import subprocess
@@ -31,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "_build" / "student_src"
 OUT = ROOT / "_build" / "student"
+FULL_SITE = ROOT / "_build" / "html"
 
 MARKER = "# Your solution here (removed in the student edition)\n"
 _OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution\}")
@@ -70,6 +77,75 @@ def strip_notebook(nb: dict) -> dict:
             tags = [t for t in cell["metadata"].get("tags", []) if t != "solution"]
             cell["metadata"]["tags"] = tags + ["student-exercise"]
     nb["cells"] = [c for c in nb["cells"] if c["cell_type"] != "markdown" or c["source"].strip()]
+    return nb
+
+
+EXEC_TABLE_HEADER = ["Document", "Modified", "Method", "Run Time (s)", "Status"]
+_EXEC_TABLE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{nb-exec-table\}[^\n]*\n(?:.*?\n)??(?P=fence)[ \t]*$",
+                         re.M | re.S)
+
+
+class _Tables(html.parser.HTMLParser):
+    """Every table of an HTML page as rows of cell texts (header row first)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self.tables and self.tables[-1]:
+            self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def exec_table_rows(page: Path) -> list[list[str]]:
+    """The rows of the execution-statistics table in a page of the full site (without its header),
+    or [] when the page has no such table, or an empty one."""
+    if not page.is_file():
+        return []
+    parser = _Tables()
+    parser.feed(page.read_text(encoding="utf-8"))
+    for table in parser.tables:
+        if table and table[0] == EXEC_TABLE_HEADER:
+            return [row for row in table[1:] if len(row) == len(EXEC_TABLE_HEADER)]
+    return []
+
+
+def exec_table_markdown(rel: Path, full_site: Path = FULL_SITE) -> str:
+    """MyST text that stands in for the ``{nb-exec-table}`` of the page ``rel`` (its path in the
+    book, ``book/tested_with.ipynb``, say): the full build's table, or a pointer to the full book."""
+    rows = exec_table_rows((full_site / rel).with_suffix(".html"))
+    if not rows:
+        return ("The student edition executes no notebook: the execution time of each chapter is on\n"
+                "this page of the full book (built with `make book`).\n")
+    lines = ["The student edition executes no notebook: this is the table of the full book's build,",
+             "whose outputs this page shows.", "",
+             "| " + " | ".join(EXEC_TABLE_HEADER) + " |", "|" + " --- |" * len(EXEC_TABLE_HEADER)]
+    for doc, *rest in rows:
+        cells = [f"{{doc}}`{doc} </{doc}>`"] + [c.replace("|", "\\|") for c in rest]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def replace_exec_table(nb: dict, replacement: str) -> dict:
+    """The notebook with every ``{nb-exec-table}`` directive of its Markdown cells replaced."""
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            cell["source"] = _EXEC_TABLE.sub(lambda _: replacement.rstrip("\n"), src)
     return nb
 
 
@@ -135,6 +211,14 @@ def main() -> int:
             continue
         print(f"student edition: stripping {rel}", flush=True)
         executed = strip_notebook(_executed(path))
+        if any(_EXEC_TABLE.search("".join(c["source"])) for c in executed["cells"]
+               if c["cell_type"] == "markdown"):
+            table = exec_table_markdown(rel)
+            n = table.count("\n| {doc}")
+            print(f"student edition: {rel}: " + (f"the full build's execution table ({n} notebooks)"
+                  if n else f"no execution table in {FULL_SITE} to copy, a pointer instead"),
+                  flush=True)
+            executed = replace_exec_table(executed, table)
         nbformat.write(nbformat.from_dict(executed), target)
         clean = strip_notebook(nbformat.read(path, as_version=4))
         (hand_out / rel.relative_to("book")).parent.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,8 @@
 
 A test opens pages with the ``open_page`` fixture. When a test that opened pages fails, for any
 reason (a recorded problem, an assertion, a timeout), every page it opened is saved as a
-full-page screenshot in ``_build/browser-failures/`` and the report names the files.
+full-page screenshot in ``_build/browser-failures/`` and the report names the files. At the end
+the session prints one line for the CI log: how many pages the browser visited, in how many tests.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "_build" / "browser-failures"
 LOCAL = re.compile(r"^(https?://127\.0\.0\.1(:\d+)?/|data:|blob:|about:)")
 # Sphinx's redirect stub (Jupyter Book's index.html): one meta refresh and nothing else
+VISITED = pytest.StashKey[list]()          # the relative URL of every page opened, in order
 _REDIRECT_STUB = re.compile(r'^\s*<meta http-equiv="refresh" content="0; ?url=([^"]+)"\s*/?>\s*$',
                             re.I)
 
@@ -148,6 +150,10 @@ class Page:
         self.ctx.close()
 
 
+def pytest_configure(config):
+    config.stash[VISITED] = []
+
+
 @pytest.fixture
 def open_page(browser, server, request):
     """``open_page("book/x.html")`` -> a loaded :class:`Page`, closed after the test.
@@ -162,6 +168,7 @@ def open_page(browser, server, request):
     def open_(rel: str, *, settle: bool = True) -> Page:
         p = Page(browser, server + rel)
         opened.append(p)
+        request.config.stash[VISITED].append(rel)
         if not settle:                      # only navigate (a redirect stub, say)
             p.page.goto(p.url, wait_until="commit")
             return p
@@ -193,3 +200,16 @@ def pytest_runtest_makereport(item, call):
                 saved.append(f"{p.url}: no screenshot ({exc.__class__.__name__}: {exc})")
         report.sections.append(("screenshots of the failing pages", "\n".join(saved)))
     return report
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """One line for the CI log: the pages the browser visited and the tests that ran."""
+    visited = config.stash.get(VISITED, [])
+    stats = terminalreporter.stats
+    counts = {k: len(stats.get(k, [])) for k in ("passed", "failed", "error", "skipped")}
+    ran = counts["passed"] + counts["failed"] + counts["error"]
+    distinct = len({v.split("?", 1)[0].split("#", 1)[0] for v in visited})
+    terminalreporter.write_line(
+        f"browser layer: {len(visited)} page visits ({distinct} distinct pages) in {ran} tests run "
+        f"({counts['passed']} passed, {counts['failed']} failed, {counts['error']} errors, "
+        f"{counts['skipped']} skipped)")

@@ -51,18 +51,36 @@ def test_page(open_page, page):
     counts = p.page.evaluate("""() => {
         const maths = [...document.querySelectorAll('.math')];
         const untypeset = maths.filter(m => !m.querySelector('mjx-container'));
-        // MathJax typesets a TeX error too (an error box in an mjx-container), and an undefined
-        // macro as its name in red text (the noundefined extension): count both apart
-        const errors = [...document.querySelectorAll(
-                'mjx-merror, [data-mjx-error], mjx-container mtext[mathcolor="red"]')]
-            .map(e => (e.getAttribute('data-mjx-error') || e.textContent || '').slice(0, 120));
+        // MathJax typesets a TeX error too (an error box, mjx-merror with data-mjx-error, in an
+        // mjx-container), and an undefined macro as its name in red text (the noundefined
+        // extension): each such expression is reported with its TeX source
+        const bad = 'mjx-merror, [data-mjx-error], mjx-container mtext[mathcolor="red"]';
+        const errors = [], seen = new Set();
+        const items = (window.MathJax && MathJax.startup && MathJax.startup.document
+                       && MathJax.startup.document.math) ? [...MathJax.startup.document.math] : [];
+        for (const item of items) {
+            const root = item.typesetRoot;
+            const hit = root && (root.matches(bad) ? root : root.querySelector(bad));
+            if (!hit) continue;
+            hit.closest('mjx-container') && seen.add(hit.closest('mjx-container'));
+            const why = hit.getAttribute('data-mjx-error') || hit.textContent || '';
+            errors.push(`${why.slice(0, 120)} in TeX source ${JSON.stringify(item.math)}`);
+        }
+        for (const hit of document.querySelectorAll(bad)) {   // not in MathJax's list
+            const box = hit.closest('mjx-container');
+            if (box && seen.has(box)) continue;
+            box && seen.add(box);
+            const why = hit.getAttribute('data-mjx-error') || hit.textContent || '';
+            errors.push(`${why.slice(0, 120)} (TeX source unknown)`);
+        }
         const noAlt = [...document.querySelectorAll('img')]
             .filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src.slice(0, 120));
         return {maths: maths.length, untypeset: untypeset.length, errors, noAlt};
     }""")
     if counts["untypeset"]:
-        problems.append(f"{counts['untypeset']} of {counts['maths']} maths nodes not typeset")
-    problems += [f"TeX error in the maths: {e}" for e in counts["errors"]]
+        problems.append(f"{page}: {counts['untypeset']} of {counts['maths']} maths nodes not "
+                        "typeset")
+    problems += [f"{page}: TeX error in the maths: {e}" for e in counts["errors"]]
     problems += [f"image without alt text: {src}" for src in counts["noAlt"]]
     # what the page did by itself, before axe is injected (axe's own work is not the site's)
     problems = p.problems + [f"request leaving 127.0.0.1: {u}" for u in p.external] + problems
@@ -189,30 +207,49 @@ def test_pca_widget_slider_switches_the_displayed_image(open_page, pytestconfig)
     assert not p.problems, "\n".join(p.problems)
 
 
-def _frame_src(pg):
-    return pg.evaluate("() => { const i = document.querySelector('.animation img');"
-                       " return i ? i.src : null; }")
+def _frame(pg):
+    """(slider value, slider max, src of the displayed frame) of the page's first animation."""
+    return pg.evaluate("""() => {
+        const a = document.querySelector('.animation');
+        const s = a && a.querySelector('input[type=range]'), i = a && a.querySelector('img');
+        return [s ? s.value : null, s ? s.max : null, i ? i.src : null];
+    }""")
 
 
 @pytest.mark.parametrize("slider_page", ["book/tum_ws11/kmeans_limit.html",
                                          "book/cs181_latent/fair_clustering.html"])
 def test_static_slider_changes_frame(open_page, slider_page, pytestconfig):
+    """The frame slider of a static (JavaScript) animation, driven with the keyboard as a reader
+    would: End shows the last frame, ArrowLeft the one before, Home the first one again."""
     if not (site_dir(pytestconfig) / slider_page).is_file():
-        pytest.skip(f"{slider_page} is not built")
+        pytest.fail(f"{slider_page} is not built")
     p = open_page(slider_page)
     slider = p.page.locator(".animation input[type=range]").first
     slider.scroll_into_view_if_needed()
-    before = _frame_src(p.page)
-    maximum = slider.get_attribute("max")
-    slider.evaluate("(s, v) => { s.value = v; s.dispatchEvent(new Event('input')); "
-                    "s.dispatchEvent(new Event('change')); }", maximum)
-    p.page.wait_for_timeout(200)
-    after = _frame_src(p.page)
-    assert before and after and before != after, "the frame did not change"
+    value, maximum, first = _frame(p.page)
+    assert value == "0" and first, f"at the start: value {value!r}, frame {(first or '')[:40]!r}"
+    last = int(maximum)
+    assert last >= 2, f"the slider has {last + 1} frames"
+    slider.focus()
+    steps = [("End", last, "a new frame"), ("ArrowLeft", last - 1, "a new frame"),
+             ("Home", 0, "the first frame")]
+    seen = [first]
+    for key, want, what in steps:                      # keyboard, as a reader would
+        p.page.keyboard.press(key)
+        p.page.wait_for_timeout(200)
+        value, _, src = _frame(p.page)
+        ok = src == first if want == 0 else src not in seen
+        assert value == str(want) and ok, \
+            f"after {key}: slider value {value!r} (want {want} of 0..{last}); {what}: {ok}"
+        seen.append(src)
+    assert not p.problems, "\n".join(p.problems)
 
 
-def test_solution_dropdown_opens(open_page):
-    p = open_page("book/tum_ws11/two_coins.html")
+def test_solution_dropdown_opens(open_page, pytestconfig):
+    page = "book/tum_ws11/two_coins.html"
+    if not (site_dir(pytestconfig) / page).is_file():
+        pytest.fail(f"{page} is not built")
+    p = open_page(page)
     sol = p.page.locator(".solution.dropdown").first
     body = sol.locator("section, .solution-content, p").last
     sol.scroll_into_view_if_needed()
@@ -220,6 +257,7 @@ def test_solution_dropdown_opens(open_page):
     sol.locator(".toggle-button, .admonition-title").first.click()
     p.page.wait_for_timeout(300)
     assert body.is_visible(), "the solution did not become visible"
+    assert not p.problems, "\n".join(p.problems)
 
 
 def test_search_finds_a_chapter(open_page):

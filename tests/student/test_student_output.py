@@ -88,3 +88,29 @@ def test_student_config_keeps_the_rest_of_the_book_config():
     rest = {k: v for k, v in out.items() if k not in ("title", "execute", "launch_buttons", "html")}
     assert rest == {k: v for k, v in copy.deepcopy(config).items()
                     if k not in ("title", "execute", "launch_buttons", "html")}
+
+
+def test_no_page_has_an_empty_table():
+    """Every table of the student site has a data cell: myst-nb's ``{nb-exec-table}`` would be an
+    empty table there (the edition executes nothing), so the edition puts in the full build's."""
+    empty = []
+    for page in sorted(SITE.rglob("*.html")):
+        tables = re.findall(r"<table\b.*?</table>", page.read_text(), flags=re.S)
+        empty += [f"{page.relative_to(SITE)}: table {i + 1} of {len(tables)}"
+                  for i, table in enumerate(tables) if not re.search(r"<td\b", table)]
+    assert not empty, "tables without a data cell:\n" + "\n".join(empty)
+
+
+def test_execution_table_is_the_full_builds():
+    page = SITE / "book" / "tested_with.html"
+    rows = student.exec_table_rows(page)
+    full = student.exec_table_rows(FULL_SITE / "book" / "tested_with.html")
+    if not full:                                   # no full build to copy it from: a pointer
+        assert not rows and "page of the full book" in page.read_text()
+        return
+    assert rows == full
+    notebooks = {str(Path("book") / rel.with_suffix("")) for rel in NOTEBOOKS}
+    assert {row[0] for row in rows} == notebooks, "the table does not list every notebook"
+    linked = re.findall(r'<a class="[^"]*reference internal[^"]*" href="[^"]*"><span class="doc">'
+                        r'(book/[^<]+)</span></a>', page.read_text())
+    assert set(linked) == notebooks, "every document of the table links to its page"
