@@ -14,7 +14,7 @@ ASSETS := _offline/.lock-sha256
 PW_CHROME := $(firstword $(wildcard $(HOME)/.cache/ms-playwright/chromium-*/chrome-linux*/chrome))
 CHROMIUM ?= $(or $(firstword $(shell command -v chromium chromium-browser 2>/dev/null)),$(if $(PW_CHROME),playwright),/usr/bin/chromium)
 
-.PHONY: help venv assets book student student-check bench test unit lint nbval agree site browser serve clean
+.PHONY: help venv assets fresh book student student-check bench test unit lint nbval agree site browser serve clean
 
 help:
 	@echo "make book   build the website into _build/html"
@@ -47,7 +47,21 @@ assets: $(ASSETS)
 CHECKS := _build/checks
 ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
+# Notebooks are executed through Jupyter Book's cache (jupyter-cache): a rebuild re-executes only
+# the notebooks whose code cells changed. The cache cannot see the package the notebooks import,
+# so it is emptied whenever a file of mlhw/ changes (the key is a hash of mlhw's sources), and
+# `make test` empties it first (`fresh`): the test run executes every notebook.
+CACHE     := _build/.jupyter_cache
+CACHE_KEY := _build/.mlhw-sources.sha256
+
+fresh:
+	rm -rf $(CACHE) $(CACHE_KEY)
+
 book: $(STAMP) $(ASSETS)
+	@mkdir -p _build; key=$$(find mlhw -type f -name '*.py' | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-32); \
+	  if [ "$$(cat $(CACHE_KEY) 2>/dev/null)" != "$$key" ]; then \
+	    echo "mlhw changed since the last build: every notebook is executed again"; rm -rf $(CACHE); fi; \
+	  echo "$$key" > $(CACHE_KEY)
 	rm -rf $(CHECKS)/book
 	MLHW_CHECK_LOG=$(CURDIR)/$(CHECKS)/book $(ONE_THREAD) $(BIN)/jupyter-book build . --all --path-output . -W --keep-going
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html (or run 'make serve')."
@@ -56,7 +70,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
 student: $(STAMP) $(ASSETS)
-	$(BIN)/python tools/student_edition.py
+	$(BIN)/python tools/student_edition.py $(if $(filter off,$(SELF_CHECKS)),--no-self-checks)
 
 lint: $(STAMP)
 	$(BIN)/ruff check mlhw tests tools _ext $(wildcard benchmarks) $(wildcard book/*.py)
@@ -91,9 +105,9 @@ agree: $(STAMP)
 
 # the student edition from the build's executed notebooks, and what it contains
 student-check: student
-	$(BIN)/python -m pytest tests/student -q -p no:cacheprovider
+	$(ONE_THREAD) $(BIN)/python -m pytest tests/student -q -p no:cacheprovider -n $(JOBS)
 
-test: lint unit nbval browser book agree site student-check
+test: lint unit nbval browser fresh book agree site student-check
 	@echo "All test layers passed."
 
 serve: $(STAMP)

@@ -15,6 +15,10 @@
   navigation that every page shows contain maths.
 * On pages with saved widget views, a small script names the handles of the widget manager's
   sliders after their widget's label (the manager leaves them without an accessible name).
+* Exercises are titled by the homework's own numbering: an unnumbered ``{exercise}`` whose
+  argument is "Problem 2(a): the E-step" is titled exactly that, not "Exercise (Problem 2(a)...)".
+* ``static/mlhw.js`` and ``static/mlhw.css`` on every page: the control that opens all solutions
+  of a chapter, accessible names for the self-check inputs, and the compact check verdicts.
 """
 
 from __future__ import annotations
@@ -25,7 +29,10 @@ from pathlib import Path
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
+
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 class erratum_node(nodes.Admonition, nodes.Element):
@@ -116,9 +123,9 @@ def _resolve(app, doctree, fromdocname):
             copy = e["node"].deepcopy()
             for sub in copy.findall(nodes.Element):
                 sub["ids"] = []
-            # cross-references inside the copy were never resolved: keep their text only
+            # cross-references inside the copy were never resolved: link them to their target
             for xref in list(copy.findall(addnodes.pending_xref)):
-                xref.replace_self(nodes.inline("", "", *xref.children))
+                xref.replace_self(_copied_xref(app, env, fromdocname, xref))
             back = nodes.paragraph()
             ref = nodes.reference("", "", internal=True)
             ref["refuri"] = app.builder.get_relative_uri(fromdocname, e["docname"]) + "#" + e["target"]
@@ -127,6 +134,27 @@ def _resolve(app, doctree, fromdocname):
             copy += back
             content.append(copy)
         node.replace_self(content)
+
+
+def _copied_xref(app, env, fromdocname, xref):
+    """A reference of a copied erratum, resolved by hand: a link to the exercise or section it
+    names, titled by that exercise's or section's own title (never by the bare label)."""
+    label = xref.get("reftarget", "")
+    exercise = getattr(env, "sphinx_exercise_registry", {}).get(label)
+    std = env.get_domain("std").labels.get(label)
+    if exercise is not None:
+        docname, anchor = exercise["docname"], label
+        title = exercise["node"].children[0]
+        text = title.children[1].astext() if len(title.children) > 1 else title.astext()
+    elif std is not None:
+        docname, anchor, text = std
+    else:
+        return nodes.inline("", "", *xref.children)
+    explicit = xref.get("refexplicit") and xref.astext()
+    ref = nodes.reference("", "", internal=True)
+    ref["refuri"] = app.builder.get_relative_uri(fromdocname, docname) + "#" + anchor
+    ref += nodes.Text(explicit or text or label)
+    return ref
 
 
 def _toc_order(env):
@@ -209,6 +237,30 @@ def _repair_pages(app, exception):
             path.write_text(fixed, encoding="utf-8")
 
 
+class HomeworkExerciseTitles(SphinxPostTransform):
+    """Title an unnumbered exercise by its argument alone ("Problem 2(a): ..."): sphinx-exercise
+    (priority 20) would make it "Exercise (Problem 2(a): ...)"."""
+
+    default_priority = 25
+
+    def run(self):
+        from sphinx_exercise.nodes import exercise_node
+
+        for node in self.document.findall(exercise_node):
+            title = node.children[0] if node.children else None
+            if not isinstance(title, nodes.title) or len(title.children) < 4:
+                continue
+            words = [c.astext() if isinstance(c, nodes.Text) else None for c in title.children]
+            if words[:2] == ["Exercise", " ("] and words[-1] == ")":
+                title.children = title.children[2:-1]
+                for child in title.children:
+                    child.parent = title
+
+
+def _static_files(app, config):
+    config.html_static_path = list(config.html_static_path) + [str(STATIC)]
+
+
 def setup(app):
     app.add_node(erratum_node, html=(_visit_admonition, _depart_admonition),
                  latex=(_visit_admonition, _depart_admonition))
@@ -221,6 +273,10 @@ def setup(app):
     app.connect("doctree-resolved", _resolve)
     app.connect("build-finished", _repair_pages)
     app.connect("html-page-context", _name_widget_sliders)
+    app.connect("config-inited", _static_files)
+    app.add_css_file("mlhw.css")
+    app.add_js_file("mlhw.js")
+    app.add_post_transform(HomeworkExerciseTitles)
     # the navigation on every page shows chapter titles with maths: load MathJax everywhere
     app.set_html_assets_policy("always")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -11,7 +11,7 @@ from . import (em, fairness, first_order_em, gamma_mixture, gan, gmm_classifier,
                regression_mixture, semi_supervised, synthetic, vae)
 from .coins import coin_counts, coins_log_likelihood, two_coins_em
 from .datasets import download_mnist, load_mnist
-from .checks import check, check_close
+from .checks import check, check_close, self_check, self_check_choice
 from .divergences import MonteCarloKL, kl_diag_gaussians, kl_gaussians, kl_monte_carlo
 from .em import ConvergenceWarning, EMResult
 from .estimators import (ELBODecomposition, EstimatorVariances, GradientEstimate, LinearGaussianModel,
@@ -46,6 +46,8 @@ __all__ = [
     "calc_errs",
     "check",
     "check_close",
+    "self_check",
+    "self_check_choice",
     "coin_counts",
     "coins_log_likelihood",
     "connected_components",

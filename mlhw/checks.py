@@ -1,7 +1,14 @@
-"""Check cells of the book: assert a computed number, print a one-line verdict.
+"""Check cells and self-checks of the book.
 
-A chapter's check cells (tagged ``remove-input``) call these, so the reader sees the verdict and
-the computed value, and the notebook fails under nbval and in the book build if a check fails.
+A chapter's check cells (tagged ``remove-input``) call :func:`check` and :func:`check_close`: the
+notebook fails under nbval and in the book build if a check fails. In a notebook the verdicts of
+one cell render as one compact line, "✓ 3 checks passed", that expands to the verdict lines
+("Check passed: ..."); elsewhere (a script, a test) each verdict is printed as a line.
+
+:func:`self_check` and :func:`self_check_choice` put a box before a worked answer where the reader
+types a number (or picks a choice) and the static page says whether it is right, with no kernel.
+The accepted answer is the computed value passed in. The boxes are jupyterquiz quizzes; setting
+the environment variable ``MLHW_SELF_CHECKS=off`` leaves them out (an edition for graded work).
 
 If the environment variable ``MLHW_CHECK_LOG`` names a folder, every verdict line is also
 appended to ``<folder>/<process id>.txt``. ``make test`` logs the notebook run (nbval) and the book
@@ -10,6 +17,7 @@ build this way and ``tools/compare_checks.py`` asserts that both printed the sam
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 
@@ -17,11 +25,14 @@ import numpy as np
 
 from ._validation import as_array
 
-__all__ = ["check", "check_close"]
+__all__ = ["check", "check_close", "choice_question", "numeric_question", "self_check", "self_check_choice"]
 
 
 def check(label: str, condition, detail: str = "") -> None:
-    """Assert ``condition``; print ``Check passed: label (detail)``.
+    """Assert ``condition``; report ``Check passed: label (detail)``.
+
+    In a notebook the verdicts of one cell are gathered into one collapsed line that expands to
+    the list; elsewhere the verdict is printed.
 
     Raises
     ------
@@ -35,8 +46,8 @@ def check(label: str, condition, detail: str = "") -> None:
     if not bool(condition):
         raise AssertionError(f"Check failed: {label}" + (f" ({detail})" if detail else ""))
     line = f"Check passed: {label}" + (f" ({detail})" if detail else "")
-    print(line)
     _log(line)
+    _report(line)
 
 
 def _log(line: str) -> None:
@@ -47,8 +58,48 @@ def _log(line: str) -> None:
             f.write(line.replace("\n", " ") + "\n")
 
 
+# the verdicts of the cell now running: (IPython execution count, display handle, lines)
+_cell: dict = {"count": None, "handle": None, "lines": []}
+
+
+def _shell():
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    return shell if shell is not None and hasattr(shell, "kernel") else None
+
+
+def _report(line: str) -> None:
+    shell = _shell()
+    if shell is None:
+        print(line)
+        return
+    from IPython.display import display
+
+    if _cell["count"] != shell.execution_count or _cell["handle"] is None:
+        _cell.update(count=shell.execution_count, lines=[], handle=None)
+    _cell["lines"].append(line)
+    bundle = verdict_bundle(_cell["lines"])
+    if _cell["handle"] is None:
+        _cell["handle"] = display(bundle, raw=True, display_id=True)
+    else:
+        _cell["handle"].update(bundle, raw=True)
+
+
+def verdict_bundle(lines: list[str]) -> dict:
+    """The output of one cell's verdicts: collapsed HTML ("✓ N checks passed") and plain text."""
+    n = len(lines)
+    summary = f"✓ {n} check{'s' if n != 1 else ''} passed"
+    items = "".join(f"<li>{html.escape(x)}</li>" for x in lines)
+    return {"text/html": f'<details class="mlhw-checks"><summary>{summary}</summary>'
+                         f'<ul>{items}</ul></details>',
+            "text/plain": "\n".join(lines)}
+
+
 def check_close(label: str, value, expected, *, rtol: float = 1e-7, atol: float = 0.0) -> None:
-    """Assert ``value`` is close to ``expected`` (NumPy ``allclose``) and print both.
+    """Assert ``value`` is close to ``expected`` (NumPy ``allclose``) and report both.
 
     Non-finite values always fail. Non-numeric values raise ``TypeError``; a negative or
     non-finite ``rtol`` or ``atol`` raises ``ValueError``.
@@ -68,3 +119,98 @@ def check_close(label: str, value, expected, *, rtol: float = 1e-7, atol: float 
         return np.array2string(a, threshold=6, formatter={"float_kind": lambda x: f"{x:.10g}"})
 
     check(label, ok, f"computed {fmt(v)}, expected {fmt(e)}")
+
+
+_CORRECT, _WRONG = "Correct.", "Incorrect, try again."
+
+
+def self_check(question: str, answer, *, tol: float | None = None, rtol: float = 1e-3) -> None:
+    """A box where the reader types a number; the page says "Correct." or "Incorrect, try again.".
+
+    Shown in a notebook (the book build saves it into the page, where it works without a
+    kernel); nothing happens elsewhere. The question itself is :func:`numeric_question`.
+
+    Parameters
+    ----------
+    question : str
+        What to type (Markdown with ``$...$`` maths), e.g. ``"The converged $\\theta$, to 4
+        decimals"``.
+    answer : float
+        The computed value. Accepted: every number within ``tol`` of it.
+    tol : float, optional
+        Absolute half-width of the accepted interval; by default ``rtol * |answer|`` (and at least
+        ``1e-12``).
+    rtol : float
+        Relative half-width used when ``tol`` is not given.
+
+    Raises
+    ------
+    ValueError
+        If ``answer`` is not a finite real number, or a tolerance is negative or not finite.
+    """
+    _show(numeric_question(question, answer, tol=tol, rtol=rtol))
+
+
+def numeric_question(question: str, answer, *, tol: float | None = None, rtol: float = 1e-3) -> dict:
+    """The jupyterquiz question of :func:`self_check`: ``answers`` hold the accepted interval.
+
+    Examples
+    --------
+    >>> numeric_question("One half", 0.5, tol=0.01)["answers"][0]["range"]
+    [0.49, 0.51]
+    """
+    value = float(as_array(answer, "answer", ndim=0))
+    half = rtol * abs(value) if tol is None else tol
+    if not (np.isfinite(half) and half >= 0):
+        raise ValueError(f"tol/rtol: expected a finite non-negative tolerance, got {half!r}")
+    half = max(half, 1e-12)
+    lo, hi = float(np.round(value - half, 12)), float(np.round(value + half, 12))
+    q = {"question": question, "type": "numeric",
+         "answers": [{"type": "range", "range": [lo, hi], "correct": True, "feedback": _CORRECT},
+                     {"type": "default", "feedback": _WRONG}]}
+    return q
+
+
+def self_check_choice(question: str, choices, correct) -> None:
+    """A box where the reader picks one of a few choices; ``correct`` is the computed one.
+
+    Raises
+    ------
+    ValueError
+        If ``correct`` is not among ``choices`` or the choices repeat.
+    """
+    _show(choice_question(question, choices, correct))
+
+
+def choice_question(question: str, choices, correct) -> dict:
+    """The jupyterquiz question of :func:`self_check_choice`.
+
+    Examples
+    --------
+    >>> q = choice_question("Which merge comes first?", ["{1, 2}", "{3, 4}"], "{3, 4}")
+    >>> [a["correct"] for a in q["answers"]]
+    [False, True]
+    """
+    choices = [str(c) for c in choices]
+    if len(set(choices)) != len(choices) or len(choices) < 2:
+        raise ValueError(f"choices: expected at least two distinct choices, got {choices!r}")
+    if str(correct) not in choices:
+        raise ValueError(f"correct: expected one of {choices!r}, got {correct!r}")
+    q = {"question": question, "type": "multiple_choice",
+         "answers": [{"answer": c, "correct": c == str(correct),
+                      "feedback": _CORRECT if c == str(correct) else _WRONG} for c in choices]}
+    return q
+
+
+def _show(q: dict) -> None:
+    if _shell() is None or os.environ.get("MLHW_SELF_CHECKS", "on").lower() in ("off", "0", "no"):
+        return
+    from jupyterquiz import display_quiz
+
+    display_quiz([q], shuffle_answers=False, colors=_COLOURS)
+
+
+# jupyterquiz's palette, with the theme's colours where the defaults are too faint to read
+_COLOURS = {"--jq-numeric-bg": "#1f4e79", "--jq-multiple-choice-bg": "#1f4e79",
+            "--jq-correct-color": "#0b6b1d", "--jq-incorrect-color": "#a40000",
+            "--jq-numeric-input-bg": "#ffffff"}

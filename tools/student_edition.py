@@ -5,8 +5,11 @@
 1. takes every chapter notebook executed in full (so that figures and results that do not belong
    to a solution are shown as in the full book): the copy the book build left in
    ``_build/jupyter_execute`` when it is newer than the source, else it executes the notebook,
-2. removes the solutions: each sphinx-exercise ``{solution}`` block in a Markdown cell is deleted,
-   and each code cell tagged ``solution`` is replaced by an empty, marked code cell,
+2. removes the solutions: every gated solution (``{solution-start}`` to ``{solution-end}``, with
+   the code cells between) and every ``{solution}`` block is deleted, each code cell tagged
+   ``solution`` is replaced by an empty, marked code cell, and a cell tagged ``skeleton`` (the
+   homework's code skeleton, hidden in the full book) is shown; with ``--no-self-checks``
+   (``make student SELF_CHECKS=off``) the self-check boxes go too,
 3. writes the stripped, executed notebooks into ``_build/student_src`` and builds them with
    Jupyter Book, without executing them again, into ``_build/student/_build/html``, with the
    Binder launch buttons and the repository button turned off (both lead to the full notebooks,
@@ -41,6 +44,9 @@ FULL_SITE = ROOT / "_build" / "html"
 
 MARKER = "# Your solution here (removed in the student edition)\n"
 _OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution\}")
+_GATE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution-(?P<side>start|end)\}[^\n]*\n"
+                   r"(?:.*?\n)??(?P=fence)[ \t]*$", re.M | re.S)
+_SELF_CHECK = re.compile(r"\bself_check(_choice)?\(")
 
 
 def strip_markdown(text: str) -> str:
@@ -63,20 +69,64 @@ def is_solution_cell(cell) -> bool:
     return cell.get("cell_type") == "code" and "solution" in cell.get("metadata", {}).get("tags", [])
 
 
-def strip_notebook(nb: dict) -> dict:
-    """Return a copy of the notebook (nbformat JSON dict) with its solutions removed."""
+def is_self_check_cell(cell) -> bool:
+    return cell.get("cell_type") == "code" and bool(_SELF_CHECK.search(_source(cell)))
+
+
+def _source(cell) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def _drop_gated(cells: list) -> list:
+    """The cells without the gated solutions: everything from a ``{solution-start}`` fence to the
+    end of its ``{solution-end}`` fence, across cells (Markdown text before the start and after
+    the end stays)."""
+    out, inside = [], False
+    for cell in cells:
+        src, kept, pos = _source(cell), [], 0
+        if cell["cell_type"] != "markdown":
+            if not inside:
+                out.append(cell)
+            continue
+        for m in _GATE.finditer(src):
+            if m.group("side") == "start" and not inside:
+                kept.append(src[pos:m.start()])
+                inside = True
+            elif m.group("side") == "end" and inside:
+                pos, inside = m.end(), False
+        if not inside:
+            kept.append(src[pos:])
+        if kept:
+            cell["source"] = "".join(kept)
+            out.append(cell)
+    if inside:
+        raise ValueError("a {solution-start} has no {solution-end}")
+    return out
+
+
+def strip_notebook(nb: dict, *, self_checks: bool = True) -> dict:
+    """Return a copy of the notebook (nbformat JSON dict) with its solutions removed.
+
+    Gated solutions (``{solution-start}`` ... ``{solution-end}``, code cells included) and
+    ``{solution}`` blocks go; a code cell tagged ``solution`` becomes a marked empty cell; a cell
+    tagged ``skeleton`` (the homework's code skeleton, hidden in the full book) is shown. With
+    ``self_checks=False`` the self-check cells go too (an edition for graded work).
+    """
     nb = copy.deepcopy(nb)
+    nb["cells"] = _drop_gated(nb["cells"])
     for cell in nb["cells"]:
+        tags = cell.get("metadata", {}).get("tags", [])
         if cell["cell_type"] == "markdown":
-            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            cell["source"] = strip_markdown(src)
+            cell["source"] = strip_markdown(_source(cell))
         elif is_solution_cell(cell):
             cell["source"] = MARKER
             cell["outputs"] = []
             cell["execution_count"] = None
-            tags = [t for t in cell["metadata"].get("tags", []) if t != "solution"]
-            cell["metadata"]["tags"] = tags + ["student-exercise"]
-    nb["cells"] = [c for c in nb["cells"] if c["cell_type"] != "markdown" or c["source"].strip()]
+            cell["metadata"]["tags"] = [t for t in tags if t != "solution"] + ["student-exercise"]
+        elif "skeleton" in tags:
+            cell["metadata"]["tags"] = [t for t in tags if t not in ("remove-cell", "skeleton")]
+    nb["cells"] = [c for c in nb["cells"] if (c["cell_type"] != "markdown" or c["source"].strip())
+                   and (self_checks or not is_self_check_cell(c))]
     return nb
 
 
@@ -182,9 +232,16 @@ def _execute(path: Path) -> dict:
     return nbformat.from_dict(nb)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
     import nbformat
     import yaml
+
+    parser = argparse.ArgumentParser(description="Build the student edition.")
+    parser.add_argument("--no-self-checks", action="store_true",
+                        help="leave the self-check boxes out (for homework that is graded)")
+    self_checks = not parser.parse_args(argv).no_self_checks
 
     if SRC.exists():
         shutil.rmtree(SRC)
@@ -208,9 +265,12 @@ def main() -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         if path.suffix != ".ipynb":
             shutil.copy(path, target)
+            if path.suffix in (".md", ".csv", ".txt", ".json"):   # what a hand-out may read
+                (hand_out / rel.relative_to("book")).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(path, hand_out / rel.relative_to("book"))
             continue
         print(f"student edition: stripping {rel}", flush=True)
-        executed = strip_notebook(_executed(path))
+        executed = strip_notebook(_executed(path), self_checks=self_checks)
         if any(_EXEC_TABLE.search("".join(c["source"])) for c in executed["cells"]
                if c["cell_type"] == "markdown"):
             table = exec_table_markdown(rel)
@@ -220,7 +280,7 @@ def main() -> int:
                   flush=True)
             executed = replace_exec_table(executed, table)
         nbformat.write(nbformat.from_dict(executed), target)
-        clean = strip_notebook(nbformat.read(path, as_version=4))
+        clean = strip_notebook(nbformat.read(path, as_version=4), self_checks=self_checks)
         (hand_out / rel.relative_to("book")).parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nbformat.from_dict(clean), hand_out / rel.relative_to("book"))
     subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(SRC),  # noqa: S603

@@ -82,6 +82,7 @@ def test_page(open_page, page):
                         "typeset")
     problems += [f"{page}: TeX error in the maths: {e}" for e in counts["errors"]]
     problems += [f"image without alt text: {src}" for src in counts["noAlt"]]
+    problems += _reader_rules(p.page, page)
     # what the page did by itself, before axe is injected (axe's own work is not the site's)
     problems = p.problems + [f"request leaving 127.0.0.1: {u}" for u in p.external] + problems
     if AXE.is_file():
@@ -275,4 +276,160 @@ def test_index_redirects_to_the_first_page(open_page, pytestconfig):
     p = open_page("index.html", settle=False)
     p.page.wait_for_url("**/book/intro.html", timeout=10_000)
     p.page.wait_for_load_state("load")
+    assert not p.problems, "\n".join(p.problems)
+
+
+# --- What a reader sees before opening anything -------------------------------------------------
+
+# the book's own labels (exercises, solutions, targets): one shown as text is an unresolved reference
+def _book_labels():
+    import re
+
+    found = set()
+    for path in (ROOT / "book").rglob("*.*"):
+        if path.suffix in (".ipynb", ".md"):
+            text = path.read_text(encoding="utf-8")
+            found.update(re.findall(r":label: *([A-Za-z0-9_-]+)", text))
+            found.update(re.findall(r"\(([A-Za-z0-9_-]+)\)=", text))
+    return sorted(label for label in found if "-" in label)
+
+
+LABELS = _book_labels()
+# chapters in the try-first form (gated solutions): no code cell tagged "solution" is left open
+CONVERTED = sorted(str(p.relative_to(ROOT).with_suffix(".html")) for p in (ROOT / "book").rglob("*.ipynb")
+                   if "{solution-start}" in p.read_text(encoding="utf-8"))
+MACHINE_PATHS = ["/tmp/", "ipykernel_", "site-packages", "/home/", "/root/", str(ROOT) + "/"]
+
+# Every text node of the page with: is it rendered now, is it maths/code, its text. Maths is
+# typeset by then; a closed <details> or a hidden dropdown renders nothing (checkVisibility).
+_TEXTS_JS = """() => {
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const skip = 'script, style, noscript, template';
+    const code = 'mjx-container, .math, pre, code, .highlight, textarea, .MathJax';
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (!el || el.closest(skip) || !n.textContent.trim()) continue;
+        out.push([el.checkVisibility({visibilityProperty: true, opacityProperty: true}),
+                  !!el.closest(code), n.textContent,
+                  !!el.closest('.tag_solution')]);
+    }
+    return out;
+}"""
+_RAW_TEX = __import__("re").compile(r"\\[A-Za-z]{2,}|\$\$|\\\(|\\\[")
+
+
+def _reader_rules(pg, page):
+    """The rules every page keeps before a reader opens anything: no raw TeX in visible text, no
+    unresolved label shown as text, no machine path in any output, no check verdict and no code
+    cell tagged ``solution`` visible."""
+    import re
+
+    problems = []
+    texts = pg.evaluate(_TEXTS_JS)
+    visible_prose = " ".join(t for vis, code, t, _ in texts if vis and not code)
+    everything = " ".join(t for _, _, t, _ in texts)
+    for m in list(_RAW_TEX.finditer(visible_prose))[:5]:
+        around = visible_prose[max(0, m.start() - 40):m.end() + 40]
+        problems.append(f"raw TeX in visible text: ...{around}...")
+    for label in LABELS:
+        if re.search(rf"(?<![\w/#.-]){re.escape(label)}(?![\w-])", everything):
+            problems.append(f"unresolved label shown as text: {label}")
+    for path in MACHINE_PATHS:
+        if path in everything:
+            i = everything.index(path)
+            problems.append(f"machine path in the page: ...{everything[max(0, i - 60):i + 60]}...")
+    shown = [t for vis, _, t, _ in texts if vis and "Check passed" in t]
+    problems += [f"check verdict visible before it is expanded: {t.strip()[:100]}" for t in shown[:5]]
+    sol = [t for vis, _, t, tagged in texts if vis and tagged]
+    if sol and page in CONVERTED:
+        problems.append(f"{len(sol)} text nodes of code cells tagged 'solution' visible, e.g. "
+                        f"{sol[0].strip()[:80]!r}")
+    return problems
+
+
+def _pages_with(pytestconfig, needle):
+    folder = site_dir(pytestconfig)
+    if not folder.is_dir():
+        return []
+    return [rel for rel in html_pages(folder) if needle in (folder / rel).read_text(encoding="utf-8")]
+
+
+def _site_pages(needle):
+    folder = ROOT / "_build" / "html"
+    pages = [rel for rel in html_pages(folder) if needle in (folder / rel).read_text(encoding="utf-8")] \
+        if folder.is_dir() else []
+    return pages or [pytest.param(None, marks=pytest.mark.skip(reason=f"no page with {needle!r}"))]
+
+
+def test_pages_have_self_checks(pytestconfig):
+    """The self-check tests below must have something to drive."""
+    assert len(_pages_with(pytestconfig, "data-shufflequestions")) >= 1
+
+
+@pytest.mark.parametrize("quiz_page", _site_pages("data-shufflequestions"))
+def test_self_checks_accept_the_computed_answer_and_refuse_a_wrong_one(open_page, quiz_page,
+                                                                       pytestconfig):
+    """Each self-check box, as a reader uses it: type the accepted number (the middle of its
+    interval, read from the input's data-answers) and press Enter: "Correct."; type a number
+    outside the interval: "Incorrect, try again.". A multiple-choice box: click the right
+    choice, then a wrong one."""
+    import json
+
+    p = open_page(quiz_page)
+    n_boxes = (site_dir(pytestconfig) / quiz_page).read_text(encoding="utf-8").count("data-shufflequestions")
+    p.page.wait_for_function(f"document.querySelectorAll('.Quiz').length >= {n_boxes}", timeout=20_000)
+    inputs = p.page.locator(".Quiz input.Input-text")
+    failures = []
+    for i in range(inputs.count()):
+        box = inputs.nth(i)
+        answers = json.loads(box.get_attribute("data-answers"))
+        lo, hi = next(a["range"] for a in answers if a.get("correct"))
+        fb = p.page.locator("#fb" + box.get_attribute("id").split("-")[0])
+        for typed, want in ((f"{(lo + hi) / 2:.12g}", "Correct."),
+                            (f"{hi + 10 * (hi - lo) + 1:.12g}", "Incorrect, try again.")):
+            box.scroll_into_view_if_needed()
+            box.click()
+            box.press_sequentially(typed)
+            box.press("Enter")
+            got = fb.inner_text().strip()
+            if got != want:
+                failures.append(f"box {i + 1}: typed {typed} (accepted [{lo}, {hi})): {got!r}, want {want!r}")
+    choices = p.page.locator(".Quiz .MCButton[data-correct]")
+    for quiz in range(p.page.locator(".Quiz").count()):
+        buttons = p.page.locator(".Quiz").nth(quiz).locator(".MCButton[data-correct]")
+        if not buttons.count():
+            continue
+        fb = p.page.locator(".Quiz").nth(quiz).locator(".Feedback")
+        right = buttons.and_(p.page.locator('[data-correct="true"]')).first
+        wrong = buttons.and_(p.page.locator('[data-correct="false"]')).first
+        for button, want in ((right, "Correct."), (wrong, "Incorrect, try again.")):
+            button.scroll_into_view_if_needed()
+            button.click()
+            if fb.inner_text().strip() != want:
+                failures.append(f"choice box {quiz + 1}: {fb.inner_text().strip()!r}, want {want!r}")
+    assert inputs.count() + choices.count() >= n_boxes, "a self-check box did not render"
+    assert not failures, "\n".join(failures)
+    assert not p.problems, "\n".join(p.problems)
+
+
+@pytest.mark.parametrize("solution_page", _site_pages('class="solution'))
+def test_open_all_control_opens_every_solution(open_page, solution_page):
+    p = open_page(solution_page)
+    button = p.page.locator("button.mlhw-open-all")
+    assert button.count() == 1, "no control to open all solutions"
+    sols = p.page.locator(".solution.dropdown")
+    n = sols.count()
+    hidden = p.page.locator(".solution.dropdown.toggle-hidden")
+    assert hidden.count() == n, f"{n - hidden.count()} of {n} solutions open before any click"
+    assert button.inner_text().strip() == "Open all solutions"
+    button.click()
+    p.page.wait_for_timeout(300)
+    assert hidden.count() == 0, f"{hidden.count()} of {n} solutions still closed"
+    content = p.page.locator(".solution.dropdown > section, .solution.dropdown > .solution-content")
+    assert all(content.nth(i).is_visible() for i in range(content.count()))
+    assert button.inner_text().strip() == "Close all solutions"
+    button.click()
+    p.page.wait_for_timeout(300)
+    assert hidden.count() == n, "the control did not close the solutions again"
     assert not p.problems, "\n".join(p.problems)

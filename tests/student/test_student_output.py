@@ -114,3 +114,16 @@ def test_execution_table_is_the_full_builds():
     linked = re.findall(r'<a class="[^"]*reference internal[^"]*" href="[^"]*"><span class="doc">'
                         r'(book/[^<]+)</span></a>', page.read_text())
     assert set(linked) == notebooks, "every document of the table links to its page"
+
+
+@pytest.mark.parametrize("rel", NOTEBOOKS, ids=str)
+def test_hand_out_notebook_runs_from_top_to_bottom(rel):
+    """A student opens the hand-out notebook and runs every cell: open cells never depend on a
+    removed solution, and the files a chapter reads are beside it."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    path = STUDENT / "notebooks" / rel
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()

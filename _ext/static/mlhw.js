@@ -1,0 +1,31 @@
+// The mlhw book's page script: a control that opens (or closes) every solution of a chapter, and
+// accessible names for the self-check inputs (jupyterquiz does not tie its label to its input).
+document.addEventListener("DOMContentLoaded", () => {
+  const solutions = () => [...document.querySelectorAll(".solution.dropdown")];
+  const heading = document.querySelector("article.bd-article h1") || document.querySelector("article h1");
+  if (solutions().length && heading) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "mlhw-open-all";
+    const label = () => {
+      const closed = solutions().some(s => s.classList.contains("toggle-hidden"));
+      button.textContent = closed ? "Open all solutions" : "Close all solutions";
+      button.setAttribute("aria-pressed", closed ? "false" : "true");
+    };
+    button.addEventListener("click", () => {
+      const open = solutions().some(s => s.classList.contains("toggle-hidden"));
+      solutions().filter(s => s.classList.contains("toggle-hidden") === open)
+        .forEach(s => s.querySelector(".toggle-button").click());
+      label();
+    });
+    heading.insertAdjacentElement("afterend", button);
+    label();
+    // the solutions' own toggles change the state too
+    new MutationObserver(label).observe(document.body, {subtree: true, attributes: true,
+                                                          attributeFilter: ["class"]});
+  }
+  const name = () => document.querySelectorAll(".Quiz input.Input-text:not([aria-label])")
+    .forEach(i => i.setAttribute("aria-label", "Type your answer, then press Enter"));
+  name();
+  new MutationObserver(name).observe(document.body, {childList: true, subtree: true});
+});
