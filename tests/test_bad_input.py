@@ -1160,6 +1160,14 @@ CASES = [
     bad(mlhw.check_close, "value", "value not numeric", "x", "abc", 1.0, exc=TypeError),
     bad(mlhw.check_close, "rtol", "negative rtol", "x", 1.0, 1.0, rtol=-1.0),
     bad(mlhw.check_close, "atol", "NaN atol", "x", 1.0, 1.0, atol=NAN),
+    # -- self-checks ----------------------------------------------------------------------------
+    *[row for f, g in ((mlhw.self_check, mlhw.self_check_choice),
+                       (mlhw.checks.numeric_question, mlhw.checks.choice_question)) for row in (
+        bad(f, "answer", "NaN answer", "q", NAN),
+        bad(f, "answer", "complex answer", "q", 1 + 2j, exc=TypeError),
+        bad(f, "tol", "negative tol", "q", 1.0, tol=-1.0),
+        bad(g, "correct", "answer not a choice", "q", ["a", "b"], "c"),
+        bad(g, "choices", "repeated choices", "q", ["a", "a"], "a"))],
 ]
 
 # ----------------------------------------------------------------------------------------------
