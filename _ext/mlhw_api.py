@@ -115,6 +115,8 @@ def api_rst(groups: dict[str, list[tuple[str, object]]]) -> list[str]:
             lines.append(f".. {directive}:: {name}")
             if directive == "autoclass":
                 lines.append("   :members:")
+            if directive == "autodata" and len(repr(obj)) > 200:   # a table, not a value to read
+                lines.append("   :no-value:")
             lines.append("")
     return lines
 
