@@ -4,7 +4,8 @@
 request leaving 127.0.0.1, maths not typeset by MathJax, a saved widget view not rendered, an
 image without alt text, or a serious or critical accessibility violation (axe-core). The other
 tests work the interactive parts: the widget slider of the PCA chapter, the frame sliders of the
-static animations, a solution dropdown, the search page and the redirect of ``index.html``.
+static animations, a solution dropdown, the search page and the redirect of ``index.html``; one
+reads the API reference for an entry per public name.
 Whatever fails, every page the test opened is saved as a screenshot in
 ``_build/browser-failures/`` (see ``conftest.py``).
 """
@@ -22,6 +23,9 @@ from .conftest import ROOT, html_pages, redirect_target, site_dir
 AXE = ROOT / "_offline" / "test" / "axe.min.js"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 PCA_PAGE = "book/cs181_latent/pca_mnist.html"
+API_PAGE = "book/api.html"
+# the Gamma-mixture functions that keep the homework skeleton's names (not exported by mlhw)
+SKELETON = ("mlhw.gamma_mixture.e_step", "mlhw.gamma_mixture.m_step", "mlhw.gamma_mixture.run_em")
 
 # For each saved widget view: has the widget manager rendered it? It puts a div.widget-subarea
 # holding the view's element right before the view's <script>.
@@ -150,6 +154,20 @@ def test_internal_links_and_anchors_resolve(pytestconfig):
                     unquote(anchor) not in parse(target_path).ids:
                 broken.append(f"{rel}: {href} (no such anchor)")
     assert not broken, "\n".join(broken[:50])
+
+
+def test_api_page_has_an_entry_for_every_public_name(pytestconfig):
+    """The API reference anchors an entry at ``mlhw.<name>`` for every name in ``mlhw.__all__``
+    and for each homework skeleton function."""
+    import mlhw
+
+    page = site_dir(pytestconfig) / API_PAGE
+    if not page.is_file():
+        pytest.fail(f"{API_PAGE} is not built")
+    links = _Links()
+    links.feed(page.read_text(encoding="utf-8"))
+    missing = sorted({f"mlhw.{name}" for name in mlhw.__all__}.union(SKELETON) - links.ids)
+    assert not missing, f"{API_PAGE} has no entry for {', '.join(missing)}"
 
 
 def test_some_pages_have_widget_views(pytestconfig):
