@@ -178,6 +178,8 @@ _NAMED_SUMMARY = ('<summary aria-label="Show or hide the chapters of this part">
                   '<span class="toctree-toggle" role="presentation">')
 
 
+_QUIZ_SCRIPT = '<script type="application/javascript">var questions'
+
 # Font Awesome 5 style classes and their Font Awesome 6 names (the theme ships Font Awesome 6)
 _FA5_TO_FA6 = {"fas": "fa-solid", "far": "fa-regular", "fab": "fa-brands"}
 _ICON_TAG = re.compile(r'(<i\b[^>]*?\bclass=")([^"]*)(")')
@@ -189,8 +191,9 @@ def _fa6_names(match):
 
 
 def repair_html(text: str) -> str:
-    """Keep each identical inline script once; name the icon-only navigation toggles; give
-    Font Awesome 5 icon classes their Font Awesome 6 names."""
+    """Keep each identical inline script once; defer the self-check scripts until MathJax is
+    ready; name the icon-only navigation toggles; give Font Awesome 5 icon classes their Font
+    Awesome 6 names."""
     seen = set()
 
     def once(match):
@@ -200,6 +203,9 @@ def repair_html(text: str) -> str:
         return match.group(0)
 
     text = _INLINE_SCRIPT.sub(once, text)
+    # the self-check boxes' scripts run once MathJax is ready (static/mlhw.js): run during page
+    # load they would find MathJax still loading and fail
+    text = text.replace(_QUIZ_SCRIPT, '<script type="text/x-mlhw-quiz">var questions')
     text = text.replace(_BARE_SUMMARY, _NAMED_SUMMARY)
     text = _ICON_TAG.sub(_fa6_names, text)
     # docutils marks the bibliography role="list" but its entries role="doc-biblioentry",

@@ -1,5 +1,17 @@
-// The mlhw book's page script: a control that opens (or closes) every solution of a chapter, and
-// accessible names for the self-check inputs (jupyterquiz does not tie its label to its input).
+// The mlhw book's page script: a control that opens (or closes) every solution of a chapter; the
+// self-check boxes (jupyterquiz), whose scripts the build marks "text/x-mlhw-quiz" so that they
+// run here once MathJax is ready (they typeset their questions with it); and accessible names for
+// the self-check inputs (jupyterquiz does not tie its label to its input).
+const runQuizzes = () => document.querySelectorAll('script[type="text/x-mlhw-quiz"]').forEach(old => {
+  const script = document.createElement("script");
+  script.text = old.text;
+  old.replaceWith(script);
+});
+document.addEventListener("DOMContentLoaded", () => {
+  const startup = window.MathJax && window.MathJax.startup;
+  if (startup && startup.promise) startup.promise.then(runQuizzes, runQuizzes);
+  else runQuizzes();
+});
 document.addEventListener("DOMContentLoaded", () => {
   const solutions = () => [...document.querySelectorAll(".solution.dropdown")];
   const heading = document.querySelector("article.bd-article h1") || document.querySelector("article h1");
