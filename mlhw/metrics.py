@@ -191,6 +191,13 @@ class LabelMatch:
     accuracy: float
     table: np.ndarray
 
+    @property
+    def perm(self) -> np.ndarray:
+        """``perm[c]`` is the class matched to cluster ``c``, for clusters numbered ``0..K-1``
+        that are all matched (so ``perm[labels_pred]`` relabels and ``perm`` reorders a fit's
+        components)."""
+        return np.array(list(self.mapping.values()))
+
 
 def match_labels(labels_true, labels_pred, *, fill=-1) -> LabelMatch:
     """Match clusters to classes one-to-one so that the most points agree.
@@ -226,6 +233,8 @@ def match_labels(labels_true, labels_pred, *, fill=-1) -> LabelMatch:
     {0: 1, 2: 0}
     >>> m.labels, m.accuracy
     (array([0, 0, 1, 1, 1]), 0.8)
+    >>> match_labels([0, 0, 1, 1], [1, 1, 0, 0]).perm  # cluster 0 is class 1, cluster 1 class 0
+    array([1, 0])
     """
     t, p = _pair(labels_true, labels_pred)
     table, classes, clusters = contingency_table(t, p)

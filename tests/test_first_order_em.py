@@ -9,11 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as hst
 
 from mlhw import first_order_em as fo
+from mlhw.synthetic import sample_gmm
 
 
 @pytest.fixture(scope="module")
 def x():
-    return fo.sample_gmm1d(150, [0.35, 0.65], [-2.0, 1.5], [0.8, 1.5], seed=0)
+    return sample_gmm(150, [0.35, 0.65], [[-2.0], [1.5]], [0.8, 1.5], covariance="spherical",
+                      seed=0)[0][:, 0]
 
 
 THETA2 = fo.pack_params([0.4, 0.6], [-1.0, 0.7], [1.3, 2.2])

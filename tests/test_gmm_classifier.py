@@ -17,7 +17,7 @@ from mlhw.gmm_classifier import (
     mean_log_likelihood,
 )
 from mlhw.mixtures import GMMParams, fit_gmm
-from mlhw.synthetic import sample_diag_gmm
+from mlhw.synthetic import sample_gmm
 
 
 def _three_blobs(n_per=120, seed=0, d=2, sep=6.0):
@@ -208,8 +208,8 @@ def test_model_selection_bad_input(blobs):
 def test_k_sweep_recovers_the_generating_k():
     w, mu = [0.2, 0.3, 0.5], [[0.0, 0.0], [8.0, 0.0], [0.0, 8.0]]
     var = [[1.0, 1.0], [0.5, 2.0], [1.5, 0.7]]
-    train = sample_diag_gmm(600, w, mu, var, seed=0).X
-    test = sample_diag_gmm(300, w, mu, var, seed=1).X
+    train = sample_gmm(600, w, mu, var, covariance="diag", seed=0)[0]
+    test = sample_gmm(300, w, mu, var, covariance="diag", seed=1)[0]
     sw = gmm_k_sweep(train, [1, 2, 3, 4, 5], held_out=test, n_init=3, seed=0)
     assert sw.k_bic == 3 and sw.k_held_out == 3 and sw.k_elbow == 3
     assert sw.result(3).weights.shape == (3,)

@@ -10,7 +10,7 @@ from scipy.stats import multivariate_normal
 from sklearn.mixture import GaussianMixture
 
 import mlhw
-from mlhw.mixtures import gmm_log_joint, gmm_log_likelihood, gmm_m_step, n_parameters
+from mlhw.mixtures import _gmm_log_joint, _gmm_m_step, gmm_log_likelihood, n_parameters
 
 
 def _data(rng, d=3):
@@ -119,12 +119,12 @@ def test_log_joint_against_scipy(rng):
     A = rng.normal(size=(2, 3, 3))
     covs = A @ A.transpose(0, 2, 1) + np.eye(3)
     p = mlhw.GMMParams(np.array([0.3, 0.7]), rng.normal(size=(2, 3)), covs)
-    lj = gmm_log_joint(X, p, "full")
+    lj = _gmm_log_joint(X, p, "full")
     for k in range(2):
         ref = np.log(p.weights[k]) + multivariate_normal(p.means[k], covs[k]).logpdf(X)
         np.testing.assert_allclose(lj[:, k], ref, rtol=1e-10)
     diag = mlhw.GMMParams(p.weights, p.means, np.array([[1.0, 2.0, 3.0], [0.5, 0.5, 4.0]]))
-    lj = gmm_log_joint(X, diag, "diag")
+    lj = _gmm_log_joint(X, diag, "diag")
     for k in range(2):
         ref = np.log(p.weights[k]) + multivariate_normal(p.means[k], np.diag(diag.covariances[k])
                                                          ).logpdf(X)
@@ -135,7 +135,7 @@ def test_one_hot_m_step_is_supervised_estimate(rng):
     X = _data(rng)
     y = np.repeat([0, 1, 2], 150)
     resp = np.eye(3)[y]
-    p = gmm_m_step(X, resp, "full", reg=0.0)
+    p = _gmm_m_step(X, resp, "full", 0.0)
     for k in range(3):
         np.testing.assert_allclose(p.means[k], X[y == k].mean(0), rtol=1e-12)
         np.testing.assert_allclose(p.covariances[k], np.cov(X[y == k].T, ddof=0), rtol=1e-10)
