@@ -193,7 +193,7 @@ def _clip_eigenvalues(cov, reg):
         return (out + out.T) / 2
 
 
-def _gmm_m_step(X, resp, covariance, reg, previous=None, update_weights=True, x_sq=None):
+def _gmm_m_step(X, resp, covariance, reg=1e-6, previous=None, update_weights=True, x_sq=None):
     """Maximum-likelihood parameters given responsibilities (the M-step).
 
     ``weights_k = N_k / N``, ``means_k = sum_n r_nk x_n / N_k`` and the responsibility-weighted
