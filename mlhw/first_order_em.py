@@ -206,6 +206,7 @@ def log_likelihood(x, theta) -> float:
     Returns
     -------
     float
+        ``l(theta)``.
 
     Raises
     ------
@@ -307,6 +308,7 @@ def elbo(x, theta, theta_t) -> float:
     Returns
     -------
     float
+        ``ELBO(theta, q | theta^t)``.
 
     Raises
     ------
@@ -477,19 +479,18 @@ def gradient_ascent_step(x, theta, *, eta) -> np.ndarray:
 
     Parameters
     ----------
-    x : array_like, shape (N,)
-    theta : array_like, shape (3K - 1,)
-    eta : float
-        Positive learning rate.
+    x, theta, eta
+        As in :func:`first_order_em_step`.
 
     Returns
     -------
     ndarray, shape (3K - 1,)
+        ``theta + eta * grad l(theta)``.
 
     Raises
     ------
     ValueError
-        For invalid inputs, or if the step leaves the parameter space.
+        As :func:`first_order_em_step`.
 
     Examples
     --------

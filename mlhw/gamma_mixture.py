@@ -178,6 +178,7 @@ def gamma_mixture_log_likelihood(x, theta, betas, alpha) -> float:
     Returns
     -------
     float
+        Summed over the points ``x_n``.
 
     Raises
     ------
@@ -439,6 +440,7 @@ def expected_complete_log_likelihood(x, q, theta, betas, alpha) -> float:
     Returns
     -------
     float
+        ``Q``, a sum over points and components.
 
     Raises
     ------

@@ -266,6 +266,7 @@ def mean_log_likelihood(X, model, *, covariance=None) -> float:
     Returns
     -------
     float
+        ``(1/N) sum_n log p(x_n)``.
 
     Raises
     ------
@@ -308,6 +309,7 @@ def gmm_bic(X, model, *, covariance=None) -> float:
     Returns
     -------
     float
+        ``-2 log L + p log N``; lower is better.
 
     Examples
     --------

@@ -90,10 +90,8 @@ def purity(labels_true, labels_pred) -> float:
 
     Parameters
     ----------
-    labels_true : array_like, shape (n,)
-        Reference labels.
-    labels_pred : array_like, shape (n,)
-        Cluster assignments.
+    labels_true, labels_pred : array_like, shape (n,)
+        Reference labels and cluster assignments, as in :func:`contingency_table`.
 
     Returns
     -------
@@ -103,7 +101,7 @@ def purity(labels_true, labels_pred) -> float:
     Raises
     ------
     ValueError
-        If the label arrays are empty, not 1-D, or of different lengths.
+        As :func:`contingency_table`.
 
     Examples
     --------
@@ -132,10 +130,9 @@ def adjusted_rand_index(labels_true, labels_pred) -> float:
 
     Parameters
     ----------
-    labels_true : array_like, shape (n,)
-        Reference labels.
-    labels_pred : array_like, shape (n,)
-        Cluster assignments. The index is symmetric in its two arguments.
+    labels_true, labels_pred : array_like, shape (n,)
+        Reference labels and cluster assignments, as in :func:`contingency_table`; the index is
+        symmetric in the two.
 
     Returns
     -------
@@ -145,7 +142,7 @@ def adjusted_rand_index(labels_true, labels_pred) -> float:
     Raises
     ------
     ValueError
-        If the label arrays are empty, not 1-D, or of different lengths.
+        As :func:`contingency_table`.
 
     Examples
     --------
@@ -209,10 +206,8 @@ def match_labels(labels_true, labels_pred, *, fill=-1) -> LabelMatch:
 
     Parameters
     ----------
-    labels_true : array_like, shape (n,)
-        Reference labels.
-    labels_pred : array_like, shape (n,)
-        Cluster assignments.
+    labels_true, labels_pred : array_like, shape (n,)
+        Reference labels and cluster assignments, as in :func:`contingency_table`.
     fill : scalar
         Label given to the points of unmatched clusters (when there are more clusters than
         classes). Keyword-only.
@@ -224,7 +219,7 @@ def match_labels(labels_true, labels_pred, *, fill=-1) -> LabelMatch:
     Raises
     ------
     ValueError
-        If the label arrays are empty, not 1-D, or of different lengths.
+        As :func:`contingency_table`.
 
     Examples
     --------

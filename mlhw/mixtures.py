@@ -265,6 +265,7 @@ def gmm_log_likelihood(X, weights, means, covariances, covariance: str = "full")
     Returns
     -------
     float
+        The log-likelihood, a sum over points.
 
     Raises
     ------

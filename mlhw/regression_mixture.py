@@ -119,6 +119,7 @@ def regression_mixture_log_likelihood(X, y, weights, coefs, variances) -> float:
     Returns
     -------
     float
+        The log-likelihood of the outputs, a sum over points.
 
     Raises
     ------
