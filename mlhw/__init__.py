@@ -1,19 +1,21 @@
 """mlhw: the algorithms of a course companion on latent-variable models.
 
 Every algorithm of the book lives here once; the chapters import it. Numeric modules import no
-SymPy, ipywidgets or matplotlib: those live in :mod:`mlhw.symbolic`, :mod:`mlhw.widgets` and
-:mod:`mlhw.plotting` and are imported on first use.
+ipywidgets or matplotlib: those live in :mod:`mlhw.widgets` and :mod:`mlhw.plotting` and are
+imported on first use (the chapters do their SymPy themselves).
 """
 
 from importlib import import_module
 
 from . import (em, fairness, first_order_em, gamma_mixture, gan, gmm_classifier, hac, metrics, nn,
                regression_mixture, semi_supervised, synthetic, vae)
+from ._warnings import (ConvergenceWarning, EmptyClusterWarning, EmptyComponentWarning,
+                        ShapeCapWarning, VarianceFloorWarning)
 from .coins import coin_counts, coins_log_likelihood, two_coins_em
 from .datasets import download_mnist, load_mnist
 from .checks import check, check_close, self_check, self_check_choice
 from .divergences import MonteCarloKL, kl_diag_gaussians, kl_gaussians, kl_monte_carlo
-from .em import ConvergenceWarning, EMResult
+from .em import EMResult
 from .estimators import (ELBODecomposition, EstimatorVariances, GradientEstimate, LinearGaussianModel,
                          elbo_decomposition, gaussian_expectation, gaussian_gradient_quadrature,
                          reparameterization_gradient, score_function_gradient,
@@ -21,17 +23,17 @@ from .estimators import (ELBODecomposition, EstimatorVariances, GradientEstimate
 from .first_order_em import first_order_em_step, gradient_ascent_step
 from .gan import GAN, GANResult, train_gan
 from .gmm_classifier import GMMClassifier, fit_gmm_classifier, gmm_bic, gmm_k_sweep
-from .gamma_mixture import GammaMixtureResult, fit_gamma_mixture, gamma_mixture_data
+from .gamma_mixture import fit_gamma_mixture, gamma_mixture_data
 from .kmeans import KMeansResult, kmeans
 from .kmedians import KMediansResult, kmedians
 from .linear_autoencoder import (LinearAutoencoderResult, autoencoder_components, autoencoder_loss,
                                  fit_linear_autoencoder, principal_angles)
 from .metrics import adjusted_rand_index, contingency_table, purity
-from .mixtures import GMMParams, GMMResult, fit_gmm
+from .mixtures import GMMParams, fit_gmm
 from .nn import gradient_check
 from .pca import calc_cfvs, calc_errs, pca
-from .regression_mixture import RegressionMixtureResult, fit_regression_mixture
-from .semi_supervised import SemiSupervisedGMMResult, fit_semi_supervised_gmm
+from .regression_mixture import fit_regression_mixture
+from .semi_supervised import fit_semi_supervised_gmm
 from .vae import VAE, VAEResult, prepare_images, train_vae
 from .spectral import (GraphRecovery, connected_components, degree_sequence_graphs, graph_laplacian,
                        laplacian_eigenmaps, recover_graph_from_eigenvectors)
@@ -56,6 +58,8 @@ __all__ = [
     "degree_sequence_graphs",
     "download_mnist",
     "elbo_decomposition",
+    "EmptyClusterWarning",
+    "EmptyComponentWarning",
     "ELBODecomposition",
     "em",
     "EMResult",
@@ -71,7 +75,6 @@ __all__ = [
     "fit_semi_supervised_gmm",
     "gamma_mixture",
     "gamma_mixture_data",
-    "GammaMixtureResult",
     "gan",
     "GAN",
     "GANResult",
@@ -82,7 +85,6 @@ __all__ = [
     "gmm_k_sweep",
     "GMMClassifier",
     "GMMParams",
-    "GMMResult",
     "gradient_ascent_step",
     "gradient_check",
     "GradientEstimate",
@@ -109,11 +111,10 @@ __all__ = [
     "purity",
     "recover_graph_from_eigenvectors",
     "regression_mixture",
-    "RegressionMixtureResult",
     "reparameterization_gradient",
     "score_function_gradient",
     "semi_supervised",
-    "SemiSupervisedGMMResult",
+    "ShapeCapWarning",
     "single_sample_variances",
     "synthetic",
     "train_gan",
@@ -122,9 +123,10 @@ __all__ = [
     "VAE",
     "vae",
     "VAEResult",
+    "VarianceFloorWarning",
 ]
 
-_LAZY = {"symbolic", "widgets", "plotting"}
+_LAZY = {"widgets", "plotting"}
 
 
 def __getattr__(name):

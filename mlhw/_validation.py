@@ -53,14 +53,20 @@ def as_array(x, name: str, *, ndim=None, min_rows: int = 1, dtype=float, shape=N
     Raises
     ------
     TypeError
-        If ``x`` cannot be converted to a numeric array.
+        If ``x`` is not an array of real numbers (complex, strings, objects, ragged lists).
     ValueError
         If a check fails.
     """
     try:
-        arr = np.asarray(x, dtype=dtype)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name}: expected a numeric array, got {type(x).__name__} ({exc})") from None
+        arr = np.asarray(x)
+    except (TypeError, ValueError):  # ragged nested sequences
+        raise TypeError(f"{name}: expected an array of real numbers, got a ragged "
+                        f"{type(x).__name__}") from None
+    if dtype is not None and np.dtype(dtype).kind in "iuf":
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(f"{name}: expected an array of real numbers, got "
+                            f"{type(x).__name__} with dtype {arr.dtype}")
+        arr = arr.astype(dtype, copy=False)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
@@ -119,9 +125,11 @@ def check_positive(x, name: str, *, strict: bool = True, ndim=None) -> np.ndarra
     return arr
 
 
-def check_probabilities(p, name: str, *, axis: int = -1, atol: float = 1e-8) -> np.ndarray:
-    """Check that ``p`` holds non-negative entries summing to one along ``axis``."""
-    arr = as_array(p, name, min_rows=1)
+def check_probabilities(p, name: str, *, axis: int = -1, atol: float = 1e-8,
+                        shape=None) -> np.ndarray:
+    """Check that ``p`` (of ``shape``, if given) holds non-negative entries summing to one along
+    ``axis``."""
+    arr = as_array(p, name, min_rows=1, shape=shape)
     if np.any(arr < 0):
         raise ValueError(f"{name}: expected non-negative probabilities, got minimum {arr.min()!r}")
     sums = arr.sum(axis=axis)

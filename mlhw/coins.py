@@ -13,42 +13,15 @@ ratio would be ``0 / 0``; the M-step returns its limit, heads / flips, instead o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
 from scipy.special import xlog1py, xlogy
 
 from . import em
-from ._validation import as_array, check_int, check_probabilities
+from ._validation import as_array, check_int
 
-__all__ = ["CoinsResult", "coin_counts", "coins_log_joint", "coins_log_likelihood",
-           "coins_m_step", "two_coins_em"]
-
-
-@dataclass(frozen=True)
-class CoinsResult:
-    """Result of :func:`two_coins_em`.
-
-    Attributes
-    ----------
-    theta : float
-        Final estimate of the biased coin's heads probability.
-    history : ndarray
-        The iterates ``theta^(0), theta^(1), ...``.
-    log_likelihood : ndarray
-        Marginal log-likelihood at each iterate.
-    posterior_even : float
-        Final posterior probability that the biased coin made the even flips.
-    n_iter : int
-    converged : bool
-    """
-
-    theta: float
-    history: np.ndarray
-    log_likelihood: np.ndarray
-    posterior_even: float
-    n_iter: int
-    converged: bool
+__all__ = ["coin_counts", "coins_log_likelihood", "two_coins_em"]
 
 
 def coin_counts(sequence: str):
@@ -73,26 +46,9 @@ def _check_counts(n_odd, heads_odd, n_even, heads_even):
     return np.array([n_odd, heads_odd, n_even, heads_even], dtype=float)
 
 
-def _check_count_vector(counts):
-    """``counts = (n_odd, heads_odd, n_even, heads_even)`` as the EM driver passes them."""
-    c = as_array(counts, "counts", shape=(4,))
-    if np.any(c < 0) or c[1] > c[0] or c[3] > c[2]:
-        raise ValueError(f"counts: expected (n_odd, heads_odd, n_even, heads_even) with 0 <= heads "
-                         f"<= flips, got {c.tolist()}")
-    return c
-
-
-def _check_theta(theta, name="theta"):
-    th = as_array(theta, name, min_rows=0)
-    if np.any((th < 0) | (th > 1)):
-        raise ValueError(f"{name}: expected a probability in [0, 1], got {th.tolist()}")
-    return th
-
-
-def coins_log_joint(counts, theta):
+def _coins_log_joint(counts, theta):
     """``log p(D, b)`` for ``b`` = even (column 0) and ``b`` = odd (column 1), shape (1, 2)."""
-    n_o, k_o, n_e, k_e = _check_count_vector(counts)
-    theta = float(_check_theta(theta, "theta").item())
+    n_o, k_o, n_e, k_e = counts
 
     def log_biased(k, n):  # log theta^k (1 - theta)^(n - k), with 0 log 0 = 0
         return xlogy(k, theta) + xlog1py(n - k, -theta)
@@ -103,11 +59,10 @@ def coins_log_joint(counts, theta):
     return np.array([[even, odd]])
 
 
-def coins_m_step(counts, resp, theta):
+def _coins_m_step(counts, resp, theta):
     """``theta = (mu K_e + (1 - mu) K_o) / (mu N_e + (1 - mu) N_o)`` with ``mu = p(b = e | D)``."""
-    n_o, k_o, n_e, k_e = _check_count_vector(counts)
-    mu = check_probabilities(as_array(resp, "resp", shape=(1, 2)), "resp")[0, 0]
-    _check_theta(theta)
+    n_o, k_o, n_e, k_e = counts
+    mu = resp[0, 0]
     flips = mu * n_e + (1 - mu) * n_o  # expected number of flips made by the biased coin
     if flips == 0:  # one side has no flips and mu rounded to 0 or 1: the limit of the ratio
         return float((k_e + k_o) / (n_e + n_o))
@@ -115,11 +70,36 @@ def coins_m_step(counts, resp, theta):
 
 
 def coins_log_likelihood(theta, n_odd, heads_odd, n_even, heads_even):
-    """Marginal log-likelihood ``log p(D | theta)`` (vectorised over ``theta``)."""
+    """Marginal log-likelihood ``log p(D | theta)`` (vectorised over ``theta``).
+
+    Parameters
+    ----------
+    theta : float or array_like
+        Heads probabilities of the biased coin, in ``[0, 1]``.
+    n_odd, heads_odd, n_even, heads_even : int
+        The counts, as in :func:`two_coins_em`.
+
+    Returns
+    -------
+    float or ndarray
+        With the shape of ``theta``.
+
+    Raises
+    ------
+    ValueError
+        For counts out of range or ``theta`` outside ``[0, 1]``.
+
+    Examples
+    --------
+    >>> round(coins_log_likelihood(0.5, 1, 1, 1, 0), 6)  # two fair flips: log 1/4
+    -1.386294
+    """
     counts = _check_counts(n_odd, heads_odd, n_even, heads_even)
-    th = np.atleast_1d(_check_theta(theta))
-    out = np.array([np.logaddexp(*coins_log_joint(counts, t)[0]) for t in th])
-    return out if np.ndim(theta) else float(out[0])
+    th = as_array(theta, "theta", min_rows=0)
+    if np.any((th < 0) | (th > 1)):
+        raise ValueError(f"theta: expected probabilities in [0, 1], got {th.tolist()}")
+    out = np.array([np.logaddexp(*_coins_log_joint(counts, t)[0]) for t in np.atleast_1d(th)])
+    return out.reshape(th.shape) if th.ndim else float(out[0])
 
 
 def two_coins_em(n_odd, heads_odd, n_even, heads_even, theta0=0.5, *, max_iter=1000, tol=1e-10):
@@ -135,11 +115,22 @@ def two_coins_em(n_odd, heads_odd, n_even, heads_even, theta0=0.5, *, max_iter=1
         Starting value in (0, 1).
     max_iter : int
     tol : float
-        Stop when the log-likelihood changes by less than ``tol``.
+        Stop when an iteration gains less than ``tol`` in log-likelihood (the data are one
+        sequence, see :mod:`mlhw.em`).
 
     Returns
     -------
-    CoinsResult
+    EMResult
+        ``.theta`` (the final estimate, a float), ``.history`` (the iterates ``theta^(0),
+        theta^(1), ...``), ``.log_likelihood`` (at each iterate), ``.posterior_even`` (the final
+        posterior probability that the biased coin made the even flips), ``.n_iter``,
+        ``.converged``.
+
+    Raises
+    ------
+    ValueError
+        For counts out of range, ``theta0`` outside ``(0, 1)``, ``max_iter < 1`` or a negative
+        ``tol``.
 
     Examples
     --------
@@ -151,8 +142,7 @@ def two_coins_em(n_odd, heads_odd, n_even, heads_even, theta0=0.5, *, max_iter=1
     theta0 = float(as_array(theta0, "theta0", ndim=0, finite=False))
     if not 0 < theta0 < 1:
         raise ValueError(f"theta0: expected a probability strictly between 0 and 1, got {theta0}")
-    res = em.run(counts, theta0, coins_log_joint, coins_m_step, max_iter=max_iter, tol=tol,
+    res = em.run(counts, theta0, _coins_log_joint, _coins_m_step, max_iter=max_iter, tol=tol,
                  n_points=1, keep_params=True)
-    return CoinsResult(theta=float(res.params), history=np.array(res.params_history, dtype=float),
-                       log_likelihood=res.log_likelihood, posterior_even=float(res.resp[0, 0]),
-                       n_iter=res.n_iter, converged=res.converged)
+    return replace(res, params=float(res.params), history=np.array(res.history, dtype=float),
+                   extra={"theta": float(res.params), "posterior_even": float(res.resp[0, 0])})

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._gaussian import check_cov, mvn_logpdf
 from ._validation import as_array, check_int, check_positive, check_rng
 
 __all__ = ["MonteCarloKL", "kl_diag_gaussians", "kl_gaussians", "kl_monte_carlo"]
@@ -108,33 +109,16 @@ def kl_diag_gaussians(mu1, var1, mu2, var2):
     for name, a in arrays.items():
         if a.size == 0:
             raise ValueError(f"{name}: expected a non-empty array, got shape {a.shape}")
-    mu1, var1, mu2, var2 = (np.atleast_1d(a) for a in _broadcast(arrays))
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        per_dim = 0.5 * (_ratio_term(var1, var2) + (mu1 - mu2) ** 2 / var2)
-        out = per_dim.sum(axis=-1)
+    out = _kl_diag(*(np.atleast_1d(a) for a in _broadcast(arrays)))
     _finite_or_raise(out, "kl_diag_gaussians")
     return float(out) if out.ndim == 0 else out
 
 
-def _check_cov(cov, name: str) -> np.ndarray:
-    cov = as_array(cov, name, min_rows=0)
-    if cov.ndim < 2 or cov.shape[-1] != cov.shape[-2] or cov.shape[-1] == 0:
-        raise ValueError(f"{name}: expected a square (..., d, d) covariance matrix with d >= 1, "
-                         f"got shape {cov.shape}")
-    asym = np.abs(cov - np.swapaxes(cov, -1, -2))
-    scale = np.maximum(np.abs(cov), np.abs(np.swapaxes(cov, -1, -2)))
-    if np.any(asym > 1e-10 * np.maximum(scale, 1e-300)):
-        raise ValueError(f"{name}: expected a symmetric matrix, got an asymmetry of up to "
-                         f"{asym.max():.3g}")
-    return cov
-
-
-def _cholesky(cov: np.ndarray, name: str) -> np.ndarray:
-    try:
-        return np.linalg.cholesky(cov)
-    except np.linalg.LinAlgError:
-        raise ValueError(f"{name}: expected a positive definite matrix, got one whose Cholesky "
-                         "factorisation fails (an eigenvalue is zero or negative)") from None
+def _kl_diag(mu1, var1, mu2, var2):
+    """``KL(N(mu1, diag var1) || N(mu2, diag var2))`` summed over the last axis, unchecked (the
+    core of :func:`kl_diag_gaussians`, for training loops that pass checked arrays)."""
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        return (0.5 * (_ratio_term(var1, var2) + (mu1 - mu2) ** 2 / var2)).sum(axis=-1)
 
 
 def kl_gaussians(mu1, cov1, mu2, cov2):
@@ -174,15 +158,13 @@ def kl_gaussians(mu1, cov1, mu2, cov2):
     """
     mu1 = np.atleast_1d(as_array(mu1, "mu1", min_rows=0))
     mu2 = np.atleast_1d(as_array(mu2, "mu2", min_rows=0))
-    cov1 = _check_cov(cov1, "cov1")
-    cov2 = _check_cov(cov2, "cov2")
+    cov1, l1 = check_cov(cov1, "cov1")
+    cov2, l2 = check_cov(cov2, "cov2")
     d = cov1.shape[-1]
     for name, a in (("mu1", mu1), ("mu2", mu2), ("cov2", cov2)):
         if a.shape[-1] != d:
             raise ValueError(f"{name}: expected dimension d = {d} (from cov1), got "
                              f"{a.shape[-1]} (shape {a.shape})")
-    l1 = _cholesky(cov1, "cov1")
-    l2 = _cholesky(cov2, "cov2")
     batch = _broadcast({"mu1": mu1[..., 0], "cov1": cov1[..., 0, 0], "mu2": mu2[..., 0],
                         "cov2": cov2[..., 0, 0]})[0].shape
     l1 = np.broadcast_to(l1, batch + (d, d))
@@ -217,14 +199,6 @@ class MonteCarloKL:
     estimate: float
     std_error: float
     n_samples: int
-
-
-def _mvn_logpdf(x, mu, chol):
-    """Log density of N(mu, L L^T) at the rows of x (n, d)."""
-    d = mu.shape[0]
-    z = np.linalg.solve(chol, (x - mu).T)          # (d, n)
-    return (-0.5 * np.sum(z * z, axis=0) - np.log(np.diag(chol)).sum()
-            - 0.5 * d * np.log(2 * np.pi))
 
 
 def kl_monte_carlo(mu1, cov1, mu2, cov2, *, n_samples: int = 100_000, seed=None) -> MonteCarloKL:
@@ -280,10 +254,10 @@ def kl_monte_carlo(mu1, cov1, mu2, cov2, *, n_samples: int = 100_000, seed=None)
             c = np.diag(check_positive(c, name))
         elif c.shape != (d, d):
             raise ValueError(f"{name}: expected a ({d}, {d}) covariance matrix, got {c.shape}")
-        chols.append(_cholesky(_check_cov(c, name), name))
+        chols.append(check_cov(c, name)[1])
     l1, l2 = chols
     x = mu1 + rng.standard_normal((n_samples, d)) @ l1.T
-    log_ratio = _mvn_logpdf(x, mu1, l1) - _mvn_logpdf(x, mu2, l2)
+    log_ratio = mvn_logpdf(x, mu1, l1) - mvn_logpdf(x, mu2, l2)
     _finite_or_raise(log_ratio, "kl_monte_carlo")
     return MonteCarloKL(estimate=float(log_ratio.mean()),
                         std_error=float(log_ratio.std(ddof=1) / np.sqrt(n_samples)),

@@ -11,17 +11,34 @@ A model supplies three things:
 
 The driver does the rest, the same way for every model: the E-step and the observed-data
 log-likelihood ``sum_n log sum_k p(x_n, z_n = k)`` in log space (log-sum-exp with each row's
-maximum factored out, so nothing underflows), the iteration with a tolerance and ``max_iter``, restarts, the
-log-likelihood history, a :class:`ConvergenceWarning` when ``max_iter`` is reached, and a check that
-the log-likelihood never decreases (EM guarantees it; a decrease is a bug and raises).
+maximum factored out, so nothing underflows), the iteration, restarts, the log-likelihood
+history, a :class:`~mlhw.ConvergenceWarning` when ``max_iter`` is reached, and a check that the
+log-likelihood never decreases (EM guarantees it; a decrease is a bug and raises).
 
 A point whose latent class is known (a labelled point in semi-supervised EM) needs no special
 case: the model returns ``-inf`` in its log joint for the impossible classes, so its
 responsibility row is one-hot and its likelihood term is ``log p(x_n, z_n = y_n)``.
+
+Names shared by every model of the package: ``resp`` (N, K) are the responsibilities
+``p(z_n = k | x_n)``; ``weights`` the mixing weights (``theta`` where a homework calls them so);
+``reg`` the floor on variances; ``max_iter`` the largest number of M-steps; and ``tol`` the
+stopping rule of this driver: a run stops after the first iteration whose gain in log-likelihood,
+divided by the number of data points, is below ``tol`` (an absolute tolerance on the mean
+log-likelihood per point, as scikit-learn's; for the two coins the data are one sequence, so it
+is absolute on the log-likelihood). ``tol=0`` runs exactly ``max_iter`` iterations.
+
+Validation: the models' fitters check their data once, at the entry; ``log_joint`` and
+``m_step`` are private, unchecked functions that the loop calls with checked data.
+
+Every fit returns one :class:`EMResult`: the driver's fields, the model's parameters as data in
+``params`` (a frozen dataclass such as :class:`~mlhw.GMMParams`, or a number) and model-specific
+values in ``extra``; both read as attributes (``res.means`` is ``res.params.means``,
+``res.covariance`` is ``res.extra["covariance"]``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -29,22 +46,20 @@ from typing import Any, Callable
 import numpy as np
 
 from ._validation import check_int, check_rng
+from ._warnings import ConvergenceWarning
 
 __all__ = ["ConvergenceWarning", "EMResult", "e_step", "run"]
 
 
-class ConvergenceWarning(UserWarning):
-    """EM stopped at ``max_iter`` before the log-likelihood changed by less than ``tol``."""
-
-
 @dataclass(frozen=True)
 class EMResult:
-    """Outcome of :func:`run`.
+    """Outcome of an EM fit (:func:`run` and every fitter built on it).
 
     Attributes
     ----------
     params : object
-        The fitted parameters, in the model's own layout.
+        The fitted parameters, in the model's own layout; the fields of a dataclass read as
+        attributes of the result (``res.weights``, ``res.means``, ``res.theta``, ...).
     log_likelihood : ndarray, shape (n_iter + 1,)
         Observed-data log-likelihood at the initial parameters and after every M-step.
     resp : ndarray, shape (N, K)
@@ -52,9 +67,12 @@ class EMResult:
     n_iter : int
         Number of M-steps performed.
     converged : bool
-        Whether the change in mean log-likelihood per point fell below ``tol``.
-    params_history : list
-        Parameters before the first and after every M-step (only if ``keep_params=True``).
+        Whether the run stopped by ``tol`` (see the module notes) rather than ``max_iter``.
+    history : tuple or ndarray
+        Parameters before the first and after every M-step (only with ``keep_params=True``;
+        an array when the parameters are one number).
+    extra : dict
+        Model-specific values (``covariance``, ``posterior_even``, ...), read as attributes.
     """
 
     params: Any
@@ -62,7 +80,28 @@ class EMResult:
     resp: np.ndarray
     n_iter: int
     converged: bool
-    params_history: list = field(default_factory=list)
+    history: Any = ()
+    extra: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        if not name.startswith("__"):
+            params = self.__dict__.get("params")
+            if dataclasses.is_dataclass(params) and name in params.__dataclass_fields__:
+                return getattr(params, name)
+            extra = self.__dict__.get("extra", {})
+            if name in extra:
+                return extra[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __dir__(self):
+        params = self.__dict__.get("params")
+        names = list(params.__dataclass_fields__) if dataclasses.is_dataclass(params) else []
+        return sorted({*super().__dir__(), *names, *self.extra})
+
+    @property
+    def labels(self) -> np.ndarray:
+        """Most probable component of every point, shape (N,)."""
+        return np.argmax(self.resp, axis=1)
 
 
 def e_step(data, params, log_joint: Callable) -> tuple[float, np.ndarray]:
@@ -121,7 +160,7 @@ def _run_once(data, params, log_joint, m_step, max_iter, tol, n_points, keep_par
     history.append(ll)
     _check_monotone(history, monotone_rtol)
     return EMResult(params=params, log_likelihood=np.array(history), resp=resp, n_iter=n_iter,
-                    converged=converged, params_history=kept)
+                    converged=converged, history=tuple(kept))
 
 
 def _check_monotone(history, rtol):
@@ -151,8 +190,8 @@ def run(data, init, log_joint: Callable, m_step: Callable, *, max_iter: int = 10
     max_iter : int
         Maximum number of M-steps per run.
     tol : float
-        Stop when the mean log-likelihood per point changes by less than ``tol`` between two
-        E-steps (as scikit-learn). ``tol=0`` runs exactly ``max_iter`` iterations.
+        Stop after the first iteration whose log-likelihood gain divided by ``n_points`` is
+        below ``tol`` (see the module notes); ``tol=0`` runs exactly ``max_iter`` iterations.
     n_init : int
         Number of runs; the one with the highest final log-likelihood is returned.
     seed : None, int or numpy.random.Generator
@@ -160,7 +199,7 @@ def run(data, init, log_joint: Callable, m_step: Callable, *, max_iter: int = 10
     n_points : int, optional
         Number of data points used to scale ``tol`` (default: ``len(data)``).
     keep_params : bool
-        Record the parameters after every M-step in ``params_history``.
+        Record the parameters before the first and after every M-step in ``history``.
     monotone_rtol : float
         Relative slack allowed by the never-decreases check (rounding).
     warn : bool

@@ -21,6 +21,7 @@ import numpy as np
 import scipy.linalg
 from numpy.polynomial.hermite_e import hermegauss
 
+from ._gaussian import check_cov, mvn_logpdf
 from ._validation import as_array, check_int, check_rng
 from .divergences import kl_gaussians
 
@@ -337,30 +338,8 @@ def single_sample_variances(f, df, mu, sigma, *, baseline=0.0, n_nodes=60):
 # ----------------------------------------------------------------------------------------------
 
 
-def _check_cov(cov, name, dim):
-    cov = as_array(cov, name, shape=(dim, dim))
-    if not np.allclose(cov, cov.T, rtol=1e-12, atol=1e-12 * max(1.0, np.abs(cov).max())):
-        raise ValueError(f"{name}: expected a symmetric covariance matrix, got an asymmetry "
-                         f"of {np.abs(cov - cov.T).max():.3g}")
-    try:
-        chol = scipy.linalg.cholesky((cov + cov.T) / 2, lower=True)
-    except np.linalg.LinAlgError:
-        raise ValueError(f"{name}: expected a positive-definite covariance matrix, got "
-                         f"smallest eigenvalue {np.linalg.eigvalsh(cov).min():.3g}") from None
-    return (cov + cov.T) / 2, chol
-
-
 def _logdet(chol):
     return 2.0 * float(np.sum(np.log(np.diag(chol))))
-
-
-def _mvn_logpdf(x, mean, chol):
-    """log N(x; mean, C C^T) for rows of ``x`` (shape (..., d)), ``chol`` lower-triangular."""
-    diff = np.atleast_2d(x - mean)
-    sol = scipy.linalg.solve_triangular(chol, diff.T, lower=True)
-    d = chol.shape[0]
-    out = -0.5 * (d * np.log(2 * np.pi) + _logdet(chol) + np.sum(sol**2, axis=0))
-    return out if np.ndim(x) > 1 else float(out[0])
 
 
 @dataclass(frozen=True)
@@ -392,7 +371,7 @@ class LinearGaussianModel:
         A = as_array(self.A, "A", ndim=2)
         d, _ = A.shape
         b = as_array(self.b, "b", shape=(d,))
-        cov, _ = _check_cov(self.noise_cov, "noise_cov", d)
+        cov, _ = check_cov(self.noise_cov, "noise_cov", (d, d))
         for name, value in (("A", A), ("b", b), ("noise_cov", cov)):
             value.setflags(write=False)
             object.__setattr__(self, name, value)
@@ -419,7 +398,7 @@ class LinearGaussianModel:
         log_prior = -0.5 * (k * np.log(2 * np.pi) + np.sum(zz**2, axis=1))
         # log N(x; A z + b, Sigma) = log N(x - b - A z; 0, Sigma), one row per z
         resid = (x - self.b)[None, :] - zz @ self.A.T
-        out = log_prior + _mvn_logpdf(resid, 0.0, self._chol_noise())
+        out = log_prior + mvn_logpdf(resid, 0.0, self._chol_noise())
         return out if z.ndim == 2 else float(out[0])
 
     def grad_log_joint(self, x, z):
@@ -438,7 +417,7 @@ class LinearGaussianModel:
         """``log p(x) = log N(x; b, A A^T + noise_cov)``."""
         x = self._x(x)
         chol = scipy.linalg.cholesky(self.A @ self.A.T + self.noise_cov, lower=True)
-        return _mvn_logpdf(x, self.b, chol)
+        return mvn_logpdf(x, self.b, chol)
 
     def posterior(self, x):
         """``p(z | x) = N(mean, cov)``: ``cov = (I + A^T S^-1 A)^-1``, ``mean = cov A^T S^-1 (x - b)``.
@@ -466,9 +445,9 @@ class LinearGaussianModel:
         x = self._x(x)
         k = self.A.shape[1]
         m = as_array(q_mean, "q_mean", shape=(k,))
-        S, chol_s = _check_cov(q_cov, "q_cov", k)
+        S, chol_s = check_cov(q_cov, "q_cov", (k, k))
         chol_n = self._chol_noise()
-        expected_lik = (_mvn_logpdf(x, self.A @ m + self.b, chol_n)
+        expected_lik = (mvn_logpdf(x, self.A @ m + self.b, chol_n)
                         - 0.5 * np.trace(self.A.T @ scipy.linalg.cho_solve((chol_n, True),
                                                                              self.A) @ S))
         expected_prior = -0.5 * (k * np.log(2 * np.pi) + m @ m + np.trace(S))
@@ -487,11 +466,11 @@ class LinearGaussianModel:
         self._x(x)  # checked before any sampling (log_joint below uses it)
         k = self.A.shape[1]
         m = as_array(q_mean, "q_mean", shape=(k,))
-        S, chol_s = _check_cov(q_cov, "q_cov", k)
+        S, chol_s = check_cov(q_cov, "q_cov", (k, k))
         n_samples = check_int(n_samples, "n_samples", low=2)
         eps = check_rng(seed).standard_normal((n_samples, k))
         z = m + eps @ chol_s.T
-        log_q = _mvn_logpdf(z, m, chol_s)
+        log_q = mvn_logpdf(z, m, chol_s)
         values = self.log_joint(x, z) - log_q
         return float(values.mean()), float(values.std(ddof=1) / np.sqrt(n_samples))
 

@@ -33,13 +33,12 @@ import numpy as np
 from scipy.special import logsumexp
 
 from . import em
-from ._validation import (as_array, check_choice, check_int, check_positive, check_probabilities,
-                          check_rng)
-from .mixtures import GMMParams, gmm_log_joint, gmm_m_step
+from ._validation import as_array, check_choice, check_int, check_positive, check_probabilities
+from .mixtures import GMMParams, _gmm_log_joint, _gmm_m_step
 
 __all__ = ["Trajectory", "elbo", "elbo_grad", "em_step", "first_order_em_step",
            "gradient_ascent_step", "log_likelihood", "log_likelihood_grad", "pack_params",
-           "sample_gmm1d", "trajectory", "unpack_params"]
+           "trajectory", "unpack_params"]
 
 METHODS = ("em", "first_order_em", "gradient_ascent")
 
@@ -99,7 +98,7 @@ def pack_params(weights, means, variances) -> np.ndarray:
     >>> pack_params([0.3, 0.7], [-1.0, 2.0], [1.0, 4.0])
     array([ 0.3, -1. ,  1. ,  2. ,  4. ])
     """
-    w = check_probabilities(as_array(weights, "weights", ndim=1), "weights")
+    w = check_probabilities(weights, "weights", shape=(None,))
     if np.any(w <= 0):
         raise ValueError(f"weights: expected positive weights, got minimum {w.min()!r}")
     mu = as_array(means, "means", shape=w.shape)
@@ -186,7 +185,7 @@ def _gmm(theta) -> GMMParams:
 
 def _log_joint(x, theta):
     """``log pi_k + log N(x_n | mu_k, sigma_k^2)``, shape (N, K), from :mod:`mlhw.mixtures`."""
-    return gmm_log_joint(x[:, None], _gmm(theta), "spherical")
+    return _gmm_log_joint(x[:, None], _gmm(theta), "spherical")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -207,6 +206,7 @@ def log_likelihood(x, theta) -> float:
     Returns
     -------
     float
+        ``l(theta)``.
 
     Raises
     ------
@@ -308,6 +308,7 @@ def elbo(x, theta, theta_t) -> float:
     Returns
     -------
     float
+        ``ELBO(theta, q | theta^t)``.
 
     Raises
     ------
@@ -380,8 +381,8 @@ def _same_k(theta, theta_t):
 
 
 def _exact_m_step(x, q, theta):
-    """EM's M-step, from :func:`mlhw.mixtures.gmm_m_step` (``d = 1``, no variance floor)."""
-    p = gmm_m_step(x[:, None], q, "spherical", reg=0.0)
+    """EM's M-step, the Gaussian mixtures' (``d = 1``, no variance floor)."""
+    p = _gmm_m_step(x[:, None], q, "spherical", 0.0)
     return np.concatenate([p.weights[:-1], np.column_stack([p.means[:, 0],
                                                             p.covariances]).ravel()])
 
@@ -478,19 +479,18 @@ def gradient_ascent_step(x, theta, *, eta) -> np.ndarray:
 
     Parameters
     ----------
-    x : array_like, shape (N,)
-    theta : array_like, shape (3K - 1,)
-    eta : float
-        Positive learning rate.
+    x, theta, eta
+        As in :func:`first_order_em_step`.
 
     Returns
     -------
     ndarray, shape (3K - 1,)
+        ``theta + eta * grad l(theta)``.
 
     Raises
     ------
     ValueError
-        For invalid inputs, or if the step leaves the parameter space.
+        As :func:`first_order_em_step`.
 
     Examples
     --------
@@ -542,7 +542,9 @@ def trajectory(x, theta0, *, method, n_steps, eta=None) -> Trajectory:
 
     Examples
     --------
-    >>> x = sample_gmm1d(200, [0.4, 0.6], [-2.0, 2.0], [1.0, 1.0], seed=0)
+    >>> from mlhw.synthetic import sample_gmm
+    >>> x = sample_gmm(200, [0.4, 0.6], [[-2.0], [2.0]], [1.0, 1.0], covariance="spherical",
+    ...                seed=0)[0][:, 0]
     >>> t0 = pack_params([0.5, 0.5], [-0.5, 0.5], [2.0, 2.0])
     >>> a = trajectory(x, t0, method="first_order_em", n_steps=50, eta=1e-3)
     >>> b = trajectory(x, t0, method="gradient_ascent", n_steps=50, eta=1e-3)
@@ -557,7 +559,7 @@ def trajectory(x, theta0, *, method, n_steps, eta=None) -> Trajectory:
             raise ValueError(f"eta: expected None (EM has no learning rate), got eta={eta!r}")
         res = em.run(x, theta0, _log_joint, _exact_m_step, max_iter=n_steps, tol=0.0,
                      keep_params=True)
-        return Trajectory(method, np.array(res.params_history), res.log_likelihood, None)
+        return Trajectory(method, np.array(res.history), res.log_likelihood, None)
     if eta is None:
         raise ValueError(f"eta: expected a positive learning rate for method={method!r}, "
                          "got None")
@@ -565,7 +567,7 @@ def trajectory(x, theta0, *, method, n_steps, eta=None) -> Trajectory:
     if method == "first_order_em":
         res = em.run(x, theta0, _log_joint, _first_order_m_step(eta), max_iter=n_steps,
                      tol=0.0, keep_params=True, monotone_rtol=np.inf)
-        return Trajectory(method, np.array(res.params_history), res.log_likelihood, eta)
+        return Trajectory(method, np.array(res.history), res.log_likelihood, eta)
     thetas, ll = [theta0], []
     for _ in range(n_steps):
         t = thetas[-1]
@@ -574,35 +576,3 @@ def trajectory(x, theta0, *, method, n_steps, eta=None) -> Trajectory:
         thetas.append(_checked_step(t, t + eta * grad, eta, "gradient-ascent"))
     ll.append(_ll_and_grad(x, thetas[-1])[0])
     return Trajectory(method, np.array(thetas), np.array(ll), eta)
-
-
-def sample_gmm1d(n, weights, means, variances, *, seed=None) -> np.ndarray:
-    """Draw ``n`` points from the univariate Gaussian mixture ``sum_k pi_k N(mu_k, sigma_k^2)``.
-
-    Data for the CS181 HW4 problem 3 chapter (the homework itself fixes no data set).
-
-    Parameters
-    ----------
-    n : int
-    weights, means, variances : array_like, shape (K,)
-    seed : None, int or numpy.random.Generator
-
-    Returns
-    -------
-    ndarray, shape (n,)
-
-    Raises
-    ------
-    ValueError
-        If ``n < 1`` or the parameters are invalid (see :func:`pack_params`).
-
-    Examples
-    --------
-    >>> sample_gmm1d(3, [1.0], [0.0], [1.0], seed=0).shape
-    (3,)
-    """
-    n = check_int(n, "n", low=1)
-    w, mu, var = _unpack(pack_params(weights, means, variances))
-    rng = check_rng(seed)
-    z = rng.choice(len(w), size=n, p=w)
-    return rng.normal(mu[z], np.sqrt(var[z]))

@@ -19,37 +19,35 @@ no closed-form update; see :func:`fit_gamma_mixture`). Everything runs on the sh
 
 Empty components: if the responsibilities of a component sum to (numerically) zero, its weight
 becomes zero and it keeps its previous rate; it then stays out of the fit. This never decreases
-the likelihood, and an :class:`~mlhw.mixtures.EmptyComponentWarning` says so.
+the likelihood, and an :class:`~mlhw.EmptyComponentWarning` says so.
+
+Names: the homework calls the mixing weights ``theta`` and the responsibilities ``q``; this
+module keeps both (the rest of the package says ``weights`` and ``resp``).
 
 Unbounded shape: when the data are constant within every component (constant data, or ``K`` at
 least the number of distinct values), the likelihood grows without bound as ``alpha`` grows. The
 shape estimate stops at the cap ``1e8`` (component variances ``mean^2 / alpha`` stay positive)
-and a :class:`ShapeCapWarning` says so. The model is scale-equivariant (no floor enters): data
+and a :class:`~mlhw.ShapeCapWarning` says so. The model is scale-equivariant (no floor enters): data
 multiplied by ``s`` give the same ``theta`` and ``alpha`` and rates divided by ``s``.
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.special import digamma, gammaln, logsumexp, polygamma, xlogy
 
 from . import em
-from ._validation import (as_array, check_int, check_k, check_positive, check_probabilities,
-                          check_rng)
-from .mixtures import EmptyComponentWarning
-
-
-class ShapeCapWarning(UserWarning):
-    """The shape estimate stopped at its cap: the likelihood is unbounded in ``alpha``."""
+from ._validation import as_array, check_int, check_k, check_positive, check_probabilities, \
+    check_rng
+from ._warnings import EmptyComponentWarning, ShapeCapWarning
 
 __all__ = ["GENERATING_ALPHA", "GENERATING_BETAS", "GENERATING_THETA", "GammaMixtureParams",
-           "GammaMixtureResult", "e_step", "expected_complete_log_likelihood",
-           "fit_gamma_mixture", "gamma_logpdf", "gamma_mixture_data", "gamma_mixture_log_joint",
-           "gamma_mixture_log_likelihood", "gamma_mixture_pdf", "m_step", "run_em",
-           "shape_objective", "ShapeCapWarning"]
+           "e_step", "expected_complete_log_likelihood", "fit_gamma_mixture", "gamma_logpdf",
+           "gamma_mixture_data", "gamma_mixture_log_likelihood", "gamma_mixture_pdf", "m_step",
+           "run_em", "shape_objective"]
 
 #: Mixing proportions of the stated generating mixture of :func:`gamma_mixture_data`.
 GENERATING_THETA = np.array([0.2, 0.5, 0.3])
@@ -71,61 +69,6 @@ class GammaMixtureParams:
     theta: np.ndarray
     betas: np.ndarray
     alpha: float
-
-
-@dataclass(frozen=True)
-class GammaMixtureResult:
-    """Result of :func:`fit_gamma_mixture` (CS181 HW4 problem 1).
-
-    Components are ordered by increasing mean ``alpha / beta_k`` (decreasing rate), so that two
-    fits of the same data can be compared without matching labels.
-
-    Attributes
-    ----------
-    theta : ndarray, shape (K,)
-        Mixing proportions.
-    betas : ndarray, shape (K,)
-        Rates of the components.
-    alpha : float
-        The shared shape (the given one, or the estimate if ``estimate_alpha=True``).
-    log_likelihood : ndarray, shape (n_iter + 1,)
-        Observed-data log-likelihood (summed over points) at the start and after every M-step.
-    resp : ndarray, shape (N, K)
-        Responsibilities ``q_nk`` at the final parameters.
-    n_iter : int
-        Number of EM iterations.
-    converged : bool
-        Whether the mean log-likelihood per point changed by less than ``tol``.
-    alpha_estimated : bool
-        Whether ``alpha`` was estimated.
-    params_history : tuple of GammaMixtureParams
-        The parameters at the start and after every M-step, in the fit's own component order
-        (only with ``keep_params=True``; empty otherwise).
-    """
-
-    theta: np.ndarray
-    betas: np.ndarray
-    alpha: float
-    log_likelihood: np.ndarray
-    resp: np.ndarray
-    n_iter: int
-    converged: bool
-    alpha_estimated: bool
-    params_history: tuple = ()
-
-    @property
-    def labels(self) -> np.ndarray:
-        """Most probable component of every point, shape (N,)."""
-        return np.argmax(self.resp, axis=1)
-
-    @property
-    def means(self) -> np.ndarray:
-        """Component means ``alpha / beta_k``, shape (K,)."""
-        return self.alpha / self.betas
-
-    @property
-    def params(self) -> GammaMixtureParams:
-        return GammaMixtureParams(self.theta, self.betas, self.alpha)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -208,54 +151,11 @@ def _logpdf(x, alpha, beta):
     return out[()] if out.ndim == 0 else out
 
 
-def gamma_mixture_log_joint(x, params: GammaMixtureParams) -> np.ndarray:
-    """Per-point log joint ``log theta_k + log Gamma(x_n; alpha, beta_k)``, shape (N, K).
-
-    The model's ``log_joint`` for :func:`mlhw.em.run` in CS181 HW4 problem 1.
-
-    Parameters
-    ----------
-    x : ndarray, shape (N,)
-    params : GammaMixtureParams
-
-    Returns
-    -------
-    ndarray, shape (N, K)
-
-    Raises
-    ------
-    TypeError
-        If ``params`` is not a :class:`GammaMixtureParams`.
-    ValueError
-        If ``x`` is not 1-D, finite and non-negative, or the parameters are invalid.
-
-    Examples
-    --------
-    >>> p = GammaMixtureParams(np.array([0.5, 0.5]), np.array([1.0, 2.0]), 1.0)
-    >>> gamma_mixture_log_joint(np.array([1.0]), p).round(4)
-    array([[-1.6931, -2.    ]])
-    """
-    x = check_positive(x, "x", strict=False, ndim=1)
-    _check_params_object(params)
+def _log_joint(x, params):
+    """Per-point log joint ``log theta_k + log Gamma(x_n; alpha, beta_k)``, shape (N, K)."""
     with np.errstate(divide="ignore"):
         log_theta = np.log(params.theta)
     return log_theta + _logpdf(x[:, None], params.alpha, params.betas[None, :])
-
-
-def _check_params_object(params):
-    if not isinstance(params, GammaMixtureParams):
-        raise TypeError(f"params: expected GammaMixtureParams, got {type(params).__name__}")
-    theta = np.asarray(params.theta, dtype=float)
-    betas = np.asarray(params.betas, dtype=float)
-    alpha = np.asarray(params.alpha, dtype=float)
-    if (theta.ndim != 1 or betas.shape != theta.shape or not np.all(np.isfinite(theta))
-            or np.any(theta < 0)):
-        raise ValueError(f"params: expected non-negative weights theta (K,) and rates betas of "
-                         f"the same shape, got theta {theta.tolist()} and betas {betas.tolist()}")
-    if not (np.all(np.isfinite(betas)) and np.all(betas > 0)):
-        raise ValueError(f"params: expected finite positive rates betas, got {betas.tolist()}")
-    if alpha.ndim != 0 or not (np.isfinite(alpha) and alpha > 0):
-        raise ValueError(f"params: expected a finite positive shape alpha, got {params.alpha!r}")
 
 
 def gamma_mixture_log_likelihood(x, theta, betas, alpha) -> float:
@@ -278,6 +178,7 @@ def gamma_mixture_log_likelihood(x, theta, betas, alpha) -> float:
     Returns
     -------
     float
+        Summed over the points ``x_n``.
 
     Raises
     ------
@@ -290,7 +191,7 @@ def gamma_mixture_log_likelihood(x, theta, betas, alpha) -> float:
     -1.3068528194400546
     """
     x, params = _check_inputs(x, theta, betas, alpha)
-    return float(logsumexp(gamma_mixture_log_joint(x, params), axis=1).sum())
+    return float(logsumexp(_log_joint(x, params), axis=1).sum())
 
 
 def gamma_mixture_pdf(grid, theta, betas, alpha) -> np.ndarray:
@@ -321,7 +222,7 @@ def gamma_mixture_pdf(grid, theta, betas, alpha) -> np.ndarray:
     """
     grid = check_positive(grid, "grid", strict=False, ndim=1)
     _, params = _check_inputs(np.ones(1), theta, betas, alpha)
-    return np.exp(logsumexp(gamma_mixture_log_joint(grid, params), axis=1))
+    return np.exp(logsumexp(_log_joint(grid, params), axis=1))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -351,7 +252,7 @@ def _check_alpha(alpha) -> float:
 
 def _check_inputs(x, theta, betas, alpha):
     x = _check_x(x)
-    theta = check_probabilities(as_array(theta, "theta", ndim=1), "theta")
+    theta = check_probabilities(theta, "theta", shape=(None,))
     betas = check_positive(betas, "betas", ndim=1)
     if betas.shape != theta.shape:
         raise ValueError(f"betas: expected one rate per component, i.e. shape {theta.shape} like "
@@ -400,7 +301,7 @@ def e_step(x, theta, betas, alpha) -> np.ndarray:
            [0.   , 1.   ]])
     """
     x, params = _check_inputs(x, theta, betas, alpha)
-    _, q = em.e_step(x, params, gamma_mixture_log_joint)
+    _, q = em.e_step(x, params, _log_joint)
     return q
 
 
@@ -439,7 +340,8 @@ def m_step(x, q, alpha):
     x : array_like, shape (N,)
         Positive data.
     q : array_like, shape (N, K)
-        Responsibilities: non-negative rows summing to one.
+        Responsibilities: non-negative rows summing to one (the homework's ``q``, called
+        ``resp`` elsewhere in the package).
     alpha : float
         Known positive shape.
 
@@ -462,8 +364,7 @@ def m_step(x, q, alpha):
     (array([0.6667, 0.3333]), array([1. , 0.2]))
     """
     x = _check_x(x)
-    q = as_array(q, "q", shape=(len(x), None))
-    q = check_probabilities(q, "q", axis=1)
+    q = check_probabilities(q, "q", axis=1, shape=(len(x), None))
     return _closed_form(x, q, _check_alpha(alpha))
 
 
@@ -508,7 +409,7 @@ def run_em(x, theta, betas, alpha, iterations=1000):
     """
     x, params = _check_inputs(x, theta, betas, alpha)
     iterations = check_int(iterations, "iterations", low=1)
-    res = em.run(x, params, gamma_mixture_log_joint, _m_step_fixed_alpha, max_iter=iterations,
+    res = em.run(x, params, _log_joint, _m_step_fixed_alpha, max_iter=iterations,
                  tol=0.0)
     return res.params.theta, res.params.betas
 
@@ -539,6 +440,7 @@ def expected_complete_log_likelihood(x, q, theta, betas, alpha) -> float:
     Returns
     -------
     float
+        ``Q``, a sum over points and components.
 
     Raises
     ------
@@ -551,8 +453,8 @@ def expected_complete_log_likelihood(x, q, theta, betas, alpha) -> float:
     -1.306853
     """
     x, params = _check_inputs(x, theta, betas, alpha)
-    q = check_probabilities(as_array(q, "q", shape=(len(x), len(params.theta))), "q", axis=1)
-    lj = gamma_mixture_log_joint(x, params)
+    q = check_probabilities(q, "q", axis=1, shape=(len(x), len(params.theta)))
+    lj = _log_joint(x, params)
     return float(np.sum(q * np.where(q > 0, lj, 0.0)))
 
 
@@ -616,7 +518,7 @@ def shape_objective(x, q, alpha):
     True
     """
     x = _check_x(x)
-    q = check_probabilities(as_array(q, "q", ndim=2, shape=(len(x), None)), "q", axis=1)
+    q = check_probabilities(q, "q", axis=1, shape=(len(x), None))
     a = check_positive(alpha, "alpha")
     n, c, nk = _profile_terms(x, q)
     out = _profile_q(a, n, c) - float(np.log(x).sum()) + float(np.sum(xlogy(nk, nk / nk.sum())))
@@ -709,8 +611,7 @@ def _initial_params(x, k, init, alpha, rng) -> GammaMixtureParams:
         got = sorted(init) if isinstance(init, dict) else type(init).__name__
         raise ValueError(f"init: expected None or a dict with keys 'theta', 'betas' (and "
                          f"optionally 'alpha'), got {got}")
-    theta = check_probabilities(as_array(init["theta"], "init['theta']", shape=(k,)),
-                                "init['theta']")
+    theta = check_probabilities(init["theta"], "init['theta']", shape=(k,))
     betas = check_positive(as_array(init["betas"], "init['betas']", shape=(k,)), "init['betas']")
     a = init.get("alpha", alpha)
     if a is None:
@@ -721,7 +622,7 @@ def _initial_params(x, k, init, alpha, rng) -> GammaMixtureParams:
 
 def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_iter=1000,
                       tol=1e-8, n_init=1, newton_steps=1, keep_params=False,
-                      seed=None) -> GammaMixtureResult:
+                      seed=None) -> em.EMResult:
     """Fit a ``K``-component Gamma mixture with a shared shape by EM (problem 1, and beyond).
 
     With a known ``alpha`` this is the homework's EM (:func:`e_step`, :func:`m_step`). With
@@ -764,14 +665,19 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
     newton_steps : int
         Newton steps on ``alpha`` per M-step (1: generalised EM; more: closer to exact EM).
     keep_params : bool
-        Keep the parameters of every iteration in ``params_history``.
+        Keep the parameters of every iteration in ``history``.
     seed : None, int or numpy.random.Generator
         Randomness of the initialisation.
 
     Returns
     -------
-    GammaMixtureResult
-        Components sorted by increasing mean ``alpha / beta_k``.
+    EMResult
+        ``params`` a :class:`GammaMixtureParams` (``.theta``, ``.betas``, ``.alpha``) with the
+        components sorted by increasing mean ``alpha / beta_k`` (so that two fits compare without
+        matching labels); ``.means`` (``alpha / beta_k``), ``.alpha_estimated``,
+        ``.log_likelihood`` (summed over points, at the start and after every M-step),
+        ``.resp`` (``q_nk``, in the sorted order), ``.n_iter``, ``.converged`` and ``.history``
+        (with ``keep_params=True``, in the fit's own component order).
 
     Raises
     ------
@@ -798,7 +704,6 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
     elif not estimate_alpha:
         raise ValueError("alpha: expected the known positive shape (or estimate_alpha=True), "
                          "got None")
-    max_iter = check_int(max_iter, "max_iter", low=1)
     n_init = check_int(n_init, "n_init", low=1)
     newton_steps = check_int(newton_steps, "newton_steps", low=1)
     if n_init > 1 and init is not None:
@@ -817,7 +722,7 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
     else:
         m_step_ = _m_step_fixed_alpha
 
-    res = em.run(x, start, gamma_mixture_log_joint, m_step_, max_iter=max_iter, tol=tol,
+    res = em.run(x, start, _log_joint, m_step_, max_iter=max_iter, tol=tol,
                  n_init=n_init, seed=rng, keep_params=keep_params)
     p = res.params
     if estimate_alpha and p.alpha >= _ALPHA_MAX:
@@ -825,11 +730,10 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
                       "within every component, so the likelihood has no maximum in alpha",
                       ShapeCapWarning, stacklevel=2)
     order = np.argsort(-p.betas, kind="stable")
-    return GammaMixtureResult(theta=p.theta[order], betas=p.betas[order], alpha=float(p.alpha),
-                              log_likelihood=res.log_likelihood, resp=res.resp[:, order],
-                              n_iter=res.n_iter, converged=res.converged,
-                              alpha_estimated=bool(estimate_alpha),
-                              params_history=tuple(res.params_history))
+    params = GammaMixtureParams(p.theta[order], p.betas[order], float(p.alpha))
+    return replace(res, params=params, resp=res.resp[:, order],
+                   extra={"means": params.alpha / params.betas,
+                          "alpha_estimated": bool(estimate_alpha)})
 
 
 # ----------------------------------------------------------------------------------------------

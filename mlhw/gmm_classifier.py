@@ -4,7 +4,7 @@ Answers Waterloo CS480/680 HW4, exercise 1b: fit a Gaussian mixture to the train
 class (``p(x | y = c)``), estimate the priors ``Pr(y = c)`` by the class proportions, and classify
 with the Bayes rule ``argmax_c log Pr(y = c) + log p(x | y = c)``, optionally after projecting
 the data on its leading principal components. Every density is evaluated in log space
-(:func:`mlhw.mixtures.gmm_log_joint` and :func:`scipy.special.logsumexp`).
+(the mixtures' log joint and :func:`scipy.special.logsumexp`).
 
 It also holds the model-selection tools of exercise 1a: the Bayesian information criterion
 (:func:`gmm_bic`), the mean log-likelihood of held-out data (:func:`mean_log_likelihood`) and a
@@ -20,8 +20,8 @@ import numpy as np
 from scipy.special import logsumexp
 
 from ._validation import as_array, check_choice, check_int, check_k, check_rng
-from .mixtures import (COVARIANCE_TYPES, GMMParams, _check_params, fit_gmm, gmm_log_joint,
-                       n_parameters)
+from .mixtures import COVARIANCE_TYPES, GMMParams, _check_params, _gmm_log_joint, fit_gmm, \
+    n_parameters
 from .pca import pca
 from .synthetic import sample_gmm
 
@@ -113,13 +113,15 @@ class GMMClassifier:
         idx = np.flatnonzero(self.classes == label)
         if not len(idx):
             raise ValueError(f"label: expected one of {self.classes.tolist()}, got {label!r}")
-        Z, _ = sample_gmm(n, self.mixtures[idx[0]], covariance=self.covariance, seed=seed)
+        m = self.mixtures[idx[0]]
+        Z, _ = sample_gmm(n, m.weights, m.means, m.covariances, covariance=self.covariance,
+                          seed=seed)
         return self.inverse_transform(Z)
 
     def class_log_likelihood(self, X) -> np.ndarray:
         """``log p(x_n | y = c)`` under each class's mixture, shape (N, C)."""
         Z = self.transform(X)
-        cols = [logsumexp(gmm_log_joint(Z, m, self.covariance), axis=1) for m in self.mixtures]
+        cols = [logsumexp(_gmm_log_joint(Z, m, self.covariance), axis=1) for m in self.mixtures]
         return np.column_stack(cols)
 
     def joint_log_likelihood(self, X) -> np.ndarray:
@@ -236,22 +238,18 @@ def fit_gmm_classifier(X, y, k=5, *, covariance="diag", n_pca=None, max_iter=100
 # ---------------------------------------------------------------------------------------------
 
 def _model(model, covariance):
-    """(GMMParams, covariance) from a GMMResult or from GMMParams plus a covariance type."""
+    """(GMMParams, covariance) from a :func:`mlhw.fit_gmm` result, or GMMParams and a type."""
     cov = getattr(model, "covariance", None) if covariance is None else covariance
     if cov is None:
         raise ValueError("covariance: expected a covariance type when model has none (pass "
                          "covariance='diag', 'full', ...), got None")
     cov = check_choice(cov, "covariance", COVARIANCE_TYPES)
     try:
-        params = GMMParams(np.asarray(model.weights, dtype=float),
-                           np.asarray(model.means, dtype=float),
-                           np.asarray(model.covariances, dtype=float))
+        params = GMMParams(model.weights, model.means, model.covariances)
     except AttributeError:
         raise TypeError(f"model: expected a fitted mixture with weights, means and covariances "
-                        f"(a GMMResult or GMMParams), got {type(model).__name__}") from None
-    k = len(np.atleast_1d(params.weights))
-    d = params.means.shape[-1] if params.means.ndim else 1
-    return _check_params(params, k, d, cov, "model"), cov
+                        f"(a fit_gmm result or GMMParams), got {type(model).__name__}") from None
+    return _check_params(params, cov, "model"), cov
 
 
 def mean_log_likelihood(X, model, *, covariance=None) -> float:
@@ -260,7 +258,7 @@ def mean_log_likelihood(X, model, *, covariance=None) -> float:
     Parameters
     ----------
     X : array_like, shape (N, d)
-    model : GMMResult or GMMParams
+    model : EMResult or GMMParams
         A fitted mixture.
     covariance : str, optional
         Covariance type; taken from ``model.covariance`` when omitted.
@@ -268,6 +266,7 @@ def mean_log_likelihood(X, model, *, covariance=None) -> float:
     Returns
     -------
     float
+        ``(1/N) sum_n log p(x_n)``.
 
     Raises
     ------
@@ -289,7 +288,7 @@ def mean_log_likelihood(X, model, *, covariance=None) -> float:
     if X.shape[1] != params.means.shape[1]:
         raise ValueError(f"X: expected {params.means.shape[1]} features (the model's dimension), "
                          f"got {X.shape[1]}")
-    return float(np.mean(logsumexp(gmm_log_joint(X, params, cov), axis=1)))
+    return float(np.mean(logsumexp(_gmm_log_joint(X, params, cov), axis=1)))
 
 
 def gmm_bic(X, model, *, covariance=None) -> float:
@@ -303,13 +302,14 @@ def gmm_bic(X, model, *, covariance=None) -> float:
     ----------
     X : array_like, shape (N, d)
         The data the model was fitted to.
-    model : GMMResult or GMMParams
+    model : EMResult or GMMParams
     covariance : str, optional
         Taken from ``model.covariance`` when omitted.
 
     Returns
     -------
     float
+        ``-2 log L + p log N``; lower is better.
 
     Examples
     --------
@@ -383,7 +383,7 @@ class KSweep:
         :func:`gmm_bic` on the training data per ``k``.
     held_out : ndarray
         Mean held-out log-likelihood per point per ``k`` (NaN when no held-out data were given).
-    results : tuple of GMMResult
+    results : tuple of EMResult
     """
 
     ks: np.ndarray

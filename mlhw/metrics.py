@@ -90,10 +90,8 @@ def purity(labels_true, labels_pred) -> float:
 
     Parameters
     ----------
-    labels_true : array_like, shape (n,)
-        Reference labels.
-    labels_pred : array_like, shape (n,)
-        Cluster assignments.
+    labels_true, labels_pred : array_like, shape (n,)
+        Reference labels and cluster assignments, as in :func:`contingency_table`.
 
     Returns
     -------
@@ -103,7 +101,7 @@ def purity(labels_true, labels_pred) -> float:
     Raises
     ------
     ValueError
-        If the label arrays are empty, not 1-D, or of different lengths.
+        As :func:`contingency_table`.
 
     Examples
     --------
@@ -132,10 +130,9 @@ def adjusted_rand_index(labels_true, labels_pred) -> float:
 
     Parameters
     ----------
-    labels_true : array_like, shape (n,)
-        Reference labels.
-    labels_pred : array_like, shape (n,)
-        Cluster assignments. The index is symmetric in its two arguments.
+    labels_true, labels_pred : array_like, shape (n,)
+        Reference labels and cluster assignments, as in :func:`contingency_table`; the index is
+        symmetric in the two.
 
     Returns
     -------
@@ -145,7 +142,7 @@ def adjusted_rand_index(labels_true, labels_pred) -> float:
     Raises
     ------
     ValueError
-        If the label arrays are empty, not 1-D, or of different lengths.
+        As :func:`contingency_table`.
 
     Examples
     --------
@@ -191,6 +188,13 @@ class LabelMatch:
     accuracy: float
     table: np.ndarray
 
+    @property
+    def perm(self) -> np.ndarray:
+        """``perm[c]`` is the class matched to cluster ``c``, for clusters numbered ``0..K-1``
+        that are all matched (so ``perm[labels_pred]`` relabels and ``perm`` reorders a fit's
+        components)."""
+        return np.array(list(self.mapping.values()))
+
 
 def match_labels(labels_true, labels_pred, *, fill=-1) -> LabelMatch:
     """Match clusters to classes one-to-one so that the most points agree.
@@ -202,10 +206,8 @@ def match_labels(labels_true, labels_pred, *, fill=-1) -> LabelMatch:
 
     Parameters
     ----------
-    labels_true : array_like, shape (n,)
-        Reference labels.
-    labels_pred : array_like, shape (n,)
-        Cluster assignments.
+    labels_true, labels_pred : array_like, shape (n,)
+        Reference labels and cluster assignments, as in :func:`contingency_table`.
     fill : scalar
         Label given to the points of unmatched clusters (when there are more clusters than
         classes). Keyword-only.
@@ -217,7 +219,7 @@ def match_labels(labels_true, labels_pred, *, fill=-1) -> LabelMatch:
     Raises
     ------
     ValueError
-        If the label arrays are empty, not 1-D, or of different lengths.
+        As :func:`contingency_table`.
 
     Examples
     --------
@@ -226,6 +228,8 @@ def match_labels(labels_true, labels_pred, *, fill=-1) -> LabelMatch:
     {0: 1, 2: 0}
     >>> m.labels, m.accuracy
     (array([0, 0, 1, 1, 1]), 0.8)
+    >>> match_labels([0, 0, 1, 1], [1, 1, 0, 0]).perm  # cluster 0 is class 1, cluster 1 class 0
+    array([1, 0])
     """
     t, p = _pair(labels_true, labels_pred)
     table, classes, clusters = contingency_table(t, p)

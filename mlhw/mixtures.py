@@ -14,7 +14,7 @@ exercise 1 (diagonal GMM) and provides the pieces of the semi-supervised GMM.
 Every E-step is in log space. Each M-step keeps every variance at least ``reg``: a component
 collapsing onto one point keeps a variance of at least ``reg`` instead of making the likelihood
 infinite. A fit ending with variances at the floor says so, once, with a
-:class:`VarianceFloorWarning` giving their number. The floor is a constraint of the M-step, which
+:class:`~mlhw.VarianceFloorWarning` giving their number. The floor is a constraint of the M-step, which
 stays an exact maximiser: diagonal and spherical variances become ``max(s^2, reg)`` and the
 eigenvalues of a full covariance are clipped at ``reg`` (the maximiser of the Gaussian objective
 over covariances with every eigenvalue at least ``reg``), so the log-likelihood never decreases.
@@ -24,7 +24,7 @@ component's spread; for well-scaled data and the default ``reg = 1e-6`` the two 
 ``reg``.)
 
 A component that receives no responsibility at all keeps its previous mean and covariance (any
-value maximises the M-step objective for it) and an :class:`EmptyComponentWarning` says so. The
+value maximises the M-step objective for it) and an :class:`~mlhw.EmptyComponentWarning` says so. The
 cost of one iteration is ``O(N k d)`` for diag, spherical and fixed (matrix products, no
 ``N x k x d`` temporary) and ``O(N k d^2 + k d^3)`` for full.
 
@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import warnings
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.linalg import cholesky, solve_triangular
@@ -56,25 +56,15 @@ from scipy.special import logsumexp
 from threadpoolctl import threadpool_limits
 
 from . import em
+from ._gaussian import LOG_2PI as _LOG_2PI
+from ._gaussian import check_cov
 from ._validation import as_array, check_choice, check_int, check_k, check_probabilities, check_rng
+from ._warnings import EmptyComponentWarning, VarianceFloorWarning
 
-__all__ = ["COVARIANCE_TYPES", "EmptyComponentWarning", "GMMParams", "GMMResult", "VarianceFloorWarning",
-           "fit_gmm", "gmm_log_joint", "gmm_log_likelihood", "gmm_m_step", "gmm_predict",
+__all__ = ["COVARIANCE_TYPES", "GMMParams", "fit_gmm", "gmm_log_likelihood", "gmm_predict",
            "n_parameters"]
 
 COVARIANCE_TYPES = ("full", "diag", "spherical", "fixed")
-
-
-class VarianceFloorWarning(RuntimeWarning):
-    """A fit ended with variances held at the floor (``reg``, or ``var_floor`` of the regression
-    mixture): those variances are the floor, not estimates from the data.
-
-    Emitted once per fit, by :func:`fit_gmm`, the semi-supervised GMM and the regression mixture
-    (and once per classifier or sweep built on them), with the number of variances (eigenvalues
-    of a full covariance) at the floor. Typical causes: a component collapsed onto one point or
-    onto duplicates, a feature constant within a component (the border pixels of raw MNIST), or
-    data whose spread is comparable to the square root of the floor.
-    """
 
 
 def _floored_count(covariances, covariance: str, floor: float) -> tuple[int, int]:
@@ -89,26 +79,17 @@ def _floored_count(covariances, covariance: str, floor: float) -> tuple[int, int
     return int(np.sum(np.asarray(covariances) <= floor)), int(np.size(covariances))
 
 
-def _warn_if_floored(who: str, covariances, covariance: str, floor: float, name: str = "reg",
-                    stacklevel: int = 3) -> None:
-    """Issue one :class:`VarianceFloorWarning` if any fitted variance is at the floor."""
+def _warn_if_floored(who: str, covariances, covariance: str, floor: float,
+                     stacklevel: int = 3) -> None:
+    """Issue one :class:`~mlhw.VarianceFloorWarning` if any fitted variance is at the floor."""
     at, total = _floored_count(covariances, covariance, floor)
     if at:
         what = "eigenvalues of the covariances" if covariance == "full" else "variances"
-        warnings.warn(f"{who}: {at} of {total} {what} ended at the floor {name}={floor:g}, "
+        warnings.warn(f"{who}: {at} of {total} {what} ended at the floor reg={floor:g}, "
                       "where the data's spread is below it (a component on few distinct points, "
                       "a feature constant within a component, or data on the scale of "
-                      f"sqrt({name})); those are the floor, not estimates", VarianceFloorWarning,
+                      "sqrt(reg)); those are the floor, not estimates", VarianceFloorWarning,
                       stacklevel=stacklevel)
-
-
-class EmptyComponentWarning(UserWarning):
-    """A component received (almost) no responsibility; it kept its previous parameters.
-
-    Shared by every mixture in :mod:`mlhw`: a Gaussian component keeps its mean and covariance, a
-    Gamma component its rate, a regression component its line and variance.
-    """
-_LOG_2PI = np.log(2 * np.pi)
 
 
 @dataclass(frozen=True)
@@ -118,46 +99,6 @@ class GMMParams:
     weights: np.ndarray
     means: np.ndarray
     covariances: np.ndarray
-
-
-@dataclass(frozen=True)
-class GMMResult:
-    """Result of :func:`fit_gmm`.
-
-    Attributes
-    ----------
-    weights : ndarray, shape (k,)
-    means : ndarray, shape (k, d)
-    covariances : ndarray
-        ``(k, d, d)`` full, ``(k, d)`` diag, ``(k,)`` spherical or fixed.
-    covariance : str
-        The covariance type.
-    log_likelihood : ndarray, shape (n_iter + 1,)
-        Observed-data log-likelihood (a sum over points) at the initial parameters and after
-        every M-step.
-    resp : ndarray, shape (N, k)
-        Responsibilities at the final parameters.
-    converged : bool
-    n_iter : int
-    """
-
-    weights: np.ndarray
-    means: np.ndarray
-    covariances: np.ndarray
-    covariance: str
-    log_likelihood: np.ndarray
-    resp: np.ndarray
-    converged: bool
-    n_iter: int
-
-    @property
-    def labels(self) -> np.ndarray:
-        """Most probable component of every point."""
-        return np.argmax(self.resp, axis=1)
-
-    @property
-    def params(self) -> GMMParams:
-        return GMMParams(self.weights, self.means, self.covariances)
 
 
 def _log_gauss(X, means, covariances, covariance, x_sq=None):
@@ -226,95 +167,14 @@ def _refine_log_gauss(out, big, X, means, prec, log_det):
     return out
 
 
-def gmm_log_joint(X, params: GMMParams, covariance: str = "full", *, x_sq=None) -> np.ndarray:
+def _gmm_log_joint(X, params, covariance, x_sq=None):
     """Per-point log joint ``log pi_k + log N(x_n | mu_k, Sigma_k)``, shape (N, k).
 
     ``x_sq`` may pass ``X * X``, computed once per fit, to the diagonal and spherical models.
-    Raises ``ValueError`` (``TypeError`` for ``params`` that are not :class:`GMMParams`) for
-    non-finite or mismatched ``X``, an unknown ``covariance``, negative weights or invalid
-    covariances.
     """
-    X = as_array(X, "X", ndim=2)
-    covariance = check_choice(covariance, "covariance", COVARIANCE_TYPES)
-    _check_param_object(params, X.shape[1], covariance)
-    return _gmm_log_joint(X, params, covariance, x_sq)
-
-
-def _gmm_log_joint(X, params, covariance, x_sq=None):
-    """:func:`gmm_log_joint` without the checks, for the EM loop of :func:`fit_gmm`."""
     with np.errstate(divide="ignore"):
         log_w = np.log(params.weights)
     return log_w + _log_gauss(X, params.means, params.covariances, covariance, x_sq)
-
-
-def _check_param_object(params, d, covariance):
-    """Cheap checks of a :class:`GMMParams` in the log joint (called once per EM iteration)."""
-    if not isinstance(params, GMMParams):
-        raise TypeError(f"params: expected GMMParams, got {type(params).__name__}")
-    w, mu, cov = (np.asarray(a, dtype=float) for a in (params.weights, params.means,
-                                                        params.covariances))
-    k = len(mu) if mu.ndim else 0
-    if mu.ndim != 2 or mu.shape[1] != d:
-        raise ValueError(f"X: expected {mu.shape[-1] if mu.ndim == 2 else '?'} features (the "
-                         f"dimension of params.means), got {d}")
-    shape = {"full": (k, d, d), "diag": (k, d)}.get(covariance, (k,))
-    if w.shape != (k,) or cov.shape != shape:
-        raise ValueError(f"params: expected weights of shape ({k},) and covariances of shape "
-                         f"{shape} for covariance={covariance!r}, got {w.shape} and {cov.shape}")
-    if np.any(w < 0):
-        raise ValueError(f"params: expected non-negative weights, got minimum {w.min()!r}")
-    if covariance == "full":
-        if not np.allclose(cov, np.transpose(cov, (0, 2, 1))):
-            raise ValueError(f"params: expected symmetric covariance matrices, got an asymmetry "
-                             f"of {np.abs(cov - np.transpose(cov, (0, 2, 1))).max():.3g}")
-    elif np.any(cov < 0):
-        raise ValueError(f"params: expected positive variances, got minimum {cov.min()!r}")
-    # numerical trouble within a fit rather than bad input: a FloatingPointError, as from em
-    if not (np.all(np.isfinite(w)) and np.all(np.isfinite(mu)) and np.all(np.isfinite(cov))):
-        raise FloatingPointError("params: the weights, means or covariances are not finite (they "
-                                 "overflowed float64); rescale X")
-    if covariance != "full" and np.any(cov == 0):
-        raise FloatingPointError("params: a variance is 0 (a component collapsed onto identical "
-                                 "points); fit with a positive variance floor (reg of fit_gmm), "
-                                 "or start from parameters with larger variances")
-
-
-def gmm_m_step(X, resp, covariance: str = "full", reg: float = 1e-6, *, previous=None,
-               update_weights: bool = True, x_sq=None) -> GMMParams:
-    """Maximum-likelihood parameters given responsibilities (the M-step).
-
-    ``weights_k = N_k / N``, ``means_k = sum_n r_nk x_n / N_k`` and the responsibility-weighted
-    covariances, every variance (eigenvalue) floored at ``reg``. With one-hot ``resp`` this is exactly the
-    supervised (generative classifier) estimate of each class. ``covariance="fixed"`` keeps the
-    variances of ``previous``; ``update_weights=False`` keeps its weights.
-
-    Parameters
-    ----------
-    X : ndarray, shape (N, d)
-    resp : ndarray, shape (N, k)
-        Non-negative responsibilities (rows need not be normalised for weighted fits).
-    covariance : str
-    reg : float
-        The floor on every variance (every eigenvalue of a full covariance).
-    previous : GMMParams, optional
-        Needed for ``"fixed"`` and ``update_weights=False``.
-
-    Raises ``ValueError`` for non-finite or mismatched ``X`` and ``resp``, negative
-    responsibilities, an unknown ``covariance``, a negative ``reg`` or a missing ``previous``.
-    """
-    X = as_array(X, "X", ndim=2)
-    n, d = X.shape
-    resp = as_array(resp, "resp", shape=(n, None))
-    if np.any(resp < 0):
-        raise ValueError(f"resp: expected non-negative responsibilities, got minimum "
-                         f"{resp.min()!r}")
-    covariance = check_choice(covariance, "covariance", COVARIANCE_TYPES)
-    if not (np.isfinite(reg) and reg >= 0):
-        raise ValueError(f"reg: expected a finite non-negative number, got {reg!r}")
-    if (covariance == "fixed" or not update_weights) and not isinstance(previous, GMMParams):
-        raise ValueError(f"previous: expected the previous GMMParams (covariance={covariance!r}, "
-                         f"update_weights={update_weights}), got {type(previous).__name__}")
-    return _gmm_m_step(X, resp, covariance, reg, previous, update_weights, x_sq)
 
 
 def _clip_eigenvalues(cov, reg):
@@ -333,8 +193,15 @@ def _clip_eigenvalues(cov, reg):
         return (out + out.T) / 2
 
 
-def _gmm_m_step(X, resp, covariance, reg, previous=None, update_weights=True, x_sq=None):
-    """:func:`gmm_m_step` without the checks, for the EM loop of :func:`fit_gmm`."""
+def _gmm_m_step(X, resp, covariance, reg=1e-6, previous=None, update_weights=True, x_sq=None):
+    """Maximum-likelihood parameters given responsibilities (the M-step).
+
+    ``weights_k = N_k / N``, ``means_k = sum_n r_nk x_n / N_k`` and the responsibility-weighted
+    covariances, every variance (eigenvalue) floored at ``reg``. With one-hot ``resp`` this is
+    exactly the supervised (generative classifier) estimate of each class. ``"fixed"`` keeps the
+    variances of ``previous`` (a :class:`GMMParams`); ``update_weights=False`` keeps its weights.
+    Rows of ``resp`` need not be normalised (weighted fits).
+    """
     n, d = X.shape
     raw_nk = resp.sum(axis=0)
     nk = raw_nk + 10 * np.finfo(float).eps  # for the weights, as scikit-learn
@@ -383,19 +250,72 @@ def _gmm_m_step(X, resp, covariance, reg, previous=None, update_weights=True, x_
 
 
 def gmm_log_likelihood(X, weights, means, covariances, covariance: str = "full") -> float:
-    """Observed-data log-likelihood ``sum_n log sum_k pi_k N(x_n | mu_k, Sigma_k)``."""
+    """Observed-data log-likelihood ``sum_n log sum_k pi_k N(x_n | mu_k, Sigma_k)``.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, d)
+    weights : array_like, shape (k,)
+        Mixing weights (non-negative, summing to one).
+    means : array_like, shape (k, d)
+    covariances : array_like
+        In the layout of ``covariance`` (see the module notes).
+    covariance : {"full", "diag", "spherical", "fixed"}
+
+    Returns
+    -------
+    float
+        The log-likelihood, a sum over points.
+
+    Raises
+    ------
+    ValueError
+        For non-finite or mismatched data, weights that are not probabilities or covariances
+        that are not positive (definite).
+
+    Examples
+    --------
+    >>> round(gmm_log_likelihood([[0.0]], [1.0], [[0.0]], [[1.0]], "diag"), 6)
+    -0.918939
+    """
     X = as_array(X, "X", ndim=2)
     covariance = check_choice(covariance, "covariance", COVARIANCE_TYPES)
     params = _check_params({"weights": weights, "means": means, "covariances": covariances},
-                           len(np.atleast_1d(weights)), X.shape[1], covariance, "params")
-    return float(logsumexp(gmm_log_joint(X, params, covariance), axis=1).sum())
+                           covariance, d=X.shape[1])
+    return float(logsumexp(_gmm_log_joint(X, params, covariance), axis=1).sum())
 
 
 def gmm_predict(X, params: GMMParams, covariance: str = "full"):
-    """Responsibilities ``p(z = k | x)`` of new points, shape (N, k)."""
+    """Responsibilities ``p(z = k | x)`` of new points under a mixture, shape (N, k).
+
+    Parameters
+    ----------
+    X : array_like, shape (N, d)
+    params : GMMParams
+    covariance : {"full", "diag", "spherical", "fixed"}
+
+    Returns
+    -------
+    ndarray, shape (N, k)
+        Rows sum to one.
+
+    Raises
+    ------
+    ValueError
+        For non-finite or mismatched data or invalid parameters.
+
+    Examples
+    --------
+    >>> p = GMMParams(np.array([0.5, 0.5]), np.array([[0.0], [4.0]]), np.ones(2))
+    >>> gmm_predict([[2.0]], p, "spherical")
+    array([[0.5, 0.5]])
+    """
     X = as_array(X, "X", ndim=2)
-    _, resp = em.e_step(X, params, lambda x, p: gmm_log_joint(x, p, covariance))
-    return resp
+    covariance = check_choice(covariance, "covariance", COVARIANCE_TYPES)
+    if not isinstance(params, GMMParams):
+        raise TypeError(f"params: expected GMMParams, got {type(params).__name__}")
+    params = _check_params(params, covariance, "params", d=X.shape[1])
+    return em.e_step(X, params, lambda x, p: _gmm_log_joint(x, p, covariance))[1]
 
 
 def n_parameters(k: int, d: int, covariance: str) -> int:
@@ -407,38 +327,35 @@ def n_parameters(k: int, d: int, covariance: str) -> int:
     return (k - 1) + k * d + cov
 
 
-def _check_params(init, k, d, covariance, name) -> GMMParams:
+def _check_params(init, covariance, name="", k=None, d=None) -> GMMParams:
+    """Checked :class:`GMMParams` from a dict (or a :class:`GMMParams`) of mixture parameters;
+    messages name ``name['weights']``, ... (the bare keys when ``name`` is empty)."""
     if isinstance(init, GMMParams):
         init = {"weights": init.weights, "means": init.means, "covariances": init.covariances}
     if not isinstance(init, dict) or set(init) != {"weights", "means", "covariances"}:
         got = sorted(init) if isinstance(init, dict) else type(init).__name__
-        raise ValueError(f"{name}: expected a dict with keys 'weights', 'means', 'covariances', "
-                         f"got {got}")
-    weights = check_probabilities(as_array(init["weights"], f"{name}['weights']", shape=(k,)),
-                                  f"{name}['weights']")
-    means = as_array(init["means"], f"{name}['means']", shape=(k, d))
+        raise ValueError(f"{name or 'params'}: expected a dict with keys 'weights', 'means', "
+                         f"'covariances', got {got}")
+    label = {key: f"{name}['{key}']" if name else key for key in init}
+    weights = check_probabilities(init["weights"], label["weights"], shape=(k,))
+    k = len(weights)
+    means = as_array(init["means"], label["means"], shape=(k, d))
+    d = means.shape[1]
     shape = {"full": (k, d, d), "diag": (k, d)}.get(covariance, (k,))
-    covs = as_array(init["covariances"], f"{name}['covariances']", shape=shape)
     if covariance == "full":
-        if not np.allclose(covs, np.transpose(covs, (0, 2, 1))):
-            raise ValueError(f"{name}['covariances']: expected symmetric matrices, got an "
-                             f"asymmetry of {np.abs(covs - np.transpose(covs, (0, 2, 1))).max():.3g}")
-        for j in range(k):
-            try:
-                cholesky(covs[j], lower=True)
-            except np.linalg.LinAlgError:
-                raise ValueError(f"{name}['covariances']: expected positive definite matrices, "
-                                 f"got component {j} that is not") from None
-    elif np.any(covs <= 0):
-        raise ValueError(f"{name}['covariances']: expected positive variances, got minimum "
-                         f"{covs.min()!r}")
+        covs = check_cov(init["covariances"], label["covariances"], shape=shape)[0]
+    else:
+        covs = as_array(init["covariances"], label["covariances"], shape=shape)
+        if np.any(covs <= 0):
+            raise ValueError(f"{label['covariances']}: expected positive variances, got minimum "
+                             f"{covs.min()!r}")
     return GMMParams(weights, means, covs)
 
 
 def _initial_params(X, k, covariance, init, reg, sigma2, rng) -> GMMParams:
     n, d = X.shape
     if isinstance(init, (dict, GMMParams)):
-        params = _check_params(init, k, d, covariance, "init")
+        params = _check_params(init, covariance, "init", k, d)
         if covariance == "fixed":  # the variance is sigma2, whatever the dict says
             return GMMParams(params.weights, params.means, np.full(k, sigma2))
         # EM maximises over covariances with every variance (eigenvalue) at least reg, and only
@@ -475,8 +392,8 @@ def _initial_params(X, k, covariance, init, reg, sigma2, rng) -> GMMParams:
                          f"parameters, got {init!r}")
     if covariance == "fixed":
         prev = GMMParams(None, None, np.full(k, sigma2))
-        return gmm_m_step(X, resp, "fixed", reg, previous=prev)
-    return gmm_m_step(X, resp, covariance, reg)
+        return _gmm_m_step(X, resp, "fixed", reg, previous=prev)
+    return _gmm_m_step(X, resp, covariance, reg)
 
 
 def fit_gmm(X, k, *, covariance="full", init=None, max_iter=100, tol=1e-3, reg=1e-6, seed=None,
@@ -497,8 +414,8 @@ def fit_gmm(X, k, *, covariance="full", init=None, max_iter=100, tol=1e-3, reg=1
         ``RuntimeWarning``, so that EM starts inside the set it maximises over.
     max_iter : int
     tol : float
-        Stop when the mean log-likelihood per point changes by less than ``tol`` (as
-        scikit-learn); ``tol=0`` runs exactly ``max_iter`` iterations.
+        Stop when an iteration gains less than ``tol`` in mean log-likelihood per point
+        (:mod:`mlhw.em`); ``tol=0`` runs exactly ``max_iter`` iterations.
     reg : float
         Non-negative floor on every variance (every eigenvalue of a full covariance) in each
         M-step; see the module notes.
@@ -510,7 +427,11 @@ def fit_gmm(X, k, *, covariance="full", init=None, max_iter=100, tol=1e-3, reg=1
 
     Returns
     -------
-    GMMResult
+    EMResult
+        ``params`` a :class:`GMMParams`, so ``.weights (k,)``, ``.means (k, d)``,
+        ``.covariances`` (``(k, d, d)`` full, ``(k, d)`` diag, ``(k,)`` spherical or fixed);
+        ``.covariance`` the covariance type; ``.log_likelihood`` (a sum over points, at the
+        start and after every M-step), ``.resp``, ``.labels``, ``.converged``, ``.n_iter``.
 
     Raises
     ------
@@ -531,7 +452,6 @@ def fit_gmm(X, k, *, covariance="full", init=None, max_iter=100, tol=1e-3, reg=1
     n, d = X.shape
     k = check_k(k, n)
     covariance = check_choice(covariance, "covariance", COVARIANCE_TYPES)
-    max_iter = check_int(max_iter, "max_iter", low=1)
     n_init = check_int(n_init, "n_init", low=1)
     reg = float(as_array(reg, "reg", ndim=0, finite=False))
     if not np.isfinite(reg) or reg < 0:
@@ -566,8 +486,5 @@ def fit_gmm(X, k, *, covariance="full", init=None, max_iter=100, tol=1e-3, reg=1
     with threads:
         res = em.run(X, lambda r: _initial_params(X, k, covariance, init, reg, sigma2, r),
                      log_joint, m_step, max_iter=max_iter, tol=tol, n_init=n_init, seed=rng)
-    p = res.params
-    _warn_if_floored("fit_gmm", p.covariances, covariance, reg)
-    return GMMResult(weights=p.weights, means=p.means, covariances=p.covariances,
-                     covariance=covariance, log_likelihood=res.log_likelihood, resp=res.resp,
-                     converged=res.converged, n_iter=res.n_iter)
+    _warn_if_floored("fit_gmm", res.params.covariances, covariance, reg)
+    return replace(res, extra={"covariance": covariance})

@@ -13,19 +13,19 @@ EM (see :mod:`mlhw.em`): the E-step gives the responsibilities
 the weighted mean squared residual as its variance, and the average responsibility as its weight:
 
     w_k   = (sum_i delta_ik x_i x_i^T)^{-1} sum_i delta_ik y_i x_i
-    rho_k = max(sum_i delta_ik (y_i - w_k^T x_i)^2 / sum_i delta_ik, var_floor)
+    rho_k = max(sum_i delta_ik (y_i - w_k^T x_i)^2 / sum_i delta_ik, reg)
     pi_k  = sum_i delta_ik / N
 
-The floor ``var_floor`` keeps the likelihood bounded (a line through a single point with
+The floor ``reg`` keeps the likelihood bounded (a line through a single point with
 ``rho -> 0`` has unbounded likelihood). Because the expected complete log-likelihood is unimodal
-in ``rho_k``, the floored value is still the exact maximiser of Q over ``rho_k >= var_floor``, so
+in ``rho_k``, the floored value is still the exact maximiser of Q over ``rho_k >= reg``, so
 every iteration is an exact EM step and the log-likelihood never decreases.
 
 The floor is a variance in the units of ``y`` squared, like ``reg`` of :func:`mlhw.fit_gmm`: for
-outputs on the scale ``1e-6`` pass ``var_floor`` scaled by the square of that scale (the fit is
-equivariant when ``y`` and ``var_floor`` are rescaled together). A component left with no
+outputs on the scale ``1e-6`` pass ``reg`` scaled by the square of that scale (the fit is
+equivariant when ``y`` and ``reg`` are rescaled together). A component left with no
 responsibility keeps its line and variance (weight about 0), with an
-:class:`~mlhw.mixtures.EmptyComponentWarning`.
+:class:`~mlhw.EmptyComponentWarning`.
 """
 
 from __future__ import annotations
@@ -36,19 +36,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import em
-from ._validation import (as_array, check_choice, check_int, check_k, check_positive,
-                          check_probabilities, check_rng)
-from .mixtures import EmptyComponentWarning, _warn_if_floored
+from ._validation import as_array, check_choice, check_int, check_k, check_positive, \
+    check_probabilities, check_rng
+from ._warnings import EmptyComponentWarning
+from .mixtures import _warn_if_floored
 
-__all__ = [
-    "RegressionMixtureParams",
-    "RegressionMixtureResult",
-    "fit_regression_mixture",
-    "regmix_log_joint",
-    "regmix_m_step",
-    "regression_mixture_log_likelihood",
-    "sample_regression_mixture",
-]
+__all__ = ["RegressionMixtureParams", "fit_regression_mixture",
+           "regression_mixture_log_likelihood", "sample_regression_mixture"]
 
 #: A component whose total responsibility is below this many points keeps its previous line and
 #: variance in the M-step (its weight becomes that tiny total divided by N).
@@ -74,70 +68,10 @@ class RegressionMixtureParams:
     variances: np.ndarray
 
 
-@dataclass(frozen=True)
-class RegressionMixtureResult:
-    """Result of :func:`fit_regression_mixture`.
-
-    Attributes
-    ----------
-    weights : ndarray, shape (K,)
-        Fitted mixing weights ``pi_k``.
-    coefs : ndarray, shape (K, m)
-        Fitted coefficients, row ``k`` is ``w_k``.
-    variances : ndarray, shape (K,)
-        Fitted noise variances ``rho_k``.
-    log_likelihood : ndarray, shape (n_iter + 1,)
-        ``sum_i log p(y_i | x_i)`` at the initial parameters and after every M-step.
-    resp : ndarray, shape (N, K)
-        Responsibilities ``delta_ik`` at the fitted parameters.
-    n_iter : int
-        Number of EM iterations (M-steps).
-    converged : bool
-        Whether the mean log-likelihood per point changed by less than ``tol``.
-    """
-
-    weights: np.ndarray
-    coefs: np.ndarray
-    variances: np.ndarray
-    log_likelihood: np.ndarray
-    resp: np.ndarray
-    n_iter: int
-    converged: bool
-
-    @property
-    def labels(self) -> np.ndarray:
-        """Most responsible component of each point, shape (N,)."""
-        return np.argmax(self.resp, axis=1)
-
-    @property
-    def params(self) -> RegressionMixtureParams:
-        """The fitted parameters as a :class:`RegressionMixtureParams`."""
-        return RegressionMixtureParams(self.weights, self.coefs, self.variances)
-
-
-def regmix_log_joint(data, params: RegressionMixtureParams) -> np.ndarray:
-    """Log joint ``log p(y_i, z_i = k | x_i) = log pi_k + log N(y_i; w_k^T x_i, rho_k)``.
-
-    Parameters
-    ----------
-    data : tuple (X, y)
-        ``X`` of shape (N, m) and ``y`` of shape (N,).
-    params : RegressionMixtureParams
-
-    Returns
-    -------
-    ndarray, shape (N, K)
-        ``-inf`` in the column of a component with weight exactly zero.
-
-    Raises
-    ------
-    ValueError
-        If ``data`` is not a finite ``(X, y)`` pair or the parameters are invalid.
-    TypeError
-        If ``params`` is not a :class:`RegressionMixtureParams`.
-    """
-    X, y = _check_data_pair(data)
-    _check_param_object(params, X.shape[1])
+def _regmix_log_joint(data, params):
+    """Log joint ``log p(y_i, z_i = k | x_i) = log pi_k + log N(y_i; w_k^T x_i, rho_k)``, shape
+    (N, K), for ``data = (X, y)``; ``-inf`` in the column of a component with weight zero."""
+    X, y = data
     resid = y[:, None] - X @ params.coefs.T
     with np.errstate(divide="ignore"):
         log_w = np.log(params.weights)
@@ -145,43 +79,16 @@ def regmix_log_joint(data, params: RegressionMixtureParams) -> np.ndarray:
     return log_w - 0.5 * np.log(2 * np.pi * rho) - 0.5 * resid**2 / rho
 
 
-def regmix_m_step(data, resp, params: RegressionMixtureParams, *,
-                  var_floor: float = 1e-6) -> RegressionMixtureParams:
+def _regmix_m_step(data, resp, params, reg=1e-6):
     """M-step of problem 5: weighted least squares, weighted residual variance, mean weight.
 
-    Parameters
-    ----------
-    data : tuple (X, y)
-        ``X`` of shape (N, m), ``y`` of shape (N,).
-    resp : ndarray, shape (N, K)
-        Responsibilities ``delta_ik`` from the E-step.
-    params : RegressionMixtureParams
-        Current parameters (used only for a component with no responsibility left, which keeps
-        its line and variance).
-    var_floor : float
-        Lower bound on every ``rho_k``.
-
-    Returns
-    -------
-    RegressionMixtureParams
-        The maximiser of ``Q(theta | theta_t)`` subject to ``rho_k >= var_floor``. When the
-        weighted design of a component is rank deficient, its ``w_k`` is the minimum-norm
-        weighted least-squares solution (any solution maximises Q).
-
-    Raises
-    ------
-    ValueError
-        For invalid data, responsibilities of the wrong shape or negative, invalid parameters or
-        a negative ``var_floor``.
+    The maximiser of ``Q(theta | theta_t)`` subject to ``rho_k >= reg``. When the weighted
+    design of a component is rank deficient, its ``w_k`` is the minimum-norm weighted
+    least-squares solution (any solution maximises Q). A component with no responsibility left
+    keeps its line and variance.
     """
-    X, y = _check_data_pair(data)
+    X, y = data
     n = X.shape[0]
-    k = _check_param_object(params, X.shape[1])
-    resp = as_array(resp, "resp", shape=(n, k))
-    if np.any(resp < 0):
-        raise ValueError(f"resp: expected non-negative responsibilities, got minimum "
-                         f"{resp.min()!r}")
-    var_floor = float(check_positive(var_floor, "var_floor", strict=False, ndim=0))
     nk = resp.sum(axis=0)
     coefs = np.array(params.coefs, dtype=float, copy=True)
     variances = np.array(params.variances, dtype=float, copy=True)
@@ -194,7 +101,7 @@ def regmix_m_step(data, resp, params: RegressionMixtureParams, *,
         coefs[k] = np.linalg.lstsq(sw[:, None] * X, sw * y, rcond=None)[0]
     resid2 = (y[:, None] - X @ coefs.T) ** 2
     rho = np.einsum("nk,nk->k", resp, resid2) / np.where(active, nk, 1.0)
-    variances[active] = np.maximum(rho[active], var_floor)
+    variances[active] = np.maximum(rho[active], reg)
     return RegressionMixtureParams(weights=nk / n, coefs=coefs, variances=variances)
 
 
@@ -212,6 +119,12 @@ def regression_mixture_log_likelihood(X, y, weights, coefs, variances) -> float:
     Returns
     -------
     float
+        The log-likelihood of the outputs, a sum over points.
+
+    Raises
+    ------
+    ValueError
+        For non-finite or mismatched data or invalid parameters.
 
     Examples
     --------
@@ -223,37 +136,7 @@ def regression_mixture_log_likelihood(X, y, weights, coefs, variances) -> float:
     """
     X, y = _check_xy(X, y)
     params = _check_params(weights, coefs, variances, X.shape[1])
-    return em.e_step((X, y), params, regmix_log_joint)[0]
-
-
-def _check_data_pair(data):
-    if not isinstance(data, tuple) or len(data) != 2:
-        raise ValueError(f"data: expected an (X, y) pair, got {type(data).__name__}")
-    X, y = _check_xy(*data)
-    return X, y
-
-
-def _check_param_object(params, m) -> int:
-    """Cheap checks of a :class:`RegressionMixtureParams` (once per EM iteration); returns K."""
-    if not isinstance(params, RegressionMixtureParams):
-        raise TypeError(f"params: expected RegressionMixtureParams, got {type(params).__name__}")
-    w, coefs, rho = (np.asarray(a, dtype=float) for a in (params.weights, params.coefs,
-                                                           params.variances))
-    k = len(w) if w.ndim == 1 else 0
-    if w.shape != (k,) or coefs.shape != (k, m) or rho.shape != (k,):
-        raise ValueError(f"params: expected weights (K,), coefs (K, {m}) and variances (K,), "
-                         f"got shapes {w.shape}, {coefs.shape} and {rho.shape}")
-    if np.any(w < 0) or np.any(rho < 0):
-        raise ValueError(f"params: expected non-negative weights and positive variances, got "
-                         f"weights {w.tolist()} and variances {rho.tolist()}")
-    # numerical trouble within a fit rather than bad input: a FloatingPointError, as from em
-    if not (np.all(np.isfinite(w)) and np.all(np.isfinite(coefs)) and np.all(np.isfinite(rho))):
-        raise FloatingPointError("params: the weights, lines or variances are not finite (they "
-                                 "overflowed float64); rescale X and y")
-    if np.any(rho == 0):
-        raise FloatingPointError("params: a variance is 0 (a line fits its points exactly); "
-                                 "raise var_floor")
-    return k
+    return em.e_step((X, y), params, _regmix_log_joint)[0]
 
 
 def _check_xy(X, y):
@@ -276,7 +159,7 @@ def _check_params(weights, coefs, variances, m, k=None):
     return RegressionMixtureParams(weights, coefs, variances)
 
 
-def _init_points(X, y, k, var_floor, rng):
+def _init_points(X, y, k, reg, rng):
     """Each component starts at the least-squares fit through ``m`` random data points."""
     n, m = X.shape
     size = min(m, n)
@@ -284,23 +167,23 @@ def _init_points(X, y, k, var_floor, rng):
     for j in range(k):
         rows = rng.choice(n, size=size, replace=False)
         coefs[j] = np.linalg.lstsq(X[rows], y[rows], rcond=None)[0]
-    var = max(float(np.var(y)), var_floor)
+    var = max(float(np.var(y)), reg)
     return RegressionMixtureParams(np.full(k, 1.0 / k), coefs, np.full(k, var))
 
 
-def _init_random(X, y, k, var_floor, rng):
+def _init_random(X, y, k, reg, rng):
     """One M-step from responsibilities drawn from a flat Dirichlet."""
     resp = rng.dirichlet(np.ones(k), size=X.shape[0])
     start = RegressionMixtureParams(np.full(k, 1.0 / k), np.zeros((k, X.shape[1])),
-                                    np.full(k, max(float(np.var(y)), var_floor)))
-    return regmix_m_step((X, y), resp, start, var_floor=var_floor)
+                                    np.full(k, max(float(np.var(y)), reg)))
+    return _regmix_m_step((X, y), resp, start, reg)
 
 
 _INITS = {"points": _init_points, "random": _init_random}
 
 
-def fit_regression_mixture(X, y, k, *, init="points", max_iter=200, tol=1e-6, var_floor=1e-6,
-                           n_init=1, seed=None) -> RegressionMixtureResult:
+def fit_regression_mixture(X, y, k, *, init="points", max_iter=200, tol=1e-6, reg=1e-6,
+                           n_init=1, seed=None) -> em.EMResult:
     """Fit a mixture of K linear regressions by EM (NTU ML 2024 HW3, problem 5).
 
     Parameters
@@ -319,9 +202,9 @@ def fit_regression_mixture(X, y, k, *, init="points", max_iter=200, tol=1e-6, va
     max_iter : int
         Maximum number of EM iterations per run.
     tol : float
-        Stop when the mean log-likelihood per point changes by less than ``tol``; ``tol=0`` runs
-        exactly ``max_iter`` iterations.
-    var_floor : float
+        Stop when an iteration gains less than ``tol`` in mean log-likelihood per point
+        (:mod:`mlhw.em`); ``tol=0`` runs exactly ``max_iter`` iterations.
+    reg : float
         Lower bound on every variance ``rho_k`` (keeps the likelihood bounded).
     n_init : int
         Number of runs from random starts (the best final log-likelihood wins). Must be 1 when
@@ -331,12 +214,15 @@ def fit_regression_mixture(X, y, k, *, init="points", max_iter=200, tol=1e-6, va
 
     Returns
     -------
-    RegressionMixtureResult
+    EMResult
+        ``params`` a :class:`RegressionMixtureParams`, so ``.weights (K,)``, ``.coefs (K, m)``,
+        ``.variances (K,)``; ``.log_likelihood`` (``sum_i log p(y_i | x_i)`` at the start and
+        after every M-step), ``.resp``, ``.labels``, ``.n_iter``, ``.converged``.
 
     Raises
     ------
     ValueError
-        For non-finite or mismatched ``X``/``y``, ``k`` out of range, a non-positive ``var_floor``,
+        For non-finite or mismatched ``X``/``y``, ``k`` out of range, a non-positive ``reg``,
         an unknown ``init`` or initial parameters of the wrong shape or range.
     TypeError
         For a non-integer ``k``, ``max_iter`` or ``n_init``.
@@ -352,12 +238,11 @@ def fit_regression_mixture(X, y, k, *, init="points", max_iter=200, tol=1e-6, va
     X, y = _check_xy(X, y)
     n, m = X.shape
     k = check_k(k, n)
-    var_floor = float(check_positive(var_floor, "var_floor", ndim=0))
-    max_iter = check_int(max_iter, "max_iter", low=1)
+    reg = float(check_positive(reg, "reg", ndim=0))
     n_init = check_int(n_init, "n_init", low=1)
     if isinstance(init, str):
         make = _INITS[check_choice(init, "init", tuple(_INITS))]
-        start = lambda rng: make(X, y, k, var_floor, rng)  # noqa: E731
+        start = lambda rng: make(X, y, k, reg, rng)  # noqa: E731
     else:
         if isinstance(init, RegressionMixtureParams):
             init = {"weights": init.weights, "coefs": init.coefs, "variances": init.variances}
@@ -370,18 +255,15 @@ def fit_regression_mixture(X, y, k, *, init="points", max_iter=200, tol=1e-6, va
                              f"n_init=1, got {n_init}")
         start = _check_params(init["weights"], init["coefs"], init["variances"], m, k)
         start = RegressionMixtureParams(start.weights, start.coefs,
-                                        np.maximum(start.variances, var_floor))
+                                        np.maximum(start.variances, reg))
 
     def m_step(data, resp, params):
-        return regmix_m_step(data, resp, params, var_floor=var_floor)
+        return _regmix_m_step(data, resp, params, reg)
 
-    res = em.run((X, y), start, regmix_log_joint, m_step, max_iter=max_iter, tol=tol,
-                 n_init=n_init, seed=check_rng(seed), n_points=n)
-    p = res.params
-    _warn_if_floored("fit_regression_mixture", p.variances, "diag", var_floor, name="var_floor")
-    return RegressionMixtureResult(weights=p.weights, coefs=p.coefs, variances=p.variances,
-                                   log_likelihood=res.log_likelihood, resp=res.resp,
-                                   n_iter=res.n_iter, converged=res.converged)
+    res = em.run((X, y), start, _regmix_log_joint, m_step, max_iter=max_iter, tol=tol,
+                 n_init=n_init, seed=seed, n_points=n)
+    _warn_if_floored("fit_regression_mixture", res.params.variances, "diag", reg)
+    return res
 
 
 def sample_regression_mixture(n, coefs, variances, weights=None, *, x_range=(-3.0, 3.0),

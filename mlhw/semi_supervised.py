@@ -25,70 +25,20 @@ estimates ``pi_k = (N_k + sum_u delta_ik) / N`` from all points instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from . import em
 from ._validation import as_array, check_choice, check_int, check_k, check_rng
-from .mixtures import (GMMParams, _check_params, _clip_eigenvalues, _warn_if_floored, gmm_log_joint,
-                       gmm_m_step)
+from .mixtures import GMMParams, _check_params, _clip_eigenvalues, _gmm_log_joint, _gmm_m_step, \
+    _warn_if_floored
 
-__all__ = [
-    "SemiSupervisedGMMResult",
-    "fit_semi_supervised_gmm",
-    "hide_labels",
-    "match_labels",
-    "sample_gmm",
-    "ssgmm_log_joint",
-    "ssgmm_m_step",
-]
+__all__ = ["fit_semi_supervised_gmm", "hide_labels"]
 
 _COVARIANCES = ("full", "diag", "spherical")
 _WEIGHTS_FROM = ("unlabelled", "all")
 
-@dataclass(frozen=True)
-class SemiSupervisedGMMResult:
-    """Result of :func:`fit_semi_supervised_gmm`.
-
-    Attributes
-    ----------
-    weights : ndarray, shape (K,)
-        Mixing weights ``pi_k`` (of the unlabelled points, unless ``weights_from="all"``).
-    means : ndarray, shape (K, d)
-        Component ``k`` is class ``k`` (labels fix the order: no label switching).
-    covariances : ndarray
-        ``(K, d, d)`` full, ``(K, d)`` diag or ``(K,)`` spherical.
-    covariance : str
-    weights_from : str
-    log_likelihood : ndarray, shape (n_iter + 1,)
-        ``sum_{unlabelled} log sum_k pi_k N(x_i; mu_k, Sigma_k) +
-        sum_{labelled} log N(x_i; mu_{y_i}, Sigma_{y_i})`` at the start and after every M-step.
-    resp : ndarray, shape (N, K)
-        Responsibilities ``delta_ik``; one-hot on labelled rows.
-    converged : bool
-    n_iter : int
-    """
-
-    weights: np.ndarray
-    means: np.ndarray
-    covariances: np.ndarray
-    covariance: str
-    weights_from: str
-    log_likelihood: np.ndarray
-    resp: np.ndarray
-    converged: bool
-    n_iter: int
-
-    @property
-    def labels(self) -> np.ndarray:
-        """Most probable class of every point (the given label for labelled points)."""
-        return np.argmax(self.resp, axis=1)
-
-    @property
-    def params(self) -> GMMParams:
-        return GMMParams(self.weights, self.means, self.covariances)
 
 def _log_prior(y, weights, weights_from):
     """``log p(z_i = k | y_i)`` part of the log joint, shape (N, K).
@@ -104,73 +54,32 @@ def _log_prior(y, weights, weights_from):
     out[lab, y[lab]] = 0.0 if weights_from == "unlabelled" else log_w[y[lab]]
     return out
 
-def ssgmm_log_joint(data, params: GMMParams, covariance: str = "full",
-                    weights_from: str = "unlabelled") -> np.ndarray:
-    """Log joint of problem 4, shape (N, K).
 
-    Parameters
-    ----------
-    data : tuple (X, y)
-        ``X`` (N, d) and integer labels ``y`` (N,), ``-1`` for unlabelled.
-    params : GMMParams
-    covariance : {"full", "diag", "spherical"}
-    weights_from : {"unlabelled", "all"}
-        The model of the labelled points (see the module docstring).
+def _ssgmm_log_joint(data, params, covariance="full", weights_from="unlabelled"):
+    """Log joint of problem 4, shape (N, K), for ``data = (X, y)`` (``y = -1``: unlabelled).
 
-    Returns
-    -------
-    ndarray, shape (N, K)
-        ``log pi_k + log N(x_i; mu_k, Sigma_k)`` on unlabelled rows; on a labelled row
-        ``log N(x_i; mu_{y_i}, Sigma_{y_i})`` (plus ``log pi_{y_i}`` if ``weights_from="all"``)
-        in column ``y_i`` and ``-inf`` elsewhere.
-
-    Raises
-    ------
-    ValueError
-        For invalid data, labels, parameters or option names (``TypeError`` for ``params`` that
-        are not :class:`GMMParams`).
+    ``log pi_k + log N(x_i; mu_k, Sigma_k)`` on unlabelled rows; on a labelled row
+    ``log N(x_i; mu_{y_i}, Sigma_{y_i})`` (plus ``log pi_{y_i}`` if ``weights_from="all"``) in
+    column ``y_i`` and ``-inf`` elsewhere.
     """
-    X, y, k = _check_data_pair(data, params)
-    covariance = check_choice(covariance, "covariance", _COVARIANCES)
-    weights_from = check_choice(weights_from, "weights_from", _WEIGHTS_FROM)
-    # gmm_log_joint with unit weights is the plain log density log N(x_i; mu_k, Sigma_k)
-    dens = gmm_log_joint(X, GMMParams(np.ones(k), params.means, params.covariances), covariance)
+    X, y = data
+    # the mixture's log joint with unit weights is the plain log density log N(x_i; mu_k, Sigma_k)
+    dens = _gmm_log_joint(X, GMMParams(np.ones(len(params.means)), params.means,
+                                       params.covariances), covariance)
     return dens + _log_prior(y, params.weights, weights_from)
 
-def ssgmm_m_step(data, resp, params: GMMParams, covariance: str = "full", reg: float = 1e-6,
-                 weights_from: str = "unlabelled") -> GMMParams:
+
+def _ssgmm_m_step(data, resp, params, covariance="full", reg=1e-6, weights_from="unlabelled"):
     """M-step of problem 4.
 
     Means and covariances are the responsibility-weighted estimates over all points (one-hot
     rows for labelled points give the homework's ``sum_{y_i = k} + sum_{unlabelled} delta_ik``),
-    with every variance floored at ``reg`` as in :func:`mlhw.mixtures.gmm_m_step`. The weights are
-    ``sum_{unlabelled} delta_ik / N_u`` (``weights_from="unlabelled"``; with no unlabelled point
-    they do not enter the likelihood and are kept) or ``sum_i delta_ik / N``
-    (``weights_from="all"``).
-
-    Parameters
-    ----------
-    data : tuple (X, y)
-    resp : ndarray, shape (N, K)
-    params : GMMParams
-        Current parameters.
-    covariance : {"full", "diag", "spherical"}
-    reg : float
-    weights_from : {"unlabelled", "all"}
-
-    Returns
-    -------
-    GMMParams
-
-    Raises
-    ------
-    ValueError
-        For invalid data, labels, responsibilities or option names.
+    every variance floored at ``reg``. The weights are ``sum_{unlabelled} delta_ik / N_u``
+    (``weights_from="unlabelled"``; with no unlabelled point they do not enter the likelihood
+    and are kept) or ``sum_i delta_ik / N`` (``weights_from="all"``).
     """
-    X, y, _ = _check_data_pair(data, params)
-    covariance = check_choice(covariance, "covariance", _COVARIANCES)
-    weights_from = check_choice(weights_from, "weights_from", _WEIGHTS_FROM)
-    new = gmm_m_step(X, resp, covariance, reg, previous=params)
+    X, y = data
+    new = _gmm_m_step(X, resp, covariance, reg, previous=params)
     if weights_from == "all":
         return new
     unl = y < 0
@@ -179,20 +88,6 @@ def ssgmm_m_step(data, resp, params: GMMParams, covariance: str = "full", reg: f
     weights = resp[unl].sum(axis=0) / np.count_nonzero(unl)
     return GMMParams(weights / weights.sum(), new.means, new.covariances)
 
-def _check_data_pair(data, params):
-    """``(X, y, K)`` from the ``data`` pair the EM driver passes (checked once per iteration)."""
-    if not isinstance(data, tuple) or len(data) != 2:
-        raise ValueError(f"data: expected an (X, y) pair, got {type(data).__name__}")
-    if not isinstance(params, GMMParams):
-        raise TypeError(f"params: expected GMMParams, got {type(params).__name__}")
-    X = as_array(data[0], "X", ndim=2)
-    k = len(params.means)
-    w = np.asarray(params.weights, dtype=float)
-    if w.shape != (k,) or np.any(w < 0):
-        raise ValueError(f"params: expected {k} non-negative weights, got {w.tolist()}")
-    if not np.all(np.isfinite(w)):
-        raise FloatingPointError("params: the weights are not finite (an overflow); rescale X")
-    return X, _check_labels(data[1], len(X), k), k
 
 def _check_labels(y, n, k):
     arr = np.asarray(y)
@@ -210,6 +105,7 @@ def _check_labels(y, n, k):
                          f"{int(arr[bad][0])}")
     return arr.astype(np.intp)
 
+
 def _global_covariance(X, k, covariance, reg):
     var = X.var(axis=0)
     if covariance == "full":
@@ -219,6 +115,7 @@ def _global_covariance(X, k, covariance, reg):
         return np.repeat(np.maximum(var, reg)[None], k, axis=0)
     return np.full(k, max(var.mean(), reg))
 
+
 def _init_from_labels(X, y, k, covariance, reg, rng) -> GMMParams:
     """Means: class means of the labelled points (a random point for a class with no label);
     covariances: the covariance of all the data; equal weights."""
@@ -227,6 +124,7 @@ def _init_from_labels(X, y, k, covariance, reg, rng) -> GMMParams:
         rows = y == c
         means[c] = X[rows].mean(axis=0) if rows.any() else X[rng.integers(len(X))]
     return GMMParams(np.full(k, 1.0 / k), means, _global_covariance(X, k, covariance, reg))
+
 
 def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabelled",
                             init="labels", max_iter=200, tol=1e-6, reg=1e-6, seed=None):
@@ -259,7 +157,13 @@ def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabel
 
     Returns
     -------
-    SemiSupervisedGMMResult
+    EMResult
+        ``params`` a :class:`~mlhw.GMMParams` (``.weights``, ``.means``, ``.covariances``;
+        component ``k`` is class ``k``: the labels fix the order), ``.covariance``,
+        ``.weights_from``, ``.log_likelihood`` (``sum_{unlabelled} log sum_k pi_k N(x_i; mu_k,
+        Sigma_k) + sum_{labelled} log N(x_i; mu_{y_i}, Sigma_{y_i})`` at the start and after
+        every M-step), ``.resp`` (one-hot on labelled rows), ``.labels``, ``.converged``,
+        ``.n_iter``.
 
     Raises
     ------
@@ -271,6 +175,7 @@ def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabel
 
     Examples
     --------
+    >>> from mlhw.synthetic import sample_gmm
     >>> X, z = sample_gmm(300, [0.5, 0.5], [[-2.0, 0.0], [2.0, 0.0]],
     ...                   [np.eye(2), np.eye(2)], seed=0)
     >>> y = hide_labels(z, 2, seed=0)
@@ -284,7 +189,6 @@ def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabel
     y = _check_labels(y, n, k)
     covariance = check_choice(covariance, "covariance", _COVARIANCES)
     weights_from = check_choice(weights_from, "weights_from", _WEIGHTS_FROM)
-    max_iter = check_int(max_iter, "max_iter", low=1)
     reg = float(reg)
     if not np.isfinite(reg) or reg < 0:
         raise ValueError(f"reg: expected a finite non-negative number, got {reg!r}")
@@ -293,57 +197,18 @@ def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabel
         check_choice(init, "init", ("labels",))
         start = _init_from_labels(X, y, k, covariance, reg, rng)
     else:
-        start = _check_params(init, k, X.shape[1], covariance, "init")
+        start = _check_params(init, covariance, "init", k, X.shape[1])
 
     def log_joint(data, p):
-        return ssgmm_log_joint(data, p, covariance, weights_from)
+        return _ssgmm_log_joint(data, p, covariance, weights_from)
 
     def m_step(data, resp, p):
-        return ssgmm_m_step(data, resp, p, covariance, reg, weights_from)
+        return _ssgmm_m_step(data, resp, p, covariance, reg, weights_from)
 
     res = em.run((X, y), start, log_joint, m_step, max_iter=max_iter, tol=tol, n_points=n)
-    p = res.params
-    _warn_if_floored("fit_semi_supervised_gmm", p.covariances, covariance, reg)
-    return SemiSupervisedGMMResult(weights=p.weights, means=p.means, covariances=p.covariances,
-                                   covariance=covariance, weights_from=weights_from,
-                                   log_likelihood=res.log_likelihood, resp=res.resp,
-                                   converged=res.converged, n_iter=res.n_iter)
+    _warn_if_floored("fit_semi_supervised_gmm", res.params.covariances, covariance, reg)
+    return replace(res, extra={"covariance": covariance, "weights_from": weights_from})
 
-def sample_gmm(n, weights, means, covariances, *, seed=None):
-    """Draw ``n`` points from a full-covariance Gaussian mixture (synthetic data for problem 4).
-
-    Validates the parameters as a full-covariance mixture and draws with
-    :func:`mlhw.synthetic.sample_gmm`, the package's one mixture sampler.
-
-    Parameters
-    ----------
-    n : int
-    weights : array_like, shape (K,)
-    means : array_like, shape (K, d)
-    covariances : array_like, shape (K, d, d)
-        Symmetric positive definite.
-    seed : None, int or numpy.random.Generator
-
-    Returns
-    -------
-    X : ndarray, shape (n, d)
-    z : ndarray, shape (n,)
-        The component of each point.
-
-    Examples
-    --------
-    >>> X, z = sample_gmm(4, [1.0], [[0.0, 0.0]], [np.eye(2)], seed=1)
-    >>> X.shape, z.tolist()
-    ((4, 2), [0, 0, 0, 0])
-    """
-    from .synthetic import sample_gmm as sample_mixture
-
-    n = check_int(n, "n", low=1)
-    w = np.atleast_1d(np.asarray(weights, dtype=float))
-    means_arr = as_array(means, "means", ndim=2)
-    p = _check_params({"weights": weights, "means": means, "covariances": covariances},
-                      len(w), means_arr.shape[1], "full", "mixture")
-    return sample_mixture(n, p, covariance="full", seed=seed)
 
 def hide_labels(labels, n_per_class, *, seed=None):
     """Keep ``n_per_class`` random labels of every class and mark the rest unlabelled (-1).
@@ -378,50 +243,3 @@ def hide_labels(labels, n_per_class, *, seed=None):
         keep = rng.choice(rows, size=min(n_per_class, len(rows)), replace=False)
         out[keep] = c
     return out
-
-def match_labels(pred, true, k=None):
-    """Best one-to-one matching of predicted components to true classes (Hungarian algorithm).
-
-    Unsupervised EM numbers its components arbitrarily; before comparing with the true classes
-    the components must be matched to them (``scipy.optimize.linear_sum_assignment`` on the
-    confusion matrix).
-
-    Parameters
-    ----------
-    pred : array_like of int, shape (N,)
-        Predicted components ``0..k-1``.
-    true : array_like of int, shape (N,)
-        True classes ``0..k-1``.
-    k : int, optional
-        Number of classes (default: one more than the largest label seen).
-
-    Returns
-    -------
-    ndarray of int, shape (k,)
-        ``perm[c]`` is the true class matched to component ``c``; ``perm[pred]`` relabels.
-
-    Examples
-    --------
-    >>> match_labels([1, 1, 0, 0], [0, 0, 1, 1]).tolist()
-    [1, 0]
-    """
-    pred = np.asarray(pred)
-    true = np.asarray(true)
-    if pred.shape != true.shape or pred.ndim != 1:
-        raise ValueError(f"pred, true: expected two 1-D arrays of the same length, got shapes "
-                         f"{pred.shape} and {true.shape}")
-    for name, a in (("pred", pred), ("true", true)):
-        if a.dtype.kind not in "iu" or (a.size and a.min() < 0):
-            raise ValueError(f"{name}: expected non-negative integer labels, got dtype "
-                             f"{a.dtype}")
-    if k is None:
-        k = int(max(pred.max(initial=0), true.max(initial=0))) + 1
-    k = check_int(k, "k", low=1)
-    if pred.size and max(pred.max(), true.max()) >= k:
-        raise ValueError(f"k: expected more than the largest label, got k={k}")
-    confusion = np.zeros((k, k))
-    np.add.at(confusion, (pred, true), 1)
-    rows, cols = linear_sum_assignment(-confusion)
-    perm = np.empty(k, dtype=np.intp)
-    perm[rows] = cols
-    return perm

@@ -20,19 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_array, check_int, check_positive, check_probabilities, check_rng
+from ._validation import as_array, check_choice, check_int, check_rng
 
-__all__ = [
-    "GMMSample",
-    "NaiveEStep",
-    "SUBSTITUTE_MEANS",
-    "SUBSTITUTE_VARIANCES",
-    "SUBSTITUTE_WEIGHTS",
-    "gmm_dataset",
-    "naive_e_step",
-    "sample_diag_gmm",
-    "sample_gmm",
-]
+__all__ = ["GMMSample", "NaiveEStep", "SUBSTITUTE_MEANS", "SUBSTITUTE_VARIANCES",
+           "SUBSTITUTE_WEIGHTS", "gmm_dataset", "naive_e_step", "sample_gmm"]
 
 #: Mixing weights of the substitute mixture (six components, increasing).
 SUBSTITUTE_WEIGHTS = np.array([0.05, 0.10, 0.15, 0.20, 0.22, 0.28])
@@ -109,24 +100,20 @@ class NaiveEStep:
         return int(np.count_nonzero(np.isnan(self.resp).any(axis=1)))
 
 
-def _check_mixture(weights, means, variances, d=None):
-    w = check_probabilities(weights, "weights")
-    if w.ndim != 1:
-        raise ValueError(f"weights: expected a 1-dimensional array, got shape {w.shape}")
-    K = len(w)
-    mu = as_array(means, "means", ndim=2, shape=(K, d))
-    var = check_positive(variances, "variances", ndim=2)
-    if var.shape != mu.shape:
-        raise ValueError(f"variances: expected shape {mu.shape} (the shape of means), got "
-                         f"{var.shape}")
-    return w, mu, var
+def _mixture(weights, means, covariances, covariance, d=None):
+    from .mixtures import _check_params
+
+    return _check_params({"weights": weights, "means": means, "covariances": covariances},
+                         covariance, d=d)
 
 
-def sample_diag_gmm(n, weights, means, variances, *, seed=None) -> GMMSample:
-    """Draw ``n`` points from a Gaussian mixture with diagonal covariances.
+def sample_gmm(n, weights, means, covariances, *, covariance="full", seed=None):
+    """Draw ``n`` points from a Gaussian mixture of any covariance type: the package's sampler.
 
     Each point picks component ``k`` with probability ``weights[k]``, then draws
-    ``x = means[k] + sqrt(variances[k]) * eps`` with ``eps`` standard normal.
+    ``x = means[k] + L_k eps`` with ``eps`` standard normal and ``L_k L_k^T`` the covariance of
+    component ``k``. A one-dimensional mixture is ``means`` of shape ``(K, 1)`` with
+    ``covariance="spherical"``.
 
     Parameters
     ----------
@@ -135,46 +122,10 @@ def sample_diag_gmm(n, weights, means, variances, *, seed=None) -> GMMSample:
     weights : array_like, shape (K,)
         Mixing weights (non-negative, summing to one).
     means : array_like, shape (K, d)
-    variances : array_like, shape (K, d)
-        Positive diagonals of the covariance matrices.
-    seed : None, int or numpy.random.Generator
-
-    Returns
-    -------
-    GMMSample
-
-    Raises
-    ------
-    ValueError
-        For ``n < 1``, weights that are not probabilities, mismatched shapes or a non-positive
-        variance.
-
-    Examples
-    --------
-    >>> s = sample_diag_gmm(4, [0.5, 0.5], [[0.0], [10.0]], [[1.0], [1.0]], seed=0)
-    >>> s.X.shape, s.labels.shape
-    ((4, 1), (4,))
-    """
-    n = check_int(n, "n", low=1)
-    w, mu, var = _check_mixture(weights, means, variances)
-    rng = check_rng(seed)
-    labels = rng.choice(len(w), size=n, p=w)
-    X = mu[labels] + np.sqrt(var[labels]) * rng.standard_normal((n, mu.shape[1]))
-    return GMMSample(X=X, labels=labels, weights=w.copy(), means=mu.copy(), variances=var.copy())
-
-
-def sample_gmm(n, model, *, covariance=None, seed=None):
-    """Draw ``n`` points from a fitted Gaussian mixture of any covariance type.
-
-    Parameters
-    ----------
-    n : int
-        Number of points, at least 1.
-    model : GMMResult or GMMParams
-        Anything with ``weights (K,)``, ``means (K, d)`` and ``covariances`` (``(K, d, d)``
-        full, ``(K, d)`` diag, ``(K,)`` spherical).
-    covariance : {"full", "diag", "spherical"}, optional
-        Taken from ``model.covariance`` when omitted.
+    covariances : array_like
+        ``(K, d, d)`` symmetric positive definite (``"full"``), ``(K, d)`` positive variances
+        (``"diag"``) or ``(K,)`` (``"spherical"``, ``sigma_k^2 I``).
+    covariance : {"full", "diag", "spherical"}
     seed : None, int or numpy.random.Generator
 
     Returns
@@ -186,50 +137,29 @@ def sample_gmm(n, model, *, covariance=None, seed=None):
     Raises
     ------
     ValueError
-        For an unknown or missing covariance type or inconsistent shapes.
+        For ``n < 1``, weights that are not probabilities, mismatched shapes, an unknown
+        covariance type or covariances that are not positive (definite).
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from mlhw.mixtures import GMMParams
-    >>> m = GMMParams(np.array([1.0]), np.zeros((1, 2)), np.eye(2)[None])
-    >>> X, z = sample_gmm(3, m, covariance="full", seed=0)
+    >>> X, z = sample_gmm(3, [1.0], [[0.0, 0.0]], [np.eye(2)], seed=0)
     >>> X.shape, z.tolist()
     ((3, 2), [0, 0, 0])
     """
     n = check_int(n, "n", low=1)
-    cov_type = getattr(model, "covariance", None) if covariance is None else covariance
-    if cov_type not in ("full", "diag", "spherical"):
-        raise ValueError(f"covariance: expected 'full', 'diag' or 'spherical', got {cov_type!r}")
-    if not all(hasattr(model, a) for a in ("weights", "means", "covariances")):
-        raise TypeError(f"model: expected a mixture with weights, means and covariances (a "
-                        f"GMMResult or GMMParams), got {type(model).__name__}")
-    w = check_probabilities(model.weights, "model.weights")
-    mu = as_array(model.means, "model.means", ndim=2, shape=(len(w), None))
-    K, d = mu.shape
-    shape = {"full": (K, d, d), "diag": (K, d), "spherical": (K,)}[cov_type]
-    cov = as_array(model.covariances, "model.covariances", shape=shape)
-    if cov_type != "full" and np.any(cov <= 0):
-        raise ValueError(f"model.covariances: expected positive variances, got minimum "
-                         f"{cov.min()!r}")
-    if cov_type == "full":
-        try:
-            np.linalg.cholesky(cov)
-        except np.linalg.LinAlgError:
-            raise ValueError("model.covariances: expected symmetric positive definite matrices, "
-                             "got one whose Cholesky factorisation fails") from None
+    covariance = check_choice(covariance, "covariance", ("full", "diag", "spherical"))
+    p = _mixture(weights, means, covariances, covariance)
+    w, mu, cov = p.weights, p.means, p.covariances
     rng = check_rng(seed)
-    labels = rng.choice(K, size=n, p=w)
-    eps = rng.standard_normal((n, d))
-    if cov_type == "full":
+    labels = rng.choice(len(w), size=n, p=w)
+    eps = rng.standard_normal((n, mu.shape[1]))
+    if covariance == "full":
         noise = np.empty_like(eps)
-        for k in range(K):  # a loop over components, not points
+        for k in range(len(w)):  # a loop over components, not points
             mask = labels == k
             noise[mask] = eps[mask] @ np.linalg.cholesky(cov[k]).T
-    elif cov_type == "diag":
-        noise = np.sqrt(cov[labels]) * eps
     else:
-        noise = np.sqrt(cov[labels])[:, None] * eps
+        noise = np.sqrt(cov[labels]).reshape(n, -1) * eps
     return mu[labels] + noise, labels
 
 
@@ -258,15 +188,17 @@ def gmm_dataset(n: int = 2000, *, seed=0) -> GMMSample:
     >>> data.X.shape, len(data.weights)
     ((2000, 10), 6)
     """
-    return sample_diag_gmm(n, SUBSTITUTE_WEIGHTS, SUBSTITUTE_MEANS, SUBSTITUTE_VARIANCES,
-                           seed=seed)
+    X, labels = sample_gmm(n, SUBSTITUTE_WEIGHTS, SUBSTITUTE_MEANS, SUBSTITUTE_VARIANCES,
+                           covariance="diag", seed=seed)
+    return GMMSample(X=X, labels=labels, weights=SUBSTITUTE_WEIGHTS.copy(),
+                     means=SUBSTITUTE_MEANS.copy(), variances=SUBSTITUTE_VARIANCES.copy())
 
 
-def naive_e_step(X, weights, means, variances) -> NaiveEStep:
+def naive_e_step(X, weights, means, covariances) -> NaiveEStep:
     """The diagonal-GMM E-step in probability space, as written in the exercise (cautionary).
 
     Computes ``pi_k |2 pi S_k|^(-1/2) exp(-(x_i - mu_k)^T S_k^(-1) (x_i - mu_k) / 2)`` with
-    ``S_k = diag(variances[k])``, sums over ``k`` and divides, all without logarithms. In high
+    ``S_k = diag(covariances[k])``, sums over ``k`` and divides, all without logarithms. In high
     dimension the exponentials can underflow to 0 for every component (``0 / 0 = NaN``), and the
     determinant ``prod_j 2 pi s_kj`` under- or overflows: an underflow to 0 makes its ``-1/2``
     power infinite, and then ``inf * 0`` or ``inf / inf`` is NaN. The output holds NaN, 0 and
@@ -280,8 +212,8 @@ def naive_e_step(X, weights, means, variances) -> NaiveEStep:
     X : array_like, shape (n, d)
     weights : array_like, shape (K,)
     means : array_like, shape (K, d)
-    variances : array_like, shape (K, d)
-        Positive diagonals of the covariances.
+    covariances : array_like, shape (K, d)
+        Positive diagonals of the covariances (the ``"diag"`` layout of :func:`mlhw.fit_gmm`).
 
     Returns
     -------
@@ -303,7 +235,8 @@ def naive_e_step(X, weights, means, variances) -> NaiveEStep:
     (1, inf)
     """
     X = as_array(X, "X", ndim=2)
-    w, mu, var = _check_mixture(weights, means, variances, d=X.shape[1])
+    p = _mixture(weights, means, covariances, "diag", d=X.shape[1])
+    w, mu, var = p.weights, p.means, p.covariances
     with np.errstate(all="ignore"):
         inv = 1.0 / var
         maha = (X**2) @ inv.T - 2.0 * X @ (mu * inv).T + np.sum(mu**2 * inv, axis=1)

@@ -28,25 +28,3 @@ def test_fixed_point_maximises_marginal_likelihood(counts):
 def test_counts():
     assert mlhw.coin_counts("0100110111") == (5, 2, 5, 4)
     assert mlhw.coin_counts("1") == (1, 1, 0, 0)
-
-
-@pytest.mark.parametrize("args, match", [
-    ((5, 6, 5, 4), "heads_odd"),
-    ((5, 2, 5, -1), "heads_even"),
-    ((0, 0, 0, 0), "at least one flip"),
-])
-def test_bad_counts(args, match):
-    with pytest.raises(ValueError, match=match):
-        mlhw.two_coins_em(*args)
-
-
-@pytest.mark.parametrize("theta0", [0.0, 1.0, -0.2, np.nan])
-def test_bad_theta0(theta0):
-    with pytest.raises(ValueError, match="theta0"):
-        mlhw.two_coins_em(5, 2, 5, 4, theta0=theta0)
-
-
-@pytest.mark.parametrize("seq", ["", "0120", 101])
-def test_bad_sequence(seq):
-    with pytest.raises(ValueError, match="sequence"):
-        mlhw.coin_counts(seq)

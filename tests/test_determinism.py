@@ -26,15 +26,12 @@ import mlhw
 from mlhw import em, nn
 from mlhw.divergences import kl_monte_carlo
 from mlhw.estimators import LinearGaussianModel
-from mlhw.first_order_em import sample_gmm1d
 from mlhw.gan import GAN, train_gan
 from mlhw.kmeans import kmeans_plusplus
 from mlhw.kmedians import kmedians_plusplus
 from mlhw.regression_mixture import sample_regression_mixture
 from mlhw.semi_supervised import hide_labels
-from mlhw.semi_supervised import sample_gmm as ss_sample_gmm
-from mlhw.synthetic import gmm_dataset, sample_diag_gmm
-from mlhw.synthetic import sample_gmm as synthetic_sample_gmm
+from mlhw.synthetic import gmm_dataset, sample_gmm
 from mlhw.vae import VAE, train_vae
 
 _R = np.random.default_rng(7)
@@ -104,12 +101,12 @@ SEEDED = {
     "gmm_k_sweep": lambda s: mlhw.gmm_k_sweep(X2, [1, 2, 3], max_iter=5, tol=0,
                                               init="random", seed=s),
     "hide_labels": lambda s: hide_labels(Y2, 3, seed=s),
-    "semi_supervised.sample_gmm": lambda s: ss_sample_gmm(6, W2, MEANS2, [np.eye(2)] * 2, seed=s),
-    "synthetic.sample_gmm": lambda s: synthetic_sample_gmm(6, mlhw.GMMParams(W2, MEANS2, np.ones(2)),
-                                                           covariance="spherical", seed=s),
-    "sample_diag_gmm": lambda s: sample_diag_gmm(6, W2, MEANS2, np.ones((2, 2)), seed=s),
+    "sample_gmm-full": lambda s: sample_gmm(6, W2, MEANS2, [np.eye(2)] * 2, seed=s),
+    "sample_gmm-spherical": lambda s: sample_gmm(6, W2, MEANS2, np.ones(2),
+                                                 covariance="spherical", seed=s),
+    "sample_gmm-diag": lambda s: sample_gmm(6, W2, MEANS2, np.ones((2, 2)), covariance="diag",
+                                            seed=s),
     "gmm_dataset": lambda s: gmm_dataset(30, seed=s),
-    "sample_gmm1d": lambda s: sample_gmm1d(6, W2, [-1.0, 1.0], [1.0, 0.5], seed=s),
     "em.run": _em_run,
     "kl_monte_carlo": lambda s: kl_monte_carlo([0.0], [1.0], [1.0], [2.0], n_samples=50, seed=s),
     "score_function_gradient": lambda s: mlhw.score_function_gradient(lambda z: z**2, 1.0, 0.5,
@@ -215,7 +212,7 @@ def test_every_seeded_public_function_is_covered():
     covered = {name.split("-")[0].split(".")[-1] for name in SEEDED} | {"Dense", "run"}
     missing = []
     for info in pkgutil.iter_modules(mlhw.__path__):
-        if info.name.startswith("_") or info.name in ("symbolic", "plotting"):
+        if info.name.startswith("_") or info.name == "plotting":
             continue
         module = import_module(f"mlhw.{info.name}")
         for name in getattr(module, "__all__", []):

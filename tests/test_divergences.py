@@ -135,11 +135,11 @@ def test_monte_carlo_is_seeded_and_log_density_matches_scipy(rng):
     a = kl_monte_carlo(*args, n_samples=1000, seed=11)
     b = kl_monte_carlo(*args, n_samples=1000, seed=np.random.default_rng(11))
     assert a == b
-    from mlhw.divergences import _mvn_logpdf
+    from mlhw._gaussian import mvn_logpdf
     c = _random_spd(rng, 3)
     x = rng.normal(size=(10, 3))
     mu = rng.normal(size=3)
-    np.testing.assert_allclose(_mvn_logpdf(x, mu, np.linalg.cholesky(c)),
+    np.testing.assert_allclose(mvn_logpdf(x, mu, np.linalg.cholesky(c)),
                                stats.multivariate_normal(mu, c).logpdf(x), rtol=1e-12)
 
 
@@ -184,17 +184,6 @@ def test_property_invariant_under_affine_change_of_variables(shift, scale):
 # ---------------------------------------------------------------- bad input
 
 
-@pytest.mark.parametrize("name, value", [
-    ("var1", 0.0), ("var1", -1.0), ("var2", -2.0), ("var1", np.inf), ("var2", np.nan),
-    ("mu1", np.nan), ("mu2", np.inf),
-])
-def test_bad_values_raise_naming_argument(name, value):
-    args = {"mu1": [0.0, 0.0], "var1": [1.0, 1.0], "mu2": [0.0, 0.0], "var2": [1.0, 1.0]}
-    args[name] = [1.0, value]
-    with pytest.raises(ValueError, match=name):
-        kl_diag_gaussians(**args)
-
-
 def test_non_broadcastable_and_empty_and_type():
     with pytest.raises(ValueError, match="broadcast"):
         kl_diag_gaussians(np.zeros(3), np.ones(2), 0.0, 1.0)
@@ -202,33 +191,6 @@ def test_non_broadcastable_and_empty_and_type():
         kl_diag_gaussians(0.0, 1.0, [], 1.0)
     with pytest.raises(TypeError, match="mu1"):
         kl_diag_gaussians("abc", 1.0, 0.0, 1.0)
-
-
-def test_full_covariance_bad_inputs():
-    eye = np.eye(2)
-    with pytest.raises(ValueError, match="cov1.*positive definite"):
-        kl_gaussians([0, 0], [[1.0, 2.0], [2.0, 1.0]], [0, 0], eye)
-    with pytest.raises(ValueError, match="cov2.*symmetric"):
-        kl_gaussians([0, 0], eye, [0, 0], [[1.0, 0.5], [0.0, 1.0]])
-    with pytest.raises(ValueError, match="cov1.*square"):
-        kl_gaussians([0, 0], np.ones((2, 3)), [0, 0], eye)
-    with pytest.raises(ValueError, match="mu2"):
-        kl_gaussians([0, 0], eye, [0, 0, 0], eye)
-    with pytest.raises(ValueError, match="cov2"):
-        kl_gaussians([0, 0], eye, [0, 0], np.eye(3))
-
-
-def test_monte_carlo_bad_inputs():
-    with pytest.raises(ValueError, match="n_samples"):
-        kl_monte_carlo(0.0, 1.0, 0.0, 1.0, n_samples=1)
-    with pytest.raises(ValueError, match="cov2"):
-        kl_monte_carlo([0.0, 0.0], [1.0, 1.0], [0.0, 0.0], [1.0, -1.0])
-    with pytest.raises(ValueError, match="mu2"):
-        kl_monte_carlo([0.0, 0.0], [1.0, 1.0], [0.0], [1.0, 1.0])
-    with pytest.raises(ValueError, match="cov1"):
-        kl_monte_carlo([0.0, 0.0], np.ones((3, 3)), [0.0, 0.0], [1.0, 1.0])
-    with pytest.raises(TypeError, match="seed"):
-        kl_monte_carlo(0.0, 1.0, 0.0, 1.0, seed="x")
 
 
 def test_overflow_is_an_error_not_inf():

@@ -13,8 +13,8 @@ The policies, each stated in its module's docstring:
 * Variance floors are part of the model and always on: every variance of the Gaussian mixtures
   (:func:`mlhw.fit_gmm`, the semi-supervised GMM, the GMM classifier; every eigenvalue of a full
   covariance) is kept at least ``reg``, and the regression mixture's noise variances at least
-  ``var_floor``. A component that collapses onto one point keeps variance ``reg`` (or
-  ``var_floor``). A fit that ends with variances at the floor warns once
+  ``reg``. A component that collapses onto one point keeps variance ``reg`` (or
+  ``reg``). A fit that ends with variances at the floor warns once
   (``VarianceFloorWarning``, with their number). With ``reg=0`` the collapse raises
   ``FloatingPointError`` naming ``reg``.
 * k-means and k-medians re-seed an empty cluster at the farthest point; with more clusters than
@@ -292,7 +292,7 @@ def test_regression_line_through_its_points_has_variance_floor():
     x = np.arange(6.0)
     X = np.column_stack([np.ones(6), x])
     y = np.where(x < 3, 2 * x, -x)   # two exact lines
-    r = _run(lambda: mlhw.fit_regression_mixture(X, y, 2, var_floor=1e-8, seed=0, n_init=4),
+    r = _run(lambda: mlhw.fit_regression_mixture(X, y, 2, reg=1e-8, seed=0, n_init=4),
              {VarianceFloorWarning})
     np.testing.assert_allclose(r.variances, 1e-8)
     assert np.isfinite(r.log_likelihood).all()
@@ -430,7 +430,7 @@ def _fit_scaled(name, X, s):
         return r.means / s, r.covariances / s**2, r.resp
     if name == "regression-mixture":
         design = np.column_stack([np.ones(len(X)), Xs[:, 0]])
-        r = mlhw.fit_regression_mixture(design, Xs[:, 1], 2, var_floor=1e-6 * s**2, seed=0)
+        r = mlhw.fit_regression_mixture(design, Xs[:, 1], 2, reg=1e-6 * s**2, seed=0)
         return r.coefs[:, 0] / s, r.coefs[:, 1], r.variances / s**2, r.resp
     if name == "kmeans":
         r = mlhw.kmeans(Xs, 2, seed=0)
@@ -482,7 +482,7 @@ def test_default_floor_dominates_data_on_the_1e_6_scale(cov):
     assert np.all(np.abs(r.means[0] - r.means[1]) < 1e-6)
 
 
-def test_default_var_floor_dominates_outputs_on_the_1e_6_scale():
+def test_default_reg_dominates_outputs_on_the_1e_6_scale():
     design = np.column_stack([np.ones(len(BLOBS)), BLOBS[:, 0]])
     r = mlhw.fit_regression_mixture(design, BLOBS[:, 1] * 1e-6, 2, seed=0)
     np.testing.assert_allclose(r.variances, 1e-6)     # the floor, not the residual 1e-12
