@@ -13,12 +13,12 @@ Conventions
   ``param_grads=True`` (the default) it also stores the parameter gradients in ``layer.grads``
   (same keys as ``layer.params``); ``param_grads=False`` skips that work, for a pass that only needs
   the input gradient (the generator step of a GAN through a fixed discriminator).
-* Checks: ``forward`` and ``backward`` check their argument in O(1) (a 2-D numeric batch of the
-  layer's width; ``backward`` only after a ``forward`` and with ``dy`` shaped like its output);
-  :class:`Dense` also rejects NaN and infinity, cheap beside its matrix product. ``_forward`` and
-  ``_backward`` are the same computations unchecked, for the training loops of :mod:`mlhw.vae` and
-  :mod:`mlhw.gan`, whose data are checked once up front (and whose divergence is reported as a
-  ``FloatingPointError`` by the loss check, not as bad input to a hidden layer).
+* Checks: each layer defines its passes once, ``_forward`` and ``_backward``, unchecked; the
+  training loops of :mod:`mlhw.vae` and :mod:`mlhw.gan` call them on data checked once at their
+  entry (a divergence is reported as a ``FloatingPointError`` by the loss check). The public
+  ``forward`` and ``backward``, written once in :class:`Layer`, check the batch (finite, 2-D,
+  numeric, of the layer's width; ``dy`` only after a ``forward`` and shaped like its output) and
+  run the same passes.
 * Precision: layers are created in float32 by default. Training is dominated by matrix products,
   which run about twice as fast in float32 on a CPU and use half the memory, and minibatch noise
   is orders of magnitude larger than float32 rounding. Gradient checks need float64: a central
@@ -57,7 +57,7 @@ def check_dtype(dtype) -> type:
 
 
 def _check_batch(x, name: str, width: int | None = None) -> np.ndarray:
-    """O(1) checks of a batch on the training path: a 2-D numeric array of the right width."""
+    """A finite 2-D numeric batch (of ``width`` columns, if given)."""
     if not isinstance(x, np.ndarray):
         x = np.asarray(x, dtype=float)
     if x.dtype.kind not in "biuf":
@@ -66,43 +66,67 @@ def _check_batch(x, name: str, width: int | None = None) -> np.ndarray:
         raise ValueError(f"{name}: expected a 2-D batch (n, features), got shape {x.shape}")
     if width is not None and x.shape[1] != width:
         raise ValueError(f"{name}: expected {width} features per row, got shape {x.shape}")
+    if not np.isfinite(x).all():
+        bad = x.size - np.count_nonzero(np.isfinite(x))
+        raise ValueError(f"{name}: expected finite values, got {bad} NaN or infinite "
+                         f"entr{'y' if bad == 1 else 'ies'}")
     return x
 
 
-def _check_grad(dy, shape, layer: str) -> np.ndarray:
-    """``backward`` needs a ``forward`` first, and ``dy`` shaped like that forward's output."""
-    if shape is None:
-        raise ValueError(f"dy: expected a gradient after a forward pass of this {layer}, got a "
-                         "backward call before any forward")
-    dy = _check_batch(dy, "dy")
-    if dy.shape != shape:
-        raise ValueError(f"dy: expected the shape of the last output {shape}, got {dy.shape}")
-    return dy
-
-
 class Layer:
-    """Base class: a layer without parameters (``params`` and ``grads`` are empty dicts)."""
+    """Base class: a layer without parameters (``params`` and ``grads`` are empty dicts).
 
-    def __init__(self):
-        self.params: dict[str, np.ndarray] = {}
-        self.grads: dict[str, np.ndarray] = {}
+    A layer defines one pass each way, ``_forward(x)`` and ``_backward(dy, param_grads)``,
+    unchecked: the training loops of :mod:`mlhw.vae` and :mod:`mlhw.gan` call them on data
+    checked once at their entry. The public :meth:`forward` and :meth:`backward`, defined here
+    once for every layer, check their argument and then run the pass.
+    """
 
     #: whether the output has the width of the input (activations); see :class:`Sequential`
     _keeps_width = False
 
-    def forward(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+    def __init__(self):
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self._out_shape = None
+
+    def forward(self, x) -> np.ndarray:
+        """Output of the layer for a batch ``x`` of shape (n, n_in); caches what
+        :meth:`backward` needs.
+
+        Raises ``TypeError`` for a non-numeric ``x``, ``ValueError`` for a batch that is not a
+        finite 2-D array of the layer's input width, ``FloatingPointError`` for a non-finite
+        output (non-finite or overflowing parameters).
+        """
+        y = self._forward(_check_batch(x, "x", self._widths()[0]))
+        if not np.isfinite(y).all():
+            raise FloatingPointError(f"{type(self).__name__}: the output is not finite; "
+                                     "check the parameters for NaN, infinity or overflow")
+        self._out_shape = y.shape
+        return y
+
+    def backward(self, dy, *, param_grads: bool = True) -> np.ndarray:
+        """Gradient with respect to the input of the last :meth:`forward`, from the gradient
+        ``dy`` of a scalar loss with respect to its output (same shape). With ``param_grads``
+        the parameter gradients are stored in ``grads``.
+
+        Raises ``ValueError`` before any :meth:`forward`, or for a ``dy`` of another shape than
+        the last output.
+        """
+        if self._out_shape is None:
+            raise ValueError(f"dy: expected a gradient after a forward pass of this "
+                             f"{type(self).__name__}, got a backward call before any forward")
+        dy = _check_batch(dy, "dy")
+        if dy.shape != self._out_shape:
+            raise ValueError(f"dy: expected the shape of the last output {self._out_shape}, "
+                             f"got {dy.shape}")
+        return self._backward(dy, param_grads)
+
+    def _forward(self, x):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def backward(self, dy: np.ndarray, *, param_grads: bool = True) -> np.ndarray:
-        raise NotImplementedError  # pragma: no cover - abstract
-
-    # unchecked versions for the training loops; a layer defined outside this module only needs
-    # ``forward`` and ``backward``
-    def _forward(self, x):
-        return self.forward(x)
-
-    def _backward(self, dy, param_grads=True):
-        return self.backward(dy, param_grads=param_grads)
+    def _backward(self, dy, param_grads=True):  # pragma: no cover - abstract
+        raise NotImplementedError
 
     def _widths(self):
         """``(n_in, n_out)`` where known, else None entries."""
@@ -157,27 +181,13 @@ class Dense(Layer):
             raise ValueError(f"init: expected 'he' or 'xavier', got {init!r}")
         self.params = {"W": w.astype(dt), "b": np.zeros(n_out, dtype=dt)}
         self.grads = {"W": np.zeros_like(self.params["W"]), "b": np.zeros_like(self.params["b"])}
-        self._x = None
 
     def _widths(self):
         return self.params["W"].shape
 
-    def forward(self, x):
-        x = _check_batch(x, "x", self.params["W"].shape[0])
-        if not np.isfinite(x).all():  # cheap beside the matrix product
-            bad = x.size - np.count_nonzero(np.isfinite(x))
-            raise ValueError(f"x: expected finite values, got {bad} NaN or infinite "
-                             f"entr{'y' if bad == 1 else 'ies'}")
-        return self._forward(x)
-
     def _forward(self, x):
         self._x = x
         return x @ self.params["W"] + self.params["b"]
-
-    def backward(self, dy, *, param_grads=True):
-        dy = _check_grad(dy, None if self._x is None else (len(self._x), self.params["W"].shape[1]),
-                         "Dense")
-        return self._backward(dy, param_grads)
 
     def _backward(self, dy, param_grads=True):
         if param_grads:
@@ -191,16 +201,9 @@ class ReLU(Layer):
 
     _keeps_width = True
 
-    def forward(self, x):
-        return self._forward(_check_batch(x, "x"))
-
     def _forward(self, x):
         self._mask = x > 0
         return np.maximum(x, 0)
-
-    def backward(self, dy, *, param_grads=True):
-        mask = getattr(self, "_mask", None)
-        return self._backward(_check_grad(dy, None if mask is None else mask.shape, "ReLU"))
 
     def _backward(self, dy, param_grads=True):
         return dy * self._mask
@@ -208,6 +211,8 @@ class ReLU(Layer):
 
 class LeakyReLU(Layer):
     """``x`` for ``x > 0`` and ``slope * x`` otherwise (``0 <= slope < 1``)."""
+
+    _keeps_width = True
 
     def __init__(self, slope: float = 0.2):
         super().__init__()
@@ -217,19 +222,9 @@ class LeakyReLU(Layer):
             raise ValueError(f"slope: expected 0 <= slope < 1, got {slope!r}")
         self.slope = float(slope)
 
-    _keeps_width = True
-
-    def forward(self, x):
-        return self._forward(_check_batch(x, "x"))
-
     def _forward(self, x):
         self._scale = np.where(x > 0, 1.0, self.slope).astype(x.dtype, copy=False)
         return x * self._scale
-
-    def backward(self, dy, *, param_grads=True):
-        scale = getattr(self, "_scale", None)
-        return self._backward(_check_grad(dy, None if scale is None else scale.shape,
-                                          "LeakyReLU"))
 
     def _backward(self, dy, param_grads=True):
         return dy * self._scale
@@ -240,16 +235,9 @@ class Sigmoid(Layer):
 
     _keeps_width = True
 
-    def forward(self, x):
-        return self._forward(_check_batch(x, "x"))
-
     def _forward(self, x):
         self._y = expit(x)
         return self._y
-
-    def backward(self, dy, *, param_grads=True):
-        y = getattr(self, "_y", None)
-        return self._backward(_check_grad(dy, None if y is None else y.shape, "Sigmoid"))
 
     def _backward(self, dy, param_grads=True):
         return dy * self._y * (1 - self._y)
@@ -260,16 +248,9 @@ class Tanh(Layer):
 
     _keeps_width = True
 
-    def forward(self, x):
-        return self._forward(_check_batch(x, "x"))
-
     def _forward(self, x):
         self._y = np.tanh(x)
         return self._y
-
-    def backward(self, dy, *, param_grads=True):
-        y = getattr(self, "_y", None)
-        return self._backward(_check_grad(dy, None if y is None else y.shape, "Tanh"))
 
     def _backward(self, dy, param_grads=True):
         return dy * (1 - self._y * self._y)
@@ -280,7 +261,7 @@ class Sequential(Layer):
 
     ``parameters()`` and ``gradients()`` are flat lists of arrays in a fixed order (layer by
     layer, ``W`` before ``b``), which is what :class:`Adam` and :func:`check_module_gradients`
-    consume.
+    consume. :meth:`forward` checks the input once and runs the layers' unchecked passes.
 
     Examples
     --------
@@ -309,16 +290,8 @@ class Sequential(Layer):
                 width, where = n_out, i
 
     def _widths(self):
-        n_in = n_out = None
-        for layer in self.layers:
-            if not layer._keeps_width:
-                n_in = layer._widths()[0]
-                break
-        for layer in reversed(self.layers):
-            if not layer._keeps_width:
-                n_out = layer._widths()[1]
-                break
-        return n_in, n_out
+        sized = [layer._widths() for layer in self.layers if not layer._keeps_width]
+        return (sized[0][0], sized[-1][1]) if sized else (None, None)
 
     def parameters(self):
         return [p for layer in self.layers for p in layer.parameters()]
@@ -326,20 +299,10 @@ class Sequential(Layer):
     def gradients(self):
         return [g for layer in self.layers for g in layer.gradients()]
 
-    def forward(self, x):
-        for layer in self.layers:
-            x = layer.forward(x)
-        return x
-
     def _forward(self, x):
         for layer in self.layers:
             x = layer._forward(x)
         return x
-
-    def backward(self, dy, *, param_grads=True):
-        for layer in reversed(self.layers):
-            dy = layer.backward(dy, param_grads=param_grads)
-        return dy
 
     def _backward(self, dy, param_grads=True):
         for layer in reversed(self.layers):

@@ -6,6 +6,8 @@ or axes so the chapter can adjust it.
 
 from __future__ import annotations
 
+import numpy as np
+
 __all__: list[str] = []
 
 
@@ -54,7 +56,6 @@ def plot_gaussian_ellipses(means, covariances, *, ax=None, n_std=2.0, colors=Non
     -------
     matplotlib Axes
     """
-    import numpy as np
     from matplotlib.patches import Ellipse
 
     from ._validation import as_array, check_positive
@@ -119,7 +120,6 @@ def plot_regression_mixture(x, y, resp, coefs, *, true_coefs=None, ax=None, titl
     -------
     matplotlib Axes
     """
-    import numpy as np
     from matplotlib.colors import to_rgb
 
     from ._validation import as_array, check_probabilities
@@ -169,8 +169,6 @@ def plot_fair_clustering(students, labels, *, ax=None, title=None):
     -------
     matplotlib Axes
     """
-    import numpy as np
-
     from ._validation import as_array
     from .fairness import ToyStudents
 
@@ -218,8 +216,6 @@ __all__ += ["plot_fair_clustering"]
 
 def _check_weights(W):
     """Symmetric, non-negative square weights (already a finite 2-D array)."""
-    import numpy as np
-
     if W.shape[0] != W.shape[1]:
         raise ValueError(f"W: expected a square weight matrix, got shape {W.shape}")
     if not np.allclose(W, W.T):
@@ -259,8 +255,6 @@ def plot_graph(W, pos, *, ax=None, labels=None, title=None, node_size=420):
     -------
     matplotlib Axes
     """
-    import numpy as np
-
     from ._validation import as_array
 
     plt = _plt()
@@ -303,8 +297,6 @@ def plot_embedding_3d(Z, *, W=None, ax=None, labels=None, title=None, axis_label
     -------
     matplotlib Axes (3-D)
     """
-    import numpy as np
-
     from ._validation import as_array
 
     plt = _plt()
@@ -359,8 +351,6 @@ def plot_image_rows(images, *, ax=None, row_labels=None, col_labels=None, title=
     -------
     matplotlib Axes
     """
-    import numpy as np
-
     from ._validation import as_array, check_int
 
     plt = _plt()
@@ -434,8 +424,6 @@ def plot_gamma_mixture_fit(x, theta, betas, alpha, *, truth=None, bins=60, axes=
     -------
     matplotlib Figure
     """
-    import numpy as np
-
     from .gamma_mixture import gamma_mixture_pdf
 
     from ._validation import as_array, check_int, check_positive, check_probabilities
@@ -504,8 +492,6 @@ def plot_em_vs_gradient_ascent(trajectories, log_lik_max, *, coords=(1, 3), coor
     -------
     matplotlib Figure
     """
-    import numpy as np
-
     from ._validation import as_array, check_int
 
     trajectories = _check_mapping(trajectories, "trajectories", "Trajectory")
@@ -573,8 +559,6 @@ def plot_training_curves(curves, *, ax=None, title=None, ylabel="loss per image"
     -------
     matplotlib Axes
     """
-    import numpy as np
-
     from ._validation import as_array
 
     curves = {label: as_array(v, f"curves[{label!r}]", ndim=1)
@@ -595,3 +579,59 @@ def plot_training_curves(curves, *, ax=None, title=None, ylabel="loss per image"
         ax.set_title(title)
     ax.legend(fontsize="small")
     return ax
+
+
+# --- Images for the static web page -----------------------------------------------------------
+
+__all__ += ["grayscale_png"]
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def grayscale_png(image, *, vmin: float = 0.0, vmax: float = 255.0, invert: bool = False) -> bytes:
+    """Encode a 2-D array as an 8-bit grayscale PNG (small: one byte per pixel before zlib).
+
+    Values are mapped linearly from ``[vmin, vmax]`` to ``[0, 255]`` and clipped, so that
+    reconstructions that overshoot the pixel range are shown at the nearest valid grey.
+
+    Parameters
+    ----------
+    image : array_like, shape (h, w)
+        Finite values.
+    vmin, vmax : float
+        The values shown black and white (``vmin < vmax``).
+    invert : bool
+        Show ``vmax`` black instead (dark ink on a white background for MNIST).
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+
+    Raises
+    ------
+    ValueError
+        If ``image`` is not a finite 2-D array or ``vmin >= vmax``.
+
+    Examples
+    --------
+    >>> png = grayscale_png(np.zeros((28, 56)))
+    >>> png[:4], int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    (b'\\x89PNG', 56, 28)
+    """
+    import io
+
+    from PIL import Image
+
+    from ._validation import as_array
+
+    image = as_array(image, "image", ndim=2)
+    if not (np.isfinite(vmin) and np.isfinite(vmax) and vmin < vmax):
+        raise ValueError(f"vmin, vmax: expected finite vmin < vmax, got {vmin!r}, {vmax!r}")
+    grey = np.clip((image - vmin) / (vmax - vmin), 0.0, 1.0)
+    if invert:
+        grey = 1.0 - grey
+    buf = io.BytesIO()
+    Image.fromarray(np.round(grey * 255).astype(np.uint8), mode="L").save(buf, format="PNG",
+                                                                          optimize=True)
+    return buf.getvalue()

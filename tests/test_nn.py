@@ -50,7 +50,7 @@ def test_gradient_check_subsamples_and_restores():
 
 def test_check_module_gradients_detects_a_broken_backward(rng):
     class BrokenTanh(Tanh):
-        def backward(self, dy, *, param_grads=True):
+        def _backward(self, dy, param_grads=True):
             return dy * (1 - self._y)          # wrong derivative
 
     errors = check_module_gradients(BrokenTanh(), rng.standard_normal((4, 3)), n_entries=None)
@@ -211,21 +211,7 @@ def test_random_small_networks_pass_the_gradient_check(n, n_in, n_out, seed, act
     assert max(errors.values()) < 1e-6, errors
 
 
-# -- input checks: O(1) on the public passes, none on the unchecked ones the training loops use
-
-@pytest.mark.parametrize("name", sorted(LAYERS))
-def test_checked_and_unchecked_passes_agree(name, rng):
-    checked, unchecked = LAYERS[name](), LAYERS[name]()
-    x = rng.standard_normal((4, 5)).astype(np.float32)
-    y = checked.forward(x)
-    y2 = unchecked._forward(x)
-    assert y.dtype == y2.dtype and np.array_equal(y, y2)
-    dy = rng.standard_normal(y.shape).astype(np.float32)
-    dx, dx2 = checked.backward(dy), unchecked._backward(dy)
-    assert dx.dtype == dx2.dtype and np.array_equal(dx, dx2)
-    for g, g2 in zip(checked.gradients(), unchecked.gradients()):
-        assert np.array_equal(g, g2)
-
+# -- input checks: on the public passes, none on the unchecked ones the training loops use
 
 @pytest.mark.parametrize("name", sorted(LAYERS))
 def test_backward_before_forward_is_a_value_error(name):
@@ -246,12 +232,12 @@ def test_backward_needs_dy_shaped_like_the_last_output():
 
 
 def test_unchecked_pass_lets_non_finite_values_through():
-    # a network whose weights have blown up: the public pass calls the NaN a bad input of the
-    # second layer, the unchecked pass propagates it for the training loop's loss check to report
+    # a network whose weights have blown up: the public pass raises on its non-finite output,
+    # the unchecked pass propagates it for the training loop's loss check to report
     net = Sequential([Dense(2, 3, rng=0), ReLU(), Dense(3, 1, rng=1)])
     net.layers[0].params["W"][0, 0] = np.inf
     x = np.ones((2, 2), dtype=np.float32)
-    with pytest.raises(ValueError, match="x: expected finite values"):
+    with pytest.raises(FloatingPointError, match="Sequential: the output is not finite"):
         net.forward(x)
     with np.errstate(invalid="ignore"):
         assert not np.isfinite(net._forward(x)).all()
