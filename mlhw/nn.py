@@ -587,6 +587,49 @@ def check_module_gradients(module: Layer, x, *, seed=0, eps: float = 1e-5,
     return out
 
 
+def _check_images(x, name: str, d: int | None, dt) -> np.ndarray:
+    """Flattened images with values in [0, 1], as ``dt``, of ``d`` columns if given."""
+    x = as_array(x, name, ndim=2, shape=None if d is None else (None, d))
+    if x.min() < 0 or x.max() > 1:
+        raise ValueError(f"{name}: expected values in [0, 1] (use prepare_images), got a range "
+                         f"[{x.min()!r}, {x.max()!r}]")
+    return x.astype(dt, copy=False)
+
+
+def _mlp(n_in, n_hidden, n_out, activation, **kw):
+    """The layers ``Dense -> activation -> Dense`` (the output layer Xavier-initialised)."""
+    return [Dense(n_in, n_hidden, **kw), activation, Dense(n_hidden, n_out, init="xavier", **kw)]
+
+
+def _training_setup(x_train, x_test, epochs, batch_size, n_samples, sample_every, lr, seed,
+                    dtype):
+    """The checks shared by :func:`mlhw.train_vae` and :func:`mlhw.train_gan`, once per call.
+
+    Returns the dtype, the training and test images, the settings, and five independent
+    generators (weights, shuffling, noise, evaluation, fixed samples).
+    """
+    dt = check_dtype(dtype)
+    x_train = _check_images(x_train, "x_train", None, dt)
+    if x_test is not None:
+        x_test = _check_images(x_test, "x_test", x_train.shape[1], dt)
+    epochs = check_int(epochs, "epochs", low=1)
+    batch_size = check_int(batch_size, "batch_size", low=1)
+    n_samples = check_int(n_samples, "n_samples", low=1)
+    if sample_every is not None:
+        sample_every = check_int(sample_every, "sample_every", low=1)
+    lr = float(check_positive(lr, "lr", ndim=0))
+    return (dt, x_train, x_test, epochs, batch_size, n_samples, sample_every, lr,
+            check_rng(seed).spawn(5))
+
+
+def _history(hist, sample_epochs, samples, empty_shape, dt) -> dict:
+    """A training run's per-epoch lists as arrays, with the samples stacked (or empty)."""
+    out = {k: np.asarray(v, dtype=float) for k, v in hist.items()}
+    out["sample_epochs"] = np.asarray(sample_epochs, dtype=int)
+    out["samples"] = np.stack(samples) if samples else np.empty(empty_shape, dtype=dt)
+    return out
+
+
 def _minibatches(n: int, batch_size: int, rng: np.random.Generator):
     """Index arrays of one shuffled pass over ``n`` items; the last batch may be smaller."""
     perm = rng.permutation(n)
