@@ -51,9 +51,9 @@ def _fair_fit(students, k, min_share, features, cost):
     return res, fairness_summary(students.gpa, res.labels, students.groups)
 
 
-def _fair_metrics_text(students, k, min_share, features, cost):
-    """Fit the exact fair clustering for one setting; return (labels or None, text lines)."""
-    res, m = _fair_fit(students, k, min_share, features, cost)
+def _fair_metrics_text(cost, res, m):
+    """The text beside a frame: ``(labels or None, lines)`` for the fit ``(res, m)`` of
+    :func:`_fair_fit`."""
     if res is None:
         import textwrap
 
@@ -81,8 +81,8 @@ def _fair_tiers(students, labels):
                       for c in clusters[np.argsort(-means, kind="stable")])
 
 
-def _draw_fair_frame(fig, students, k, min_share, features, cost):
-    """Draw one setting of the fair-clustering explorer on the (cleared) figure ``fig``."""
+def _draw_fair_frame(fig, students, k, min_share, features, cost, fit):
+    """Draw one setting and its fit (from :func:`_fair_fit`) on the (cleared) figure ``fig``."""
     from .plotting import plot_fair_clustering
 
     fig.clear()
@@ -90,7 +90,7 @@ def _draw_fair_frame(fig, students, k, min_share, features, cost):
     tx = fig.add_axes((0.65, 0.15, 0.34, 0.75))
     names = {v: key for key, v in FAIR_FEATURES.items()}
     seen = names.get(tuple(features), ", ".join(students.feature_names[c] for c in features))
-    labels, lines = _fair_metrics_text(students, k, min_share, features, cost)
+    labels, lines = _fair_metrics_text(cost, *fit)
     title = f"k = {k}, women >= {min_share:.0%} per cluster, sees: {seen}"
     if labels is None:
         ax.set_title(title, fontsize=9)
@@ -137,7 +137,8 @@ def fair_clustering_widget(students=None):
 
     def show(k, min_share, features, cost):
         fig = plt.figure(figsize=(10, 3.8))
-        _draw_fair_frame(fig, s, k, min_share, features, cost)
+        _draw_fair_frame(fig, s, k, min_share, features, cost,
+                         _fair_fit(s, k, min_share, features, cost))
         plt.show()
 
     out = w.interactive_output(show, {"k": k, "min_share": share, "features": feats,
@@ -154,8 +155,9 @@ _FAIR_ALT = ("Frame slider over precomputed settings of the fair-clustering expl
 _FAIR_TABLE_ALT = " The table under the slider lists every frame's setting, clusters and metrics."
 
 
-def _fair_settings(students, ks, shares, features, cost):
-    """Validate the settings of the static explorer; return ``([(features, k, share)], cost)``.
+def _fair_frames(students, ks, shares, features, cost):
+    """The checked settings of the static explorer with their fits: ``([(features, k, share,
+    fit)], cost)``, ``fit`` from :func:`_fair_fit`.
 
     ``features`` is the outer loop, then ``ks``, then ``shares``: the order of the frames.
     """
@@ -178,51 +180,31 @@ def _fair_settings(students, ks, shares, features, cost):
             raise ValueError(f"features: expected keys of FAIR_FEATURES "
                              f"{list(FAIR_FEATURES)}, got {f!r}")
     cost = check_choice(cost, "cost", ("kmeans", "kmedians"))
-    return list(itertools.product(features, ks, [float(x) for x in shares])), cost
+    return [(f, k, sh, _fair_fit(students, k, sh, FAIR_FEATURES[f], cost))
+            for f, k, sh in itertools.product(features, ks, [float(x) for x in shares])], cost
 
 
-def _fair_clustering_table(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.25, 0.5),
-                          features=("GPA", "GPA, age, gender"), cost="kmeans") -> str:
-    """Every setting of the static fair-clustering explorer as an HTML table, one row a frame.
+def _fair_table(s, frames, cost) -> str:
+    """The frames of :func:`_fair_frames` as an HTML table, one row a frame: the text
+    equivalent of :func:`fair_clustering_animation`.
 
-    The text equivalent of :func:`fair_clustering_animation` (same arguments, same order of
-    frames, same exact fits): for each setting the clusters (by letter, the highest mean GPA
-    first), the optimal cost and the unconstrained one, the number of optimal and of feasible
-    partitions, the group metrics (balance, largest deviation from 50% women) and the individual
-    metrics on GPA only (Lipschitz constant, number of applicants closer on average to another
-    cluster, service alpha). An infeasible setting gets the reason instead.
-
-    Parameters
-    ----------
-    students : mlhw.fairness.ToyStudents, optional
-    ks : sequence of int
-    shares : sequence of float
-    features : sequence of str
-        Keys of :data:`FAIR_FEATURES`.
-    cost : {"kmeans", "kmedians"}
-
-    Returns
-    -------
-    str
-        A self-contained HTML ``<table>`` (with a caption and column headers) in a scrolling
-        ``<div>``; show it with ``IPython.display.HTML``.
-
-    Raises
-    ------
-    ValueError
-        For an empty sequence of settings, ``k`` out of range, a share outside [0, 1], an
-        unknown feature set or cost.
+    For each setting: the clusters (by letter, the highest mean GPA first), the optimal cost and
+    the unconstrained one, the number of optimal and of feasible partitions, the group metrics
+    (balance, largest deviation from 50% women) and the individual metrics on GPA only (Lipschitz
+    constant, number of applicants closer on average to another cluster, service alpha); an
+    infeasible setting gets the reason instead. A self-contained ``<table>`` with a caption and
+    column headers, in a scrolling ``<div>``.
 
     Examples
     --------
-    >>> html = _fair_clustering_table(ks=(2,), shares=(0.5,), features=("GPA",))
+    >>> from mlhw.fairness import toy_students
+    >>> s = toy_students()
+    >>> html = _fair_table(s, *_fair_frames(s, (2,), (0.5,), ("GPA",), "kmeans"))
     >>> html.count("<tr>"), "abeh / cdfg" in html
     (2, True)
     """
     import html as html_lib
 
-    s = _check_students(students)
-    settings, cost = _fair_settings(s, ks, shares, features, cost)
     name = {"kmeans": "k-means", "kmedians": "k-medians"}[cost]
     heads = ["frame", "features seen", "k", "min. share of women", "clusters (top tier first)",
              f"{name} cost", "unconstrained cost", "optimal / feasible partitions", "balance",
@@ -233,8 +215,7 @@ def _fair_clustering_table(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.25,
         return "infinite" if np.isinf(x) else format(x, spec)
 
     rows = []
-    for i, (f, k, sh) in enumerate(settings, start=1):
-        res, m = _fair_fit(s, k, sh, FAIR_FEATURES[f], cost)
+    for i, (f, k, sh, (res, m)) in enumerate(frames, start=1):
         cells = [str(i), f, str(k), f"{sh:.0%}"]
         if res is None:
             body = "".join(f"<td>{html_lib.escape(c)}</td>" for c in cells)
@@ -251,7 +232,7 @@ def _fair_clustering_table(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.25,
     head = "".join(f'<th scope="col">{html_lib.escape(h)}</th>' for h in heads)
     women = [str(x) for x in np.asarray(s.names)[s.groups == 1]]
     women = ", ".join(women[:-1]) + " and " + women[-1] if len(women) > 1 else "".join(women)
-    caption = (f"All {len(settings)} frames of the slider: the exactly optimal clustering of the "
+    caption = (f"All {len(frames)} frames of the slider: the exactly optimal clustering of the "
                f"{len(s.names)} applicants ({women} are women) for each setting, with its {name} "
                f"cost in the features seen and its fairness metrics (individual metrics on GPA "
                f"only).")
@@ -302,26 +283,25 @@ def fair_clustering_animation(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.
     from ._validation import check_int
 
     s = _check_students(students)
-    settings, cost = _fair_settings(s, ks, shares, features, cost)
     dpi = check_int(dpi, "dpi", low=10)
     if not isinstance(table, bool):
         raise TypeError(f"table: expected True or False, got {type(table).__name__}")
     if not isinstance(alt, str) or not alt.strip():
         raise ValueError(f"alt: expected a non-empty description, got {alt!r}")
+    frames, cost = _fair_frames(s, ks, shares, features, cost)
     fig = plt.figure(figsize=(10, 3.8), dpi=dpi)
 
     def draw(i):
-        f, k, sh = settings[i]
-        _draw_fair_frame(fig, s, k, sh, FAIR_FEATURES[f], cost)
+        f, k, sh, fit = frames[i]
+        _draw_fair_frame(fig, s, k, sh, FAIR_FEATURES[f], cost, fit)
         return []
 
-    anim = FuncAnimation(fig, draw, frames=len(settings), interval=1000, repeat=False)
+    anim = FuncAnimation(fig, draw, frames=len(frames), interval=1000, repeat=False)
     html = anim.to_jshtml(fps=1, default_mode="once")
     plt.close(fig)
     if not table:
         return offline_jshtml(html, alt=alt)
-    return (offline_jshtml(html, alt=alt.rstrip() + _FAIR_TABLE_ALT)
-            + _fair_clustering_table(s, ks=ks, shares=shares, features=features, cost=cost))
+    return offline_jshtml(html, alt=alt.rstrip() + _FAIR_TABLE_ALT) + _fair_table(s, frames, cost)
 
 
 __all__ += ["FAIR_FEATURES", "fair_clustering_animation", "fair_clustering_widget"]
