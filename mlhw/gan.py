@@ -66,7 +66,7 @@ class GAN:
         self.n_hidden = check_int(n_hidden, "n_hidden", low=1)
         self.dtype = check_dtype(dtype)
         rng = check_rng(seed)
-        kw = {"rng": rng, "dtype": self.dtype}
+        kw = {"seed": rng, "dtype": self.dtype}
         self.generator = Sequential(_mlp(self.n_noise, self.n_hidden, self.n_input,
                                          LeakyReLU(slope), **kw) + [Sigmoid()])
         self.discriminator = Sequential(_mlp(self.n_input, self.n_hidden, 1, LeakyReLU(slope),

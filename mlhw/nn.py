@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
-from ._validation import as_array, check_int, check_positive, check_rng, check_rng_arg
+from ._validation import as_array, check_int, check_positive, check_rng
 
 __all__ = ["Adam", "Dense", "GradCheckResult", "LeakyReLU", "ReLU", "Sequential", "Sigmoid",
            "Tanh", "bce_with_logits", "check_dtype", "check_module_gradients", "gradient_check"]
@@ -151,7 +151,7 @@ class Dense(Layer):
     ----------
     n_in, n_out : int
         Input and output widths (at least 1).
-    rng : int, numpy.random.Generator or None
+    seed : None, int or numpy.random.Generator
         Source of the initial weights.
     init : {"he", "xavier"}
         ``"he"``: ``W ~ N(0, 2 / n_in)``, for layers followed by (leaky) ReLU; ``"xavier"``:
@@ -161,17 +161,17 @@ class Dense(Layer):
 
     Examples
     --------
-    >>> layer = Dense(3, 2, rng=0, dtype="float64")
+    >>> layer = Dense(3, 2, seed=0, dtype="float64")
     >>> layer.forward(np.ones((4, 3))).shape
     (4, 2)
     """
 
-    def __init__(self, n_in: int, n_out: int, *, rng=None, init: str = "he", dtype="float32"):
+    def __init__(self, n_in: int, n_out: int, *, seed=None, init: str = "he", dtype="float32"):
         super().__init__()
         n_in = check_int(n_in, "n_in", low=1)
         n_out = check_int(n_out, "n_out", low=1)
         dt = check_dtype(dtype)
-        gen = check_rng_arg(rng, "rng")
+        gen = check_rng(seed)
         if init == "he":
             w = gen.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
         elif init == "xavier":
@@ -265,7 +265,7 @@ class Sequential(Layer):
 
     Examples
     --------
-    >>> net = Sequential([Dense(4, 3, rng=0), ReLU(), Dense(3, 1, rng=1, init="xavier")])
+    >>> net = Sequential([Dense(4, 3, seed=0), ReLU(), Dense(3, 1, seed=1, init="xavier")])
     >>> net.forward(np.zeros((5, 4), dtype=np.float32)).shape, len(net.parameters())
     ((5, 1), 4)
     """
@@ -557,7 +557,7 @@ def check_module_gradients(module: Layer, x, *, seed=0, eps: float = 1e-5,
 
     Examples
     --------
-    >>> errs = check_module_gradients(Dense(3, 2, rng=0, dtype="float64"), np.ones((4, 3)))
+    >>> errs = check_module_gradients(Dense(3, 2, seed=0, dtype="float64"), np.ones((4, 3)))
     >>> max(errs.values()) < 1e-6
     True
     """

@@ -126,7 +126,7 @@ class VAE:
         self.n_latent = check_int(n_latent, "n_latent", low=1)
         self.dtype = check_dtype(dtype)
         rng = check_rng(seed)
-        kw = {"rng": rng, "dtype": self.dtype}
+        kw = {"seed": rng, "dtype": self.dtype}
         self.encoder = Sequential(_mlp(self.n_input, self.n_hidden, 2 * self.n_latent, ReLU(), **kw))
         self.decoder = Sequential(_mlp(self.n_latent, self.n_hidden, self.n_input, ReLU(), **kw))
 

@@ -119,10 +119,10 @@ SEEDED = {
         [0.5, 1.0], [0.0, 0.0], np.eye(2), 20, seed=s),
     "fit_linear_autoencoder": lambda s: mlhw.fit_linear_autoencoder(IMAGES, 2, n_steps=5,
                                                                     seed=s),
-    "nn.Dense": lambda s: nn.Dense(3, 2, rng=s),
+    "nn.Dense": lambda s: nn.Dense(3, 2, seed=s),
     "gradient_check": _gradient_check,
     "check_module_gradients": lambda s: nn.check_module_gradients(
-        nn.Dense(3, 2, rng=0, dtype="float64"), np.ones((2, 3)), n_entries=2, seed=s),
+        nn.Dense(3, 2, seed=0, dtype="float64"), np.ones((2, 3)), n_entries=2, seed=s),
     "VAE": lambda s: VAE(12, n_hidden=4, n_latent=2, seed=s),
     "VAE.sample": lambda s: _VAE.sample(3, seed=s),
     "VAE.evaluate": lambda s: _VAE.evaluate(IMAGES[:8], seed=s),
