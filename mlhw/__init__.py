@@ -24,14 +24,13 @@ from .first_order_em import first_order_em_step, gradient_ascent_step
 from .gan import GAN, GANResult, train_gan
 from .gmm_classifier import GMMClassifier, fit_gmm_classifier, gmm_bic, gmm_k_sweep
 from .gamma_mixture import fit_gamma_mixture, gamma_mixture_data
-from .kmeans import KMeansResult, kmeans
-from .kmedians import KMediansResult, kmedians
+from .lloyd import LloydResult, kmeans, kmedians
 from .linear_autoencoder import (LinearAutoencoderResult, autoencoder_components, autoencoder_loss,
                                  fit_linear_autoencoder, principal_angles)
 from .metrics import adjusted_rand_index, contingency_table, purity
 from .mixtures import GMMParams, fit_gmm
 from .nn import gradient_check
-from .pca import calc_cfvs, calc_errs, pca
+from .principal import calc_cfvs, calc_errs, pca
 from .regression_mixture import fit_regression_mixture
 from .semi_supervised import fit_semi_supervised_gmm
 from .vae import VAE, VAEResult, prepare_images, train_vae
@@ -95,12 +94,11 @@ __all__ = [
     "kl_gaussians",
     "kl_monte_carlo",
     "kmeans",
-    "KMeansResult",
     "kmedians",
-    "KMediansResult",
     "laplacian_eigenmaps",
     "LinearAutoencoderResult",
     "LinearGaussianModel",
+    "LloydResult",
     "load_mnist",
     "metrics",
     "MonteCarloKL",

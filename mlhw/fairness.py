@@ -31,6 +31,7 @@ import numpy as np
 from scipy.spatial.distance import cdist
 
 from ._validation import as_array, check_choice, check_int, check_k
+from .metrics import contingency_table
 
 __all__ = [
     "FairClusteringResult",
@@ -193,18 +194,17 @@ def _finite_groups(groups) -> np.ndarray:
 
 
 def _counts(labels, groups):
+    """Clusters, group values and the (clusters x groups) counts, by
+    :func:`mlhw.metrics.contingency_table`."""
     lab = _labels(labels)
     grp = _finite_groups(groups)
     if grp.ndim != 1 or grp.size != lab.size:
         raise ValueError(f"groups: expected {lab.size} entries (one per point, as labels), got "
                          f"shape {grp.shape}")
-    clusters, lab_idx = np.unique(lab, return_inverse=True)
-    group_values, grp_idx = np.unique(grp, return_inverse=True)
+    table, group_values, clusters = contingency_table(grp, lab)
     if len(group_values) < 2:
         raise ValueError(f"groups: expected at least two distinct groups, got {len(group_values)}")
-    counts = np.zeros((len(clusters), len(group_values)), dtype=int)
-    np.add.at(counts, (lab_idx, grp_idx), 1)
-    return clusters, group_values, counts
+    return clusters, group_values, table.T
 
 
 @dataclass(frozen=True)

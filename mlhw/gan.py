@@ -28,10 +28,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
-from ._validation import as_array, check_int, check_positive, check_rng
-from .nn import (Adam, Dense, LeakyReLU, Sequential, Sigmoid, _minibatches, _softplus,
-                 check_dtype)
-from .vae import _check_data
+from ._validation import as_array, check_int, check_rng
+from .nn import (Adam, LeakyReLU, Sequential, Sigmoid, _check_images, _history, _minibatches,
+                 _mlp, _softplus, _training_setup, check_dtype)
 
 __all__ = ["GAN", "GANResult", "train_gan"]
 
@@ -67,13 +66,11 @@ class GAN:
         self.n_hidden = check_int(n_hidden, "n_hidden", low=1)
         self.dtype = check_dtype(dtype)
         rng = check_rng(seed)
-        kw = {"rng": rng, "dtype": self.dtype}
-        self.generator = Sequential([Dense(self.n_noise, self.n_hidden, **kw), LeakyReLU(slope),
-                                     Dense(self.n_hidden, self.n_input, init="xavier", **kw),
-                                     Sigmoid()])
-        self.discriminator = Sequential([Dense(self.n_input, self.n_hidden, **kw),
-                                         LeakyReLU(slope),
-                                         Dense(self.n_hidden, 1, init="xavier", **kw)])
+        kw = {"seed": rng, "dtype": self.dtype}
+        self.generator = Sequential(_mlp(self.n_noise, self.n_hidden, self.n_input,
+                                         LeakyReLU(slope), **kw) + [Sigmoid()])
+        self.discriminator = Sequential(_mlp(self.n_input, self.n_hidden, 1, LeakyReLU(slope),
+                                             **kw))
 
     # -- unchecked internals used by the training loop ----------------------------------------
     def _d_step(self, x_real, z, *, backward=True):
@@ -140,7 +137,7 @@ class GAN:
             In the order of ``discriminator.parameters()``. The generator's stored gradients are
             left untouched (the "detach").
         """
-        x_real = _check_data(x_real, "x_real", self.n_input, self.dtype)
+        x_real = _check_images(x_real, "x_real", self.n_input, self.dtype)
         z = as_array(z, "z", ndim=2, shape=(None, self.n_noise)).astype(self.dtype)
         loss = self._d_step(x_real, z)[0]
         return loss, [g.copy() for g in self.discriminator.gradients()]
@@ -261,18 +258,10 @@ def train_gan(x_train, x_test=None, *, n_noise: int = 64, n_hidden: int = 256, e
     >>> res.train_d_loss.shape
     (2,)
     """
-    dt = check_dtype(dtype)
-    x_train = _check_data(x_train, "x_train", None, dt)
+    (dt, x_train, x_test, epochs, batch_size, n_samples, sample_every, lr,
+     (rng_init, rng_shuffle, rng_noise, rng_eval, rng_fixed)) = _training_setup(
+        x_train, x_test, epochs, batch_size, n_samples, sample_every, lr, seed, dtype)
     d = x_train.shape[1]
-    if x_test is not None:
-        x_test = _check_data(x_test, "x_test", d, dt)
-    epochs = check_int(epochs, "epochs", low=1)
-    batch_size = check_int(batch_size, "batch_size", low=1)
-    n_samples = check_int(n_samples, "n_samples", low=1)
-    if sample_every is not None:
-        sample_every = check_int(sample_every, "sample_every", low=1)
-    lr = float(check_positive(lr, "lr", ndim=0))
-    rng_init, rng_shuffle, rng_noise, rng_eval, rng_fixed = check_rng(seed).spawn(5)
     model = GAN(d, n_noise=n_noise, n_hidden=n_hidden, seed=rng_init, dtype=dt)
     opt_d = Adam(model.discriminator.parameters(), lr=lr, betas=betas)
     opt_g = Adam(model.generator.parameters(), lr=lr, betas=betas)
@@ -317,8 +306,4 @@ def train_gan(x_train, x_test=None, *, n_noise: int = 64, n_hidden: int = 256, e
             print(f"GAN epoch {epoch:3d}/{epochs}  train D {hist['train_d_loss'][-1]:.3f} "
                   f"G {hist['train_g_loss'][-1]:.3f}{test}  ({hist['epoch_seconds'][-1]:.1f} s)",
                   flush=True)
-    arrays = {k: np.asarray(v, dtype=float) for k, v in hist.items()}
-    return GANResult(model=model, sample_epochs=np.asarray(sample_epochs, dtype=int),
-                     samples=(np.stack(samples) if samples
-                              else np.empty((0, n_samples, d), dtype=dt)),
-                     **arrays)
+    return GANResult(model=model, **_history(hist, sample_epochs, samples, (0, n_samples, d), dt))

@@ -22,7 +22,7 @@ from scipy.special import logsumexp
 from ._validation import as_array, check_choice, check_int, check_k, check_rng
 from .mixtures import COVARIANCE_TYPES, GMMParams, _check_params, _gmm_log_joint, fit_gmm, \
     n_parameters
-from .pca import pca
+from .principal import pca
 from .synthetic import sample_gmm
 
 __all__ = [

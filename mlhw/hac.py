@@ -282,8 +282,12 @@ def cluster_distance(A, B, metric: str = "l2", method: str = "avg") -> float:
     if A.shape[1] != B.shape[1]:
         raise ValueError(f"B: expected points of dimension {A.shape[1]} like A, got "
                          f"{B.shape[1]}")
-    cdist_metric = check_choice(metric, "metric", METRICS)
-    name = check_choice(method, "method", _METHOD_ALIASES)
+    return _cluster_distance(A, B, check_choice(metric, "metric", METRICS),
+                             check_choice(method, "method", _METHOD_ALIASES))
+
+
+def _cluster_distance(A, B, cdist_metric, name):
+    """:func:`cluster_distance` of checked clusters, SciPy metric and homework method names."""
     if name == "centroid":
         return float(cdist(A.mean(0, keepdims=True), B.mean(0, keepdims=True), cdist_metric)[0, 0])
     d = cdist(A, B, cdist_metric)
@@ -321,8 +325,11 @@ def cluster_distances(clusters, metric: str = "l2", method: str = "avg") -> np.n
         if a.shape[1] != clusters[0].shape[1]:
             raise ValueError(f"clusters[{i}]: expected points of dimension "
                              f"{clusters[0].shape[1]} like clusters[0], got {a.shape[1]}")
+    cdist_metric = check_choice(metric, "metric", METRICS)
+    name = check_choice(method, "method", _METHOD_ALIASES)
     out = np.zeros((c, c))
     for i in range(c):
         for j in range(i + 1, c):
-            out[i, j] = out[j, i] = cluster_distance(clusters[i], clusters[j], metric, method)
+            out[i, j] = out[j, i] = _cluster_distance(clusters[i], clusters[j], cdist_metric,
+                                                      name)
     return out

@@ -2,7 +2,7 @@
 
 The model codes a data point ``x`` (length ``d``) into ``h`` hidden units ``z = W_enc (x - mean)``
 and decodes ``x_hat = mean + W_dec z``; there is no activation function and the loss is the mean
-squared L2 reconstruction error, the same error :func:`mlhw.pca.calc_errs` reports. Biases are
+squared L2 reconstruction error, the same error :func:`mlhw.calc_errs` reports. Biases are
 eliminated in closed form: for any weights the best output bias is the one that makes the model
 act on centred data, so the data are centred once and the weights are all that is learnt.
 
@@ -29,6 +29,7 @@ import numpy as np
 from scipy.linalg import eigh
 
 from ._validation import as_array, check_choice, check_int, check_positive, check_rng
+from .principal import _fix_signs, _flatten, _orthonormal_rows
 
 __all__ = [
     "LinearAutoencoderResult",
@@ -67,11 +68,6 @@ class LinearAutoencoderResult:
     lr: float
     optimizer: str
     n_steps: int
-
-
-def _flatten(x, name="x") -> np.ndarray:
-    arr = as_array(x, name, ndim=(2, 3), min_rows=2)
-    return arr.reshape(len(arr), -1) if arr.ndim == 3 else arr
 
 
 def _check_weights(encoder, decoder, d):
@@ -121,7 +117,7 @@ def autoencoder_loss(x, encoder, decoder, *, center: bool = True):
     >>> float(loss)  # only the second coordinate is lost: (0.25 + 0.25) / 4
     0.125
     """
-    X = _flatten(x)
+    X = _flatten(x, min_rows=2)
     W1, W2 = _check_weights(encoder, decoder, X.shape[1])
     Xc = X - X.mean(axis=0) if center else X
     N = len(Xc)
@@ -207,7 +203,7 @@ def fit_linear_autoencoder(x, n_hidden: int = 10, *, n_steps: int = 1000, lr=Non
     >>> bool(abs(res.decoder[0, 0]) > 0.99 * np.linalg.norm(res.decoder))
     True
     """
-    X = _flatten(x)
+    X = _flatten(x, min_rows=2)
     N, d = X.shape
     h = check_int(n_hidden, "n_hidden", low=1, high=d)
     n_steps = check_int(n_steps, "n_steps", low=0)
@@ -253,21 +249,10 @@ def fit_linear_autoencoder(x, n_hidden: int = 10, *, n_steps: int = 1000, lr=Non
                                    optimizer=optimizer, n_steps=n_steps)
 
 
-def _orthonormal_rows(A, name):
-    A = as_array(A, name, ndim=(1, 2))
-    A = np.atleast_2d(A)
-    q, r = np.linalg.qr(A.T)
-    diag = np.abs(np.diag(r))
-    if diag.size == 0 or diag.min() <= 1e-12 * max(1.0, diag.max()):
-        raise ValueError(f"{name}: expected linearly independent rows, got a rank-deficient "
-                         f"matrix of shape {A.shape}")
-    return q  # (d, m), orthonormal columns spanning the row space of A
-
-
 def principal_angles(A, B) -> np.ndarray:
     """Principal angles between the row spaces of ``A`` and ``B``, in radians, ascending.
 
-    The rows are spanning vectors (the layout of ``pcomps`` in :mod:`mlhw.pca`); they need not be
+    The rows are spanning vectors (the layout of ``pcomps`` in :func:`mlhw.pca`); they need not be
     orthonormal. With orthonormal bases ``Qa``, ``Qb``, the cosines of the angles are the singular
     values of ``Qa^T Qb``; small angles are taken from the sines (the singular values of
     ``Qb - Qa Qa^T Qb``), which keeps them accurate down to about 1e-15 (Bjorck and Golub, 1973).
@@ -318,7 +303,7 @@ def autoencoder_components(result: LinearAutoencoderResult, x):
     ``Q^T C Q`` (the covariance of the data in that basis, i.e. of the codes up to a change of
     basis) are diagonalised: its eigenvalues approximate the top ``h`` eigenvalues of ``C`` and
     ``Q`` times its eigenvectors the components (the Rayleigh-Ritz procedure). Signs follow the
-    convention of :func:`mlhw.pca.pca`.
+    convention of :func:`mlhw.pca`.
 
     Parameters
     ----------
@@ -343,14 +328,11 @@ def autoencoder_components(result: LinearAutoencoderResult, x):
     if not isinstance(result, LinearAutoencoderResult):
         raise TypeError(f"result: expected a LinearAutoencoderResult, got "
                         f"{type(result).__name__}")
-    X = _flatten(x)
+    X = _flatten(x, min_rows=2)
     if X.shape[1] != result.decoder.shape[0]:
         raise ValueError(f"x: expected data of dimension {result.decoder.shape[0]} (the "
                          f"decoder's), got {X.shape[1]}")
     Q = _orthonormal_rows(result.decoder.T, "result.decoder")    # (d, h)
     Y = (X - X.mean(axis=0)) @ Q                                  # (N, h) coordinates
     vals, vecs = eigh(Y.T @ Y / len(Y))
-    vals, comps = vals[::-1], (Q @ vecs[:, ::-1]).T
-    signs = np.sign(comps[np.arange(len(comps)), np.argmax(np.abs(comps), axis=1)])
-    signs[signs == 0] = 1.0
-    return np.clip(vals, 0.0, None), comps * signs[:, None]
+    return np.clip(vals[::-1], 0.0, None), _fix_signs((Q @ vecs[:, ::-1]).T)

@@ -373,20 +373,21 @@ def _initial_params(X, k, covariance, init, reg, sigma2, rng) -> GMMParams:
         raise ValueError(f"init: expected None, 'kmeans', 'k-means++', 'random' or a dict of "
                          f"parameters, got {type(init).__name__}")
     if init is None or init == "kmeans":
-        from .kmeans import kmeans
+        from .lloyd import _kmeans
 
-        labels = kmeans(X, k, seed=rng, max_iter=100).labels
+        labels = _kmeans(X, k, max_iter=100, rng=rng).labels
         resp = np.zeros((n, k))
         resp[np.arange(n), labels] = 1.0
     elif init == "random":
         resp = rng.random((n, k))
         resp /= resp.sum(axis=1, keepdims=True)
     elif init == "k-means++":
-        from .kmeans import kmeans_plusplus, squared_distances
+        from .lloyd import _plusplus, _squared_distances
 
-        centers = kmeans_plusplus(X, k, seed=rng)
+        x_sq = np.einsum("ij,ij->i", X, X)
+        centers = _plusplus(X, k, rng, lambda C: _squared_distances(X, C, x_sq))
         resp = np.zeros((n, k))
-        resp[np.arange(n), np.argmin(squared_distances(X, centers), axis=1)] = 1.0
+        resp[np.arange(n), np.argmin(_squared_distances(X, centers, x_sq), axis=1)] = 1.0
     else:
         raise ValueError(f"init: expected None, 'kmeans', 'k-means++', 'random' or a dict of "
                          f"parameters, got {init!r}")

@@ -13,12 +13,12 @@ Conventions
   ``param_grads=True`` (the default) it also stores the parameter gradients in ``layer.grads``
   (same keys as ``layer.params``); ``param_grads=False`` skips that work, for a pass that only needs
   the input gradient (the generator step of a GAN through a fixed discriminator).
-* Checks: ``forward`` and ``backward`` check their argument in O(1) (a 2-D numeric batch of the
-  layer's width; ``backward`` only after a ``forward`` and with ``dy`` shaped like its output);
-  :class:`Dense` also rejects NaN and infinity, cheap beside its matrix product. ``_forward`` and
-  ``_backward`` are the same computations unchecked, for the training loops of :mod:`mlhw.vae` and
-  :mod:`mlhw.gan`, whose data are checked once up front (and whose divergence is reported as a
-  ``FloatingPointError`` by the loss check, not as bad input to a hidden layer).
+* Checks: each layer defines its passes once, ``_forward`` and ``_backward``, unchecked; the
+  training loops of :mod:`mlhw.vae` and :mod:`mlhw.gan` call them on data checked once at their
+  entry (a divergence is reported as a ``FloatingPointError`` by the loss check). The public
+  ``forward`` and ``backward``, written once in :class:`Layer`, check the batch (finite, 2-D,
+  numeric, of the layer's width; ``dy`` only after a ``forward`` and shaped like its output) and
+  run the same passes.
 * Precision: layers are created in float32 by default. Training is dominated by matrix products,
   which run about twice as fast in float32 on a CPU and use half the memory, and minibatch noise
   is orders of magnitude larger than float32 rounding. Gradient checks need float64: a central
@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
-from ._validation import as_array, check_int, check_positive, check_rng, check_rng_arg
+from ._validation import as_array, check_int, check_positive, check_rng
 
 __all__ = ["Adam", "Dense", "GradCheckResult", "LeakyReLU", "ReLU", "Sequential", "Sigmoid",
            "Tanh", "bce_with_logits", "check_dtype", "check_module_gradients", "gradient_check"]
@@ -57,7 +57,7 @@ def check_dtype(dtype) -> type:
 
 
 def _check_batch(x, name: str, width: int | None = None) -> np.ndarray:
-    """O(1) checks of a batch on the training path: a 2-D numeric array of the right width."""
+    """A finite 2-D numeric batch (of ``width`` columns, if given)."""
     if not isinstance(x, np.ndarray):
         x = np.asarray(x, dtype=float)
     if x.dtype.kind not in "biuf":
@@ -66,43 +66,67 @@ def _check_batch(x, name: str, width: int | None = None) -> np.ndarray:
         raise ValueError(f"{name}: expected a 2-D batch (n, features), got shape {x.shape}")
     if width is not None and x.shape[1] != width:
         raise ValueError(f"{name}: expected {width} features per row, got shape {x.shape}")
+    if not np.isfinite(x).all():
+        bad = x.size - np.count_nonzero(np.isfinite(x))
+        raise ValueError(f"{name}: expected finite values, got {bad} NaN or infinite "
+                         f"entr{'y' if bad == 1 else 'ies'}")
     return x
 
 
-def _check_grad(dy, shape, layer: str) -> np.ndarray:
-    """``backward`` needs a ``forward`` first, and ``dy`` shaped like that forward's output."""
-    if shape is None:
-        raise ValueError(f"dy: expected a gradient after a forward pass of this {layer}, got a "
-                         "backward call before any forward")
-    dy = _check_batch(dy, "dy")
-    if dy.shape != shape:
-        raise ValueError(f"dy: expected the shape of the last output {shape}, got {dy.shape}")
-    return dy
-
-
 class Layer:
-    """Base class: a layer without parameters (``params`` and ``grads`` are empty dicts)."""
+    """Base class: a layer without parameters (``params`` and ``grads`` are empty dicts).
 
-    def __init__(self):
-        self.params: dict[str, np.ndarray] = {}
-        self.grads: dict[str, np.ndarray] = {}
+    A layer defines one pass each way, ``_forward(x)`` and ``_backward(dy, param_grads)``,
+    unchecked: the training loops of :mod:`mlhw.vae` and :mod:`mlhw.gan` call them on data
+    checked once at their entry. The public :meth:`forward` and :meth:`backward`, defined here
+    once for every layer, check their argument and then run the pass.
+    """
 
     #: whether the output has the width of the input (activations); see :class:`Sequential`
     _keeps_width = False
 
-    def forward(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+    def __init__(self):
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self._out_shape = None
+
+    def forward(self, x) -> np.ndarray:
+        """Output of the layer for a batch ``x`` of shape (n, n_in); caches what
+        :meth:`backward` needs.
+
+        Raises ``TypeError`` for a non-numeric ``x``, ``ValueError`` for a batch that is not a
+        finite 2-D array of the layer's input width, ``FloatingPointError`` for a non-finite
+        output (non-finite or overflowing parameters).
+        """
+        y = self._forward(_check_batch(x, "x", self._widths()[0]))
+        if not np.isfinite(y).all():
+            raise FloatingPointError(f"{type(self).__name__}: the output is not finite; "
+                                     "check the parameters for NaN, infinity or overflow")
+        self._out_shape = y.shape
+        return y
+
+    def backward(self, dy, *, param_grads: bool = True) -> np.ndarray:
+        """Gradient with respect to the input of the last :meth:`forward`, from the gradient
+        ``dy`` of a scalar loss with respect to its output (same shape). With ``param_grads``
+        the parameter gradients are stored in ``grads``.
+
+        Raises ``ValueError`` before any :meth:`forward`, or for a ``dy`` of another shape than
+        the last output.
+        """
+        if self._out_shape is None:
+            raise ValueError(f"dy: expected a gradient after a forward pass of this "
+                             f"{type(self).__name__}, got a backward call before any forward")
+        dy = _check_batch(dy, "dy")
+        if dy.shape != self._out_shape:
+            raise ValueError(f"dy: expected the shape of the last output {self._out_shape}, "
+                             f"got {dy.shape}")
+        return self._backward(dy, param_grads)
+
+    def _forward(self, x):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def backward(self, dy: np.ndarray, *, param_grads: bool = True) -> np.ndarray:
-        raise NotImplementedError  # pragma: no cover - abstract
-
-    # unchecked versions for the training loops; a layer defined outside this module only needs
-    # ``forward`` and ``backward``
-    def _forward(self, x):
-        return self.forward(x)
-
-    def _backward(self, dy, param_grads=True):
-        return self.backward(dy, param_grads=param_grads)
+    def _backward(self, dy, param_grads=True):  # pragma: no cover - abstract
+        raise NotImplementedError
 
     def _widths(self):
         """``(n_in, n_out)`` where known, else None entries."""
@@ -127,7 +151,7 @@ class Dense(Layer):
     ----------
     n_in, n_out : int
         Input and output widths (at least 1).
-    rng : int, numpy.random.Generator or None
+    seed : None, int or numpy.random.Generator
         Source of the initial weights.
     init : {"he", "xavier"}
         ``"he"``: ``W ~ N(0, 2 / n_in)``, for layers followed by (leaky) ReLU; ``"xavier"``:
@@ -137,17 +161,17 @@ class Dense(Layer):
 
     Examples
     --------
-    >>> layer = Dense(3, 2, rng=0, dtype="float64")
+    >>> layer = Dense(3, 2, seed=0, dtype="float64")
     >>> layer.forward(np.ones((4, 3))).shape
     (4, 2)
     """
 
-    def __init__(self, n_in: int, n_out: int, *, rng=None, init: str = "he", dtype="float32"):
+    def __init__(self, n_in: int, n_out: int, *, seed=None, init: str = "he", dtype="float32"):
         super().__init__()
         n_in = check_int(n_in, "n_in", low=1)
         n_out = check_int(n_out, "n_out", low=1)
         dt = check_dtype(dtype)
-        gen = check_rng_arg(rng, "rng")
+        gen = check_rng(seed)
         if init == "he":
             w = gen.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
         elif init == "xavier":
@@ -157,27 +181,13 @@ class Dense(Layer):
             raise ValueError(f"init: expected 'he' or 'xavier', got {init!r}")
         self.params = {"W": w.astype(dt), "b": np.zeros(n_out, dtype=dt)}
         self.grads = {"W": np.zeros_like(self.params["W"]), "b": np.zeros_like(self.params["b"])}
-        self._x = None
 
     def _widths(self):
         return self.params["W"].shape
 
-    def forward(self, x):
-        x = _check_batch(x, "x", self.params["W"].shape[0])
-        if not np.isfinite(x).all():  # cheap beside the matrix product
-            bad = x.size - np.count_nonzero(np.isfinite(x))
-            raise ValueError(f"x: expected finite values, got {bad} NaN or infinite "
-                             f"entr{'y' if bad == 1 else 'ies'}")
-        return self._forward(x)
-
     def _forward(self, x):
         self._x = x
         return x @ self.params["W"] + self.params["b"]
-
-    def backward(self, dy, *, param_grads=True):
-        dy = _check_grad(dy, None if self._x is None else (len(self._x), self.params["W"].shape[1]),
-                         "Dense")
-        return self._backward(dy, param_grads)
 
     def _backward(self, dy, param_grads=True):
         if param_grads:
@@ -191,16 +201,9 @@ class ReLU(Layer):
 
     _keeps_width = True
 
-    def forward(self, x):
-        return self._forward(_check_batch(x, "x"))
-
     def _forward(self, x):
         self._mask = x > 0
         return np.maximum(x, 0)
-
-    def backward(self, dy, *, param_grads=True):
-        mask = getattr(self, "_mask", None)
-        return self._backward(_check_grad(dy, None if mask is None else mask.shape, "ReLU"))
 
     def _backward(self, dy, param_grads=True):
         return dy * self._mask
@@ -208,6 +211,8 @@ class ReLU(Layer):
 
 class LeakyReLU(Layer):
     """``x`` for ``x > 0`` and ``slope * x`` otherwise (``0 <= slope < 1``)."""
+
+    _keeps_width = True
 
     def __init__(self, slope: float = 0.2):
         super().__init__()
@@ -217,19 +222,9 @@ class LeakyReLU(Layer):
             raise ValueError(f"slope: expected 0 <= slope < 1, got {slope!r}")
         self.slope = float(slope)
 
-    _keeps_width = True
-
-    def forward(self, x):
-        return self._forward(_check_batch(x, "x"))
-
     def _forward(self, x):
         self._scale = np.where(x > 0, 1.0, self.slope).astype(x.dtype, copy=False)
         return x * self._scale
-
-    def backward(self, dy, *, param_grads=True):
-        scale = getattr(self, "_scale", None)
-        return self._backward(_check_grad(dy, None if scale is None else scale.shape,
-                                          "LeakyReLU"))
 
     def _backward(self, dy, param_grads=True):
         return dy * self._scale
@@ -240,16 +235,9 @@ class Sigmoid(Layer):
 
     _keeps_width = True
 
-    def forward(self, x):
-        return self._forward(_check_batch(x, "x"))
-
     def _forward(self, x):
         self._y = expit(x)
         return self._y
-
-    def backward(self, dy, *, param_grads=True):
-        y = getattr(self, "_y", None)
-        return self._backward(_check_grad(dy, None if y is None else y.shape, "Sigmoid"))
 
     def _backward(self, dy, param_grads=True):
         return dy * self._y * (1 - self._y)
@@ -260,16 +248,9 @@ class Tanh(Layer):
 
     _keeps_width = True
 
-    def forward(self, x):
-        return self._forward(_check_batch(x, "x"))
-
     def _forward(self, x):
         self._y = np.tanh(x)
         return self._y
-
-    def backward(self, dy, *, param_grads=True):
-        y = getattr(self, "_y", None)
-        return self._backward(_check_grad(dy, None if y is None else y.shape, "Tanh"))
 
     def _backward(self, dy, param_grads=True):
         return dy * (1 - self._y * self._y)
@@ -280,11 +261,11 @@ class Sequential(Layer):
 
     ``parameters()`` and ``gradients()`` are flat lists of arrays in a fixed order (layer by
     layer, ``W`` before ``b``), which is what :class:`Adam` and :func:`check_module_gradients`
-    consume.
+    consume. :meth:`forward` checks the input once and runs the layers' unchecked passes.
 
     Examples
     --------
-    >>> net = Sequential([Dense(4, 3, rng=0), ReLU(), Dense(3, 1, rng=1, init="xavier")])
+    >>> net = Sequential([Dense(4, 3, seed=0), ReLU(), Dense(3, 1, seed=1, init="xavier")])
     >>> net.forward(np.zeros((5, 4), dtype=np.float32)).shape, len(net.parameters())
     ((5, 1), 4)
     """
@@ -309,16 +290,8 @@ class Sequential(Layer):
                 width, where = n_out, i
 
     def _widths(self):
-        n_in = n_out = None
-        for layer in self.layers:
-            if not layer._keeps_width:
-                n_in = layer._widths()[0]
-                break
-        for layer in reversed(self.layers):
-            if not layer._keeps_width:
-                n_out = layer._widths()[1]
-                break
-        return n_in, n_out
+        sized = [layer._widths() for layer in self.layers if not layer._keeps_width]
+        return (sized[0][0], sized[-1][1]) if sized else (None, None)
 
     def parameters(self):
         return [p for layer in self.layers for p in layer.parameters()]
@@ -326,20 +299,10 @@ class Sequential(Layer):
     def gradients(self):
         return [g for layer in self.layers for g in layer.gradients()]
 
-    def forward(self, x):
-        for layer in self.layers:
-            x = layer.forward(x)
-        return x
-
     def _forward(self, x):
         for layer in self.layers:
             x = layer._forward(x)
         return x
-
-    def backward(self, dy, *, param_grads=True):
-        for layer in reversed(self.layers):
-            dy = layer.backward(dy, param_grads=param_grads)
-        return dy
 
     def _backward(self, dy, param_grads=True):
         for layer in reversed(self.layers):
@@ -594,7 +557,7 @@ def check_module_gradients(module: Layer, x, *, seed=0, eps: float = 1e-5,
 
     Examples
     --------
-    >>> errs = check_module_gradients(Dense(3, 2, rng=0, dtype="float64"), np.ones((4, 3)))
+    >>> errs = check_module_gradients(Dense(3, 2, seed=0, dtype="float64"), np.ones((4, 3)))
     >>> max(errs.values()) < 1e-6
     True
     """
@@ -621,6 +584,49 @@ def check_module_gradients(module: Layer, x, *, seed=0, eps: float = 1e-5,
     for i, (p, g) in enumerate(zip(params, grads)):
         out[f"param{i}"] = gradient_check(loss, p, g, eps=eps, n_entries=n_entries,
                                           seed=gen).max_rel_error
+    return out
+
+
+def _check_images(x, name: str, d: int | None, dt) -> np.ndarray:
+    """Flattened images with values in [0, 1], as ``dt``, of ``d`` columns if given."""
+    x = as_array(x, name, ndim=2, shape=None if d is None else (None, d))
+    if x.min() < 0 or x.max() > 1:
+        raise ValueError(f"{name}: expected values in [0, 1] (use prepare_images), got a range "
+                         f"[{x.min()!r}, {x.max()!r}]")
+    return x.astype(dt, copy=False)
+
+
+def _mlp(n_in, n_hidden, n_out, activation, **kw):
+    """The layers ``Dense -> activation -> Dense`` (the output layer Xavier-initialised)."""
+    return [Dense(n_in, n_hidden, **kw), activation, Dense(n_hidden, n_out, init="xavier", **kw)]
+
+
+def _training_setup(x_train, x_test, epochs, batch_size, n_samples, sample_every, lr, seed,
+                    dtype):
+    """The checks shared by :func:`mlhw.train_vae` and :func:`mlhw.train_gan`, once per call.
+
+    Returns the dtype, the training and test images, the settings, and five independent
+    generators (weights, shuffling, noise, evaluation, fixed samples).
+    """
+    dt = check_dtype(dtype)
+    x_train = _check_images(x_train, "x_train", None, dt)
+    if x_test is not None:
+        x_test = _check_images(x_test, "x_test", x_train.shape[1], dt)
+    epochs = check_int(epochs, "epochs", low=1)
+    batch_size = check_int(batch_size, "batch_size", low=1)
+    n_samples = check_int(n_samples, "n_samples", low=1)
+    if sample_every is not None:
+        sample_every = check_int(sample_every, "sample_every", low=1)
+    lr = float(check_positive(lr, "lr", ndim=0))
+    return (dt, x_train, x_test, epochs, batch_size, n_samples, sample_every, lr,
+            check_rng(seed).spawn(5))
+
+
+def _history(hist, sample_epochs, samples, empty_shape, dt) -> dict:
+    """A training run's per-epoch lists as arrays, with the samples stacked (or empty)."""
+    out = {k: np.asarray(v, dtype=float) for k, v in hist.items()}
+    out["sample_epochs"] = np.asarray(sample_epochs, dtype=int)
+    out["samples"] = np.stack(samples) if samples else np.empty(empty_shape, dtype=dt)
     return out
 
 

@@ -6,6 +6,11 @@ or axes so the chapter can adjust it.
 
 from __future__ import annotations
 
+import numpy as np
+
+from ._validation import as_array, check_int, check_positive, check_probabilities
+from .spectral import _check_weights
+
 __all__: list[str] = []
 
 
@@ -54,10 +59,7 @@ def plot_gaussian_ellipses(means, covariances, *, ax=None, n_std=2.0, colors=Non
     -------
     matplotlib Axes
     """
-    import numpy as np
     from matplotlib.patches import Ellipse
-
-    from ._validation import as_array, check_positive
 
     plt = _plt()
     means = as_array(means, "means", ndim=2, shape=(None, 2))
@@ -119,10 +121,7 @@ def plot_regression_mixture(x, y, resp, coefs, *, true_coefs=None, ax=None, titl
     -------
     matplotlib Axes
     """
-    import numpy as np
     from matplotlib.colors import to_rgb
-
-    from ._validation import as_array, check_probabilities
 
     plt = _plt()
     x = as_array(x, "x", ndim=1)
@@ -169,9 +168,6 @@ def plot_fair_clustering(students, labels, *, ax=None, title=None):
     -------
     matplotlib Axes
     """
-    import numpy as np
-
-    from ._validation import as_array
     from .fairness import ToyStudents
 
     if not isinstance(students, ToyStudents):
@@ -216,19 +212,6 @@ def plot_fair_clustering(students, labels, *, ax=None, title=None):
 __all__ += ["plot_fair_clustering"]
 
 
-def _check_weights(W):
-    """Symmetric, non-negative square weights (already a finite 2-D array)."""
-    import numpy as np
-
-    if W.shape[0] != W.shape[1]:
-        raise ValueError(f"W: expected a square weight matrix, got shape {W.shape}")
-    if not np.allclose(W, W.T):
-        raise ValueError("W: expected a symmetric weight matrix, got a non-symmetric one")
-    if (W < 0).any():
-        raise ValueError(f"W: expected non-negative weights, got a minimum of {W.min():g}")
-    return W
-
-
 def _check_labels(labels, n: int) -> list:
     """``n`` point labels as strings (default ``1..n``)."""
     if labels is None:
@@ -259,12 +242,8 @@ def plot_graph(W, pos, *, ax=None, labels=None, title=None, node_size=420):
     -------
     matplotlib Axes
     """
-    import numpy as np
-
-    from ._validation import as_array
-
     plt = _plt()
-    W = _check_weights(as_array(W, "W", ndim=2))
+    W = _check_weights(W)
     n = W.shape[0]
     pos = as_array(pos, "pos", ndim=2, shape=(n, 2))
     if ax is None:
@@ -303,15 +282,11 @@ def plot_embedding_3d(Z, *, W=None, ax=None, labels=None, title=None, axis_label
     -------
     matplotlib Axes (3-D)
     """
-    import numpy as np
-
-    from ._validation import as_array
-
     plt = _plt()
     Z = as_array(Z, "Z", ndim=2, shape=(None, 3))
     n = Z.shape[0]
     if W is not None:
-        W = _check_weights(as_array(W, "W", ndim=2, shape=(n, n)))
+        W = _check_weights(as_array(W, "W", shape=(n, n)))
     labels = _check_labels(labels, n)
     if axis_labels is not None and len(axis_labels) != 3:
         raise ValueError(f"axis_labels: expected three names, got {len(axis_labels)}")
@@ -359,10 +334,6 @@ def plot_image_rows(images, *, ax=None, row_labels=None, col_labels=None, title=
     -------
     matplotlib Axes
     """
-    import numpy as np
-
-    from ._validation import as_array, check_int
-
     plt = _plt()
     # NaN pixels are allowed (drawn white); infinite ones are not
     imgs = as_array(images, "images", ndim=4, finite=False)
@@ -434,11 +405,7 @@ def plot_gamma_mixture_fit(x, theta, betas, alpha, *, truth=None, bins=60, axes=
     -------
     matplotlib Figure
     """
-    import numpy as np
-
     from .gamma_mixture import gamma_mixture_pdf
-
-    from ._validation import as_array, check_int, check_positive, check_probabilities
 
     x = check_positive(as_array(x, "x", ndim=1), "x")
     bins = check_int(bins, "bins", low=1)
@@ -504,10 +471,6 @@ def plot_em_vs_gradient_ascent(trajectories, log_lik_max, *, coords=(1, 3), coor
     -------
     matplotlib Figure
     """
-    import numpy as np
-
-    from ._validation import as_array, check_int
-
     trajectories = _check_mapping(trajectories, "trajectories", "Trajectory")
     log_lik_max = float(as_array(log_lik_max, "log_lik_max", ndim=0))
     paths = {}
@@ -573,10 +536,6 @@ def plot_training_curves(curves, *, ax=None, title=None, ylabel="loss per image"
     -------
     matplotlib Axes
     """
-    import numpy as np
-
-    from ._validation import as_array
-
     curves = {label: as_array(v, f"curves[{label!r}]", ndim=1)
               for label, v in _check_mapping(curves, "curves", "per-epoch values").items()}
     if reference is not None:
@@ -595,3 +554,57 @@ def plot_training_curves(curves, *, ax=None, title=None, ylabel="loss per image"
         ax.set_title(title)
     ax.legend(fontsize="small")
     return ax
+
+
+# --- Images for the static web page -----------------------------------------------------------
+
+__all__ += ["grayscale_png"]
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def grayscale_png(image, *, vmin: float = 0.0, vmax: float = 255.0, invert: bool = False) -> bytes:
+    """Encode a 2-D array as an 8-bit grayscale PNG (small: one byte per pixel before zlib).
+
+    Values are mapped linearly from ``[vmin, vmax]`` to ``[0, 255]`` and clipped, so that
+    reconstructions that overshoot the pixel range are shown at the nearest valid grey.
+
+    Parameters
+    ----------
+    image : array_like, shape (h, w)
+        Finite values.
+    vmin, vmax : float
+        The values shown black and white (``vmin < vmax``).
+    invert : bool
+        Show ``vmax`` black instead (dark ink on a white background for MNIST).
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+
+    Raises
+    ------
+    ValueError
+        If ``image`` is not a finite 2-D array or ``vmin >= vmax``.
+
+    Examples
+    --------
+    >>> png = grayscale_png(np.zeros((28, 56)))
+    >>> png[:4], int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    (b'\\x89PNG', 56, 28)
+    """
+    import io
+
+    from PIL import Image
+
+    image = as_array(image, "image", ndim=2)
+    if not (np.isfinite(vmin) and np.isfinite(vmax) and vmin < vmax):
+        raise ValueError(f"vmin, vmax: expected finite vmin < vmax, got {vmin!r}, {vmax!r}")
+    grey = np.clip((image - vmin) / (vmax - vmin), 0.0, 1.0)
+    if invert:
+        grey = 1.0 - grey
+    buf = io.BytesIO()
+    Image.fromarray(np.round(grey * 255).astype(np.uint8), mode="L").save(buf, format="PNG",
+                                                                          optimize=True)
+    return buf.getvalue()

@@ -81,7 +81,11 @@ def graph_laplacian(W):
     >>> np.diag(D)
     array([1., 2., 1.])
     """
-    W = _check_weights(W)
+    return _laplacian(_check_weights(W))
+
+
+def _laplacian(W):
+    """``(L, D)`` of a checked symmetric weight matrix; isolated vertices raise ``ValueError``."""
     d = W.sum(axis=1)
     if np.any(d <= 0):
         iso = np.flatnonzero(d <= 0).tolist()
@@ -120,7 +124,11 @@ def connected_components(W):
     >>> connected_components([[0, 1, 0], [1, 0, 0], [0, 0, 0]])
     (2, array([0, 0, 1]))
     """
-    W = _check_weights(W)
+    return _components(_check_weights(W))
+
+
+def _components(W):
+    """``(n_components, labels)`` of a checked weight matrix, by breadth-first search."""
     n = W.shape[0]
     adj = W > 0
     np.fill_diagonal(adj, False)
@@ -142,7 +150,7 @@ def connected_components(W):
     return count, labels
 
 
-def _fix_signs(V: np.ndarray) -> np.ndarray:
+def _fix_column_signs(V: np.ndarray) -> np.ndarray:
     """Flip each column so that its entry of largest absolute value (first one on ties) is > 0."""
     idx = np.argmax(np.abs(V) > np.abs(V).max(axis=0) * (1 - 1e-9), axis=0)
     signs = np.sign(V[idx, np.arange(V.shape[1])])
@@ -204,23 +212,28 @@ def laplacian_eigenmaps(W, n_components, *, skip_constant=True):
     """
     if not isinstance(skip_constant, (bool, np.bool_)):
         raise TypeError(f"skip_constant: expected a bool, got {type(skip_constant).__name__}")
-    L, D = graph_laplacian(W)
-    n = L.shape[0]
+    W = _check_weights(W)
+    L, D = _laplacian(W)
     offset = 1 if skip_constant else 0
-    n_components = check_int(n_components, "n_components", low=1, high=n - offset)
+    n_components = check_int(n_components, "n_components", low=1, high=len(W) - offset)
     if skip_constant:
-        n_comp, _ = connected_components(W)
+        n_comp, _ = _components(W)
         if n_comp > 1:
             raise ValueError(
                 f"W: expected a connected graph when skip_constant=True (then the eigenvalue 0 "
                 f"is simple and its eigenvector constant), got {n_comp} connected components; "
                 f"pass skip_constant=False to keep the whole zero eigenspace")
-    lo, hi = offset, offset + n_components - 1
+    return _eigenmap(L, D, offset, offset + n_components - 1)
+
+
+def _eigenmap(L, D, lo, hi):
+    """Generalized eigenpairs ``lo..hi`` (ascending) of ``L v = lambda D v``, ``D``-orthonormal,
+    each column's largest entry positive."""
     eigvals, V = scipy.linalg.eigh(L, D, subset_by_index=[lo, hi])
     if not (np.all(np.isfinite(eigvals)) and np.all(np.isfinite(V))):
         raise FloatingPointError("laplacian_eigenmaps: the eigensolver returned non-finite "
                                  "values")
-    return _fix_signs(V), eigvals
+    return _fix_column_signs(V), eigvals
 
 
 # ----------------------------------------------------------------------------------------------

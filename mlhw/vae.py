@@ -25,8 +25,9 @@ import numpy as np
 from scipy.special import expit
 
 from ._validation import as_array, check_int, check_positive, check_rng
-from .divergences import kl_diag_gaussians
-from .nn import Adam, Dense, ReLU, Sequential, _bce_with_logits, _minibatches, check_dtype
+from .divergences import _kl_diag
+from .nn import (Adam, ReLU, Sequential, _bce_with_logits, _check_images, _history, _minibatches,
+                 _mlp, _training_setup, check_dtype)
 
 __all__ = ["VAE", "VAELoss", "VAEResult", "prepare_images", "train_vae"]
 
@@ -71,20 +72,8 @@ def prepare_images(images, *, binarize: bool = False, dtype="float32") -> np.nda
     return x
 
 
-def _check_data(x, name: str, d: int | None, dt) -> np.ndarray:
-    x = as_array(x, name, ndim=2)
-    if d is not None and x.shape[1] != d:
-        raise ValueError(f"{name}: expected {d} columns (the model's input width), got "
-                         f"{x.shape[1]}")
-    if x.min() < 0 or x.max() > 1:
-        raise ValueError(f"{name}: expected values in [0, 1] (use prepare_images), got a range "
-                         f"[{x.min()!r}, {x.max()!r}]")
-    return x.astype(dt, copy=False)
-
-
 def _check_weight(kl_weight) -> float:
-    w = float(check_positive(kl_weight, "kl_weight", strict=False, ndim=0))
-    return w
+    return float(check_positive(kl_weight, "kl_weight", strict=False, ndim=0))
 
 
 @dataclass(frozen=True)
@@ -137,11 +126,9 @@ class VAE:
         self.n_latent = check_int(n_latent, "n_latent", low=1)
         self.dtype = check_dtype(dtype)
         rng = check_rng(seed)
-        kw = {"rng": rng, "dtype": self.dtype}
-        self.encoder = Sequential([Dense(self.n_input, self.n_hidden, **kw), ReLU(),
-                                   Dense(self.n_hidden, 2 * self.n_latent, init="xavier", **kw)])
-        self.decoder = Sequential([Dense(self.n_latent, self.n_hidden, **kw), ReLU(),
-                                   Dense(self.n_hidden, self.n_input, init="xavier", **kw)])
+        kw = {"seed": rng, "dtype": self.dtype}
+        self.encoder = Sequential(_mlp(self.n_input, self.n_hidden, 2 * self.n_latent, ReLU(), **kw))
+        self.decoder = Sequential(_mlp(self.n_latent, self.n_hidden, self.n_input, ReLU(), **kw))
 
     # -- parameters ---------------------------------------------------------------------------
     def parameters(self) -> list[np.ndarray]:
@@ -169,7 +156,7 @@ class VAE:
         z = mu + std * noise
         logits = self.decoder._forward(z)
         rec, dlogits = _bce_with_logits(logits, x)
-        kl = kl_diag_gaussians(mu, var64, 0.0, 1.0)
+        kl = _kl_diag(mu, var64, 0.0, 1.0)
         if backward:
             n = len(x)
             dz = self.decoder._backward(dlogits / self.dtype(n))
@@ -181,7 +168,7 @@ class VAE:
     # -- public API ---------------------------------------------------------------------------
     def encode(self, x):
         """Posterior parameters ``(mu, log_var)``, each of shape (n, n_latent), for rows of ``x``."""
-        x = _check_data(x, "x", self.n_input, self.dtype)
+        x = _check_images(x, "x", self.n_input, self.dtype)
         return self._encode(x)
 
     def decode(self, z):
@@ -219,7 +206,7 @@ class VAE:
         grads : list of ndarray
             In the order of :meth:`parameters`.
         """
-        x = _check_data(x, "x", self.n_input, self.dtype)
+        x = _check_images(x, "x", self.n_input, self.dtype)
         noise = as_array(noise, "noise", shape=(len(x), self.n_latent)).astype(self.dtype)
         w = _check_weight(kl_weight)
         rec, kl = self._forward_backward(x, noise, w)
@@ -240,7 +227,7 @@ class VAE:
         -------
         VAELoss
         """
-        x = _check_data(x, "x", self.n_input, self.dtype)
+        x = _check_images(x, "x", self.n_input, self.dtype)
         w = _check_weight(kl_weight)
         batch_size = check_int(batch_size, "batch_size", low=1)
         return self._evaluate(x, w, check_rng(seed), batch_size)
@@ -346,19 +333,11 @@ def train_vae(x_train, x_test=None, *, kl_weight: float = 1.0, n_hidden: int = 2
     >>> res.train_loss.shape, bool(res.train_loss[-1] < res.train_loss[0])
     ((3,), True)
     """
-    dt = check_dtype(dtype)
-    x_train = _check_data(x_train, "x_train", None, dt)
-    d = x_train.shape[1]
-    if x_test is not None:
-        x_test = _check_data(x_test, "x_test", d, dt)
+    (dt, x_train, x_test, epochs, batch_size, n_samples, sample_every, lr,
+     (rng_init, rng_shuffle, rng_noise, rng_eval, rng_prior)) = _training_setup(
+        x_train, x_test, epochs, batch_size, n_samples, sample_every, lr, seed, dtype)
     w = _check_weight(kl_weight)
-    epochs = check_int(epochs, "epochs", low=1)
-    batch_size = check_int(batch_size, "batch_size", low=1)
-    n_samples = check_int(n_samples, "n_samples", low=1)
-    if sample_every is not None:
-        sample_every = check_int(sample_every, "sample_every", low=1)
-    lr = float(check_positive(lr, "lr", ndim=0))
-    rng_init, rng_shuffle, rng_noise, rng_eval, rng_prior = check_rng(seed).spawn(5)
+    d = x_train.shape[1]
     model = VAE(d, n_hidden=n_hidden, n_latent=n_latent, seed=rng_init, dtype=dt)
     opt = Adam(model.parameters(), lr=lr)
     eval_seed = int(rng_eval.integers(2**32))
@@ -401,9 +380,5 @@ def train_vae(x_train, x_test=None, *, kl_weight: float = 1.0, n_hidden: int = 2
             print(f"VAE (kl_weight={w:g}) epoch {epoch:3d}/{epochs}  train "
                   f"{hist['train_loss'][-1]:8.2f}{test}  ({hist['epoch_seconds'][-1]:.1f} s)",
                   flush=True)
-    arrays = {k: np.asarray(v, dtype=float) for k, v in hist.items()}
     return VAEResult(model=model, kl_weight=w,
-                     sample_epochs=np.asarray(sample_epochs, dtype=int),
-                     samples=(np.stack(samples) if samples
-                              else np.empty((0, n_samples, d), dtype=dt)),
-                     **arrays)
+                     **_history(hist, sample_epochs, samples, (0, n_samples, d), dt))

@@ -7,9 +7,10 @@ works on the website with no kernel.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+
+from .lloyd import SigmaPath, responsibility_entropy, sigma_path
+from .plotting import _PNG_SIGNATURE
 
 __all__: list[str] = []
 
@@ -50,9 +51,9 @@ def _fair_fit(students, k, min_share, features, cost):
     return res, fairness_summary(students.gpa, res.labels, students.groups)
 
 
-def _fair_metrics_text(students, k, min_share, features, cost):
-    """Fit the exact fair clustering for one setting; return (labels or None, text lines)."""
-    res, m = _fair_fit(students, k, min_share, features, cost)
+def _fair_metrics_text(cost, res, m):
+    """The text beside a frame: ``(labels or None, lines)`` for the fit ``(res, m)`` of
+    :func:`_fair_fit`."""
     if res is None:
         import textwrap
 
@@ -80,8 +81,8 @@ def _fair_tiers(students, labels):
                       for c in clusters[np.argsort(-means, kind="stable")])
 
 
-def _draw_fair_frame(fig, students, k, min_share, features, cost):
-    """Draw one setting of the fair-clustering explorer on the (cleared) figure ``fig``."""
+def _draw_fair_frame(fig, students, k, min_share, features, cost, fit):
+    """Draw one setting and its fit (from :func:`_fair_fit`) on the (cleared) figure ``fig``."""
     from .plotting import plot_fair_clustering
 
     fig.clear()
@@ -89,7 +90,7 @@ def _draw_fair_frame(fig, students, k, min_share, features, cost):
     tx = fig.add_axes((0.65, 0.15, 0.34, 0.75))
     names = {v: key for key, v in FAIR_FEATURES.items()}
     seen = names.get(tuple(features), ", ".join(students.feature_names[c] for c in features))
-    labels, lines = _fair_metrics_text(students, k, min_share, features, cost)
+    labels, lines = _fair_metrics_text(cost, *fit)
     title = f"k = {k}, women >= {min_share:.0%} per cluster, sees: {seen}"
     if labels is None:
         ax.set_title(title, fontsize=9)
@@ -136,7 +137,8 @@ def fair_clustering_widget(students=None):
 
     def show(k, min_share, features, cost):
         fig = plt.figure(figsize=(10, 3.8))
-        _draw_fair_frame(fig, s, k, min_share, features, cost)
+        _draw_fair_frame(fig, s, k, min_share, features, cost,
+                         _fair_fit(s, k, min_share, features, cost))
         plt.show()
 
     out = w.interactive_output(show, {"k": k, "min_share": share, "features": feats,
@@ -153,8 +155,9 @@ _FAIR_ALT = ("Frame slider over precomputed settings of the fair-clustering expl
 _FAIR_TABLE_ALT = " The table under the slider lists every frame's setting, clusters and metrics."
 
 
-def _fair_settings(students, ks, shares, features, cost):
-    """Validate the settings of the static explorer; return ``([(features, k, share)], cost)``.
+def _fair_frames(students, ks, shares, features, cost):
+    """The checked settings of the static explorer with their fits: ``([(features, k, share,
+    fit)], cost)``, ``fit`` from :func:`_fair_fit`.
 
     ``features`` is the outer loop, then ``ks``, then ``shares``: the order of the frames.
     """
@@ -177,51 +180,31 @@ def _fair_settings(students, ks, shares, features, cost):
             raise ValueError(f"features: expected keys of FAIR_FEATURES "
                              f"{list(FAIR_FEATURES)}, got {f!r}")
     cost = check_choice(cost, "cost", ("kmeans", "kmedians"))
-    return list(itertools.product(features, ks, [float(x) for x in shares])), cost
+    return [(f, k, sh, _fair_fit(students, k, sh, FAIR_FEATURES[f], cost))
+            for f, k, sh in itertools.product(features, ks, [float(x) for x in shares])], cost
 
 
-def _fair_clustering_table(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.25, 0.5),
-                          features=("GPA", "GPA, age, gender"), cost="kmeans") -> str:
-    """Every setting of the static fair-clustering explorer as an HTML table, one row a frame.
+def _fair_table(s, frames, cost) -> str:
+    """The frames of :func:`_fair_frames` as an HTML table, one row a frame: the text
+    equivalent of :func:`fair_clustering_animation`.
 
-    The text equivalent of :func:`fair_clustering_animation` (same arguments, same order of
-    frames, same exact fits): for each setting the clusters (by letter, the highest mean GPA
-    first), the optimal cost and the unconstrained one, the number of optimal and of feasible
-    partitions, the group metrics (balance, largest deviation from 50% women) and the individual
-    metrics on GPA only (Lipschitz constant, number of applicants closer on average to another
-    cluster, service alpha). An infeasible setting gets the reason instead.
-
-    Parameters
-    ----------
-    students : mlhw.fairness.ToyStudents, optional
-    ks : sequence of int
-    shares : sequence of float
-    features : sequence of str
-        Keys of :data:`FAIR_FEATURES`.
-    cost : {"kmeans", "kmedians"}
-
-    Returns
-    -------
-    str
-        A self-contained HTML ``<table>`` (with a caption and column headers) in a scrolling
-        ``<div>``; show it with ``IPython.display.HTML``.
-
-    Raises
-    ------
-    ValueError
-        For an empty sequence of settings, ``k`` out of range, a share outside [0, 1], an
-        unknown feature set or cost.
+    For each setting: the clusters (by letter, the highest mean GPA first), the optimal cost and
+    the unconstrained one, the number of optimal and of feasible partitions, the group metrics
+    (balance, largest deviation from 50% women) and the individual metrics on GPA only (Lipschitz
+    constant, number of applicants closer on average to another cluster, service alpha); an
+    infeasible setting gets the reason instead. A self-contained ``<table>`` with a caption and
+    column headers, in a scrolling ``<div>``.
 
     Examples
     --------
-    >>> html = _fair_clustering_table(ks=(2,), shares=(0.5,), features=("GPA",))
+    >>> from mlhw.fairness import toy_students
+    >>> s = toy_students()
+    >>> html = _fair_table(s, *_fair_frames(s, (2,), (0.5,), ("GPA",), "kmeans"))
     >>> html.count("<tr>"), "abeh / cdfg" in html
     (2, True)
     """
     import html as html_lib
 
-    s = _check_students(students)
-    settings, cost = _fair_settings(s, ks, shares, features, cost)
     name = {"kmeans": "k-means", "kmedians": "k-medians"}[cost]
     heads = ["frame", "features seen", "k", "min. share of women", "clusters (top tier first)",
              f"{name} cost", "unconstrained cost", "optimal / feasible partitions", "balance",
@@ -232,8 +215,7 @@ def _fair_clustering_table(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.25,
         return "infinite" if np.isinf(x) else format(x, spec)
 
     rows = []
-    for i, (f, k, sh) in enumerate(settings, start=1):
-        res, m = _fair_fit(s, k, sh, FAIR_FEATURES[f], cost)
+    for i, (f, k, sh, (res, m)) in enumerate(frames, start=1):
         cells = [str(i), f, str(k), f"{sh:.0%}"]
         if res is None:
             body = "".join(f"<td>{html_lib.escape(c)}</td>" for c in cells)
@@ -250,7 +232,7 @@ def _fair_clustering_table(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.25,
     head = "".join(f'<th scope="col">{html_lib.escape(h)}</th>' for h in heads)
     women = [str(x) for x in np.asarray(s.names)[s.groups == 1]]
     women = ", ".join(women[:-1]) + " and " + women[-1] if len(women) > 1 else "".join(women)
-    caption = (f"All {len(settings)} frames of the slider: the exactly optimal clustering of the "
+    caption = (f"All {len(frames)} frames of the slider: the exactly optimal clustering of the "
                f"{len(s.names)} applicants ({women} are women) for each setting, with its {name} "
                f"cost in the features seen and its fairness metrics (individual metrics on GPA "
                f"only).")
@@ -301,26 +283,25 @@ def fair_clustering_animation(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.
     from ._validation import check_int
 
     s = _check_students(students)
-    settings, cost = _fair_settings(s, ks, shares, features, cost)
     dpi = check_int(dpi, "dpi", low=10)
     if not isinstance(table, bool):
         raise TypeError(f"table: expected True or False, got {type(table).__name__}")
     if not isinstance(alt, str) or not alt.strip():
         raise ValueError(f"alt: expected a non-empty description, got {alt!r}")
+    frames, cost = _fair_frames(s, ks, shares, features, cost)
     fig = plt.figure(figsize=(10, 3.8), dpi=dpi)
 
     def draw(i):
-        f, k, sh = settings[i]
-        _draw_fair_frame(fig, s, k, sh, FAIR_FEATURES[f], cost)
+        f, k, sh, fit = frames[i]
+        _draw_fair_frame(fig, s, k, sh, FAIR_FEATURES[f], cost, fit)
         return []
 
-    anim = FuncAnimation(fig, draw, frames=len(settings), interval=1000, repeat=False)
+    anim = FuncAnimation(fig, draw, frames=len(frames), interval=1000, repeat=False)
     html = anim.to_jshtml(fps=1, default_mode="once")
     plt.close(fig)
     if not table:
         return offline_jshtml(html, alt=alt)
-    return (offline_jshtml(html, alt=alt.rstrip() + _FAIR_TABLE_ALT)
-            + _fair_clustering_table(s, ks=ks, shares=shares, features=features, cost=cost))
+    return offline_jshtml(html, alt=alt.rstrip() + _FAIR_TABLE_ALT) + _fair_table(s, frames, cost)
 
 
 __all__ += ["FAIR_FEATURES", "fair_clustering_animation", "fair_clustering_widget"]
@@ -330,9 +311,6 @@ __all__ += ["FAIR_FEATURES", "fair_clustering_animation", "fair_clustering_widge
 # k-means as the sigma -> 0 limit of fixed-variance EM (TUM ML worksheet 11, problem 1)
 
 
-
-#: Centres of the four 2-D blobs of :func:`sigma_limit_blobs`.
-SIGMA_LIMIT_CENTERS = ((-2.5, -1.0), (1.5, -2.0), (0.0, 2.0), (3.0, 1.5))
 
 #: Colours of the components in the sigma-limit figures (RGB, tab10 blue, orange, green, red).
 _SIGMA_COLOURS = ((0.122, 0.467, 0.706), (1.0, 0.498, 0.055), (0.173, 0.627, 0.173),
@@ -382,174 +360,6 @@ def offline_jshtml(html: str, *, alt: str) -> str:
     out = out.replace('<input id="_anim_slider',
                       '<input aria-label="Animation frame" id="_anim_slider')
     return out
-
-
-def sigma_limit_blobs(n_per_cluster: int = 60, *, scale: float = 0.6, seed=0):
-    """Seeded 2-D data for the sigma-limit chapter: isotropic Gaussian blobs.
-
-    Parameters
-    ----------
-    n_per_cluster : int
-        Points drawn around each of the four centres in :data:`SIGMA_LIMIT_CENTERS`.
-    scale : float
-        Standard deviation of every blob in each coordinate.
-    seed : None, int or numpy.random.Generator
-
-    Returns
-    -------
-    X : ndarray, shape (4 * n_per_cluster, 2)
-    blob : ndarray of int, shape (4 * n_per_cluster,)
-        The blob each point was drawn from.
-
-    Examples
-    --------
-    >>> X, blob = sigma_limit_blobs(5, seed=1)
-    >>> X.shape, blob[:6].tolist()
-    ((20, 2), [0, 0, 0, 0, 0, 1])
-    """
-    from ._validation import check_int, check_positive, check_rng
-
-    n_per_cluster = check_int(n_per_cluster, "n_per_cluster", low=1)
-    scale = float(check_positive(scale, "scale", ndim=0))
-    rng = check_rng(seed)
-    centers = np.array(SIGMA_LIMIT_CENTERS)
-    blob = np.repeat(np.arange(len(centers)), n_per_cluster)
-    X = centers[blob] + scale * rng.standard_normal((len(blob), 2))
-    return X, blob
-
-
-def responsibility_entropy(resp) -> float:
-    """Mean entropy (nats) of the rows of a responsibility matrix, with ``0 log 0 = 0``.
-
-    It is ``log K`` when every point is split evenly over ``K`` components and 0 for one-hot
-    (k-means) assignments (TUM ML worksheet 11, problem 1).
-
-    Parameters
-    ----------
-    resp : array_like, shape (n, K)
-        Responsibilities; each row a probability vector.
-
-    Returns
-    -------
-    float
-        ``mean_n ( -sum_k r_nk log r_nk )``.
-
-    Raises
-    ------
-    ValueError
-        If ``resp`` is not a finite 2-D array.
-
-    Examples
-    --------
-    >>> responsibility_entropy([[1.0, 0.0], [0.0, 1.0]])
-    0.0
-    >>> round(responsibility_entropy([[0.5, 0.5]]), 6)   # log 2
-    0.693147
-    """
-    from scipy.special import entr
-
-    from ._validation import as_array, check_probabilities
-
-    resp = check_probabilities(as_array(resp, "resp", ndim=2), "resp")
-    return float(entr(resp).sum(axis=1).mean())
-
-
-def sigma_path(X, init_centers, sigmas, *, max_iter: int = 5000, tol: float = 1e-9):
-    """Fixed-sigma EM from the same initial centres for each sigma, and k-means from them too.
-
-    For each ``sigma`` in ``sigmas`` runs :func:`mlhw.fit_gmm` with ``covariance="fixed"``,
-    ``sigma2 = sigma**2``, uniform initial weights and means ``init_centers``; and once
-    :func:`mlhw.kmeans` from ``init_centers`` (``tol=0``: until the assignments stop changing).
-
-    Parameters
-    ----------
-    X : array_like, shape (n, d)
-    init_centers : array_like, shape (k, d)
-    sigmas : array_like, shape (m,)
-        Positive standard deviations.
-    max_iter, tol : int, float
-        Passed to :func:`mlhw.fit_gmm`; runs that stop at ``max_iter`` are flagged in
-        ``converged`` (no warning). Near the critical sigma, where the means split, a fit can
-        need close to a thousand iterations, hence the default of 5000.
-
-    Returns
-    -------
-    SigmaPath
-
-    Raises
-    ------
-    ValueError
-        For non-finite data, initial centres whose dimension differs from the data's, or
-        non-positive sigmas (the message names the argument).
-
-    Examples
-    --------
-    >>> X, _ = sigma_limit_blobs(20, seed=0)
-    >>> p = sigma_path(X, X[[0, 20, 40, 60]], [3.0, 0.01])
-    >>> p.resp.shape, bool(p.entropy[0] > p.entropy[1])
-    ((2, 80, 4), True)
-    >>> bool((p.resp[1].argmax(1) == p.kmeans.labels).all())
-    True
-    """
-    import warnings
-
-    from ._validation import as_array, check_positive
-    from .em import ConvergenceWarning
-    from .kmeans import kmeans
-    from .mixtures import fit_gmm
-
-    X = as_array(X, "X", ndim=2)
-    init_centers = as_array(init_centers, "init_centers", ndim=2, shape=(None, X.shape[1]))
-    sigmas = np.atleast_1d(check_positive(sigmas, "sigmas", ndim=(0, 1)))
-    k = len(init_centers)
-    fits = []
-    for s in sigmas:
-        init = {"weights": np.full(k, 1.0 / k), "means": init_centers,
-                "covariances": np.full(k, s**2)}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            fits.append(fit_gmm(X, k, covariance="fixed", sigma2=float(s**2), init=init,
-                                max_iter=max_iter, tol=tol))
-    km = kmeans(X, k, init=init_centers, tol=0)
-    return SigmaPath(sigmas=sigmas, means=np.array([f.means for f in fits]),
-                     weights=np.array([f.weights for f in fits]),
-                     resp=np.array([f.resp for f in fits]),
-                     entropy=np.array([responsibility_entropy(f.resp) for f in fits]),
-                     n_iter=np.array([f.n_iter for f in fits]),
-                     converged=np.array([f.converged for f in fits]), kmeans=km, X=X)
-
-
-@dataclass(frozen=True)
-class SigmaPath:
-    """Result of :func:`sigma_path`: fixed-sigma EM fits over a range of sigma.
-
-    Attributes
-    ----------
-    sigmas : ndarray, shape (m,)
-    means : ndarray, shape (m, k, d)
-        Fitted means for each sigma.
-    weights : ndarray, shape (m, k)
-    resp : ndarray, shape (m, n, k)
-        Final responsibilities for each sigma.
-    entropy : ndarray, shape (m,)
-        Mean entropy of the responsibilities (nats), see :func:`responsibility_entropy`.
-    n_iter : ndarray of int, shape (m,)
-    converged : ndarray of bool, shape (m,)
-    kmeans : mlhw.kmeans.KMeansResult
-        k-means from the same initial centres.
-    X : ndarray, shape (n, d)
-        The data.
-    """
-
-    sigmas: np.ndarray
-    means: np.ndarray
-    weights: np.ndarray
-    resp: np.ndarray
-    entropy: np.ndarray
-    n_iter: np.ndarray
-    converged: np.ndarray
-    kmeans: object
-    X: np.ndarray
 
 
 def _sigma_colours(k):
@@ -628,6 +438,7 @@ def sigma_limit_animation(path, *, figsize=(7.0, 3.0), dpi=72, interval=400) -> 
 
     Examples
     --------
+    >>> from mlhw.lloyd import sigma_limit_blobs
     >>> X, _ = sigma_limit_blobs(10, seed=0)
     >>> html = sigma_limit_animation(sigma_path(X, X[[0, 10, 20, 30]], [1.0, 0.1]), dpi=30)
     >>> html.count("data:image/png"), "https://" in html
@@ -722,64 +533,11 @@ def sigma_limit_widget(X, init_centers, *, sigma_range=(0.02, 20.0), value=1.0,
     return w.VBox([slider, out])
 
 
-__all__ += ["SIGMA_LIMIT_CENTERS", "SigmaPath", "offline_jshtml", "responsibility_entropy",
-            "sigma_limit_animation", "sigma_limit_blobs", "sigma_limit_widget", "sigma_path"]
+__all__ += ["offline_jshtml", "sigma_limit_animation", "sigma_limit_widget"]
 
 
 # --------------------------------------------------------------------------------------------
 # A slider over precomputed images (works on the static website: no kernel needed)
-
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def grayscale_png(image, *, vmin: float = 0.0, vmax: float = 255.0, invert: bool = False) -> bytes:
-    """Encode a 2-D array as an 8-bit grayscale PNG (small: one byte per pixel before zlib).
-
-    Values are mapped linearly from ``[vmin, vmax]`` to ``[0, 255]`` and clipped, so that
-    reconstructions that overshoot the pixel range are shown at the nearest valid grey.
-
-    Parameters
-    ----------
-    image : array_like, shape (h, w)
-        Finite values.
-    vmin, vmax : float
-        The values shown black and white (``vmin < vmax``).
-    invert : bool
-        Show ``vmax`` black instead (dark ink on a white background for MNIST).
-
-    Returns
-    -------
-    bytes
-        The PNG file.
-
-    Raises
-    ------
-    ValueError
-        If ``image`` is not a finite 2-D array or ``vmin >= vmax``.
-
-    Examples
-    --------
-    >>> png = grayscale_png(np.zeros((28, 56)))
-    >>> png[:4], int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    (b'\\x89PNG', 56, 28)
-    """
-    import io
-
-    from PIL import Image
-
-    from ._validation import as_array
-
-    image = as_array(image, "image", ndim=2)
-    if not (np.isfinite(vmin) and np.isfinite(vmax) and vmin < vmax):
-        raise ValueError(f"vmin, vmax: expected finite vmin < vmax, got {vmin!r}, {vmax!r}")
-    grey = np.clip((image - vmin) / (vmax - vmin), 0.0, 1.0)
-    if invert:
-        grey = 1.0 - grey
-    buf = io.BytesIO()
-    Image.fromarray(np.round(grey * 255).astype(np.uint8), mode="L").save(buf, format="PNG",
-                                                                          optimize=True)
-    return buf.getvalue()
-
 
 def image_stack_slider(images_png, values, *, description: str, alt, captions=None,
                        index: int = 0, scale: float = 1.0):
@@ -795,7 +553,7 @@ def image_stack_slider(images_png, values, *, description: str, alt, captions=No
     Parameters
     ----------
     images_png : sequence of bytes, length m
-        PNG files (for example from :func:`grayscale_png`); keep them small, every one is part
+        PNG files (for example from :func:`mlhw.plotting.grayscale_png`); keep them small, every one is part
         of the page.
     values : sequence, length m
         The slider's positions (shown by its readout), in order.
@@ -825,6 +583,7 @@ def image_stack_slider(images_png, values, *, description: str, alt, captions=No
 
     Examples
     --------
+    >>> from mlhw.plotting import grayscale_png
     >>> pngs = [grayscale_png(np.eye(8) * 255), grayscale_png(np.ones((8, 8)) * 255)]
     >>> box = image_stack_slider(pngs, [1, 2], description="step", alt=["a diagonal", "all white"])
     >>> slider, stack = box.children
@@ -887,4 +646,4 @@ def image_stack_slider(images_png, values, *, description: str, alt, captions=No
     return w.VBox([slider, stack])
 
 
-__all__ += ["grayscale_png", "image_stack_slider"]
+__all__ += ["image_stack_slider"]

@@ -27,8 +27,7 @@ from mlhw import em, nn
 from mlhw.divergences import kl_monte_carlo
 from mlhw.estimators import LinearGaussianModel
 from mlhw.gan import GAN, train_gan
-from mlhw.kmeans import kmeans_plusplus
-from mlhw.kmedians import kmedians_plusplus
+from mlhw.lloyd import kmeans_plusplus
 from mlhw.regression_mixture import sample_regression_mixture
 from mlhw.semi_supervised import hide_labels
 from mlhw.synthetic import gmm_dataset, sample_gmm
@@ -63,7 +62,7 @@ def _gradient_check(seed):
 
 
 def _blobs(seed):
-    from mlhw.widgets import sigma_limit_blobs
+    from mlhw.lloyd import sigma_limit_blobs
     return sigma_limit_blobs(5, seed=seed)
 
 
@@ -78,7 +77,7 @@ SEEDED = {
     "kmeans-random-init": lambda s: mlhw.kmeans(X2, 4, init="random", seed=s),
     "kmeans_plusplus": lambda s: kmeans_plusplus(X2, 4, seed=s),
     "kmedians": lambda s: mlhw.kmedians(X2, 4, seed=s),
-    "kmedians_plusplus": lambda s: kmedians_plusplus(X2, 4, seed=s),
+    "kmedians-random-init": lambda s: mlhw.kmedians(X2, 4, init="random", seed=s),
     **{f"fit_gmm-{c}": (lambda c: lambda s: mlhw.fit_gmm(
         X2, 3, covariance=c, init="random", max_iter=5, tol=0, seed=s,
         **({"sigma2": 1.0} if c == "fixed" else {})))(c)
@@ -117,10 +116,10 @@ SEEDED = {
         [0.5, 1.0], [0.0, 0.0], np.eye(2), 20, seed=s),
     "fit_linear_autoencoder": lambda s: mlhw.fit_linear_autoencoder(IMAGES, 2, n_steps=5,
                                                                     seed=s),
-    "nn.Dense": lambda s: nn.Dense(3, 2, rng=s),
+    "nn.Dense": lambda s: nn.Dense(3, 2, seed=s),
     "gradient_check": _gradient_check,
     "check_module_gradients": lambda s: nn.check_module_gradients(
-        nn.Dense(3, 2, rng=0, dtype="float64"), np.ones((2, 3)), n_entries=2, seed=s),
+        nn.Dense(3, 2, seed=0, dtype="float64"), np.ones((2, 3)), n_entries=2, seed=s),
     "VAE": lambda s: VAE(12, n_hidden=4, n_latent=2, seed=s),
     "VAE.sample": lambda s: _VAE.sample(3, seed=s),
     "VAE.evaluate": lambda s: _VAE.evaluate(IMAGES[:8], seed=s),
@@ -130,7 +129,7 @@ SEEDED = {
     "GAN.generate": lambda s: _GAN.generate(3, seed=s),
     "train_gan": lambda s: train_gan(IMAGES, IMAGES[:8], n_noise=2, n_hidden=6, epochs=2,
                                      batch_size=16, sample_every=1, n_samples=2, seed=s),
-    "widgets.sigma_limit_blobs": _blobs,
+    "lloyd.sigma_limit_blobs": _blobs,
 }
 
 _TIMINGS = {"epoch_seconds"}  # wall-clock fields: the only ones allowed to differ

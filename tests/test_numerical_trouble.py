@@ -52,7 +52,7 @@ import mlhw
 from mlhw import hac
 from mlhw.em import ConvergenceWarning
 from mlhw.gamma_mixture import ShapeCapWarning
-from mlhw.kmeans import EmptyClusterWarning
+from mlhw.lloyd import EmptyClusterWarning
 from mlhw.mixtures import EmptyComponentWarning, VarianceFloorWarning
 
 _RNG = np.random.default_rng(20240601)

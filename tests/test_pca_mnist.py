@@ -83,7 +83,7 @@ def test_grayscale_png_round_trip():
     from PIL import Image
     import io
 
-    from mlhw.widgets import grayscale_png
+    from mlhw.plotting import grayscale_png
 
     img = np.array([[0.0, 102.0, 255.0], [300.0, -20.0, 51.0]])
     png = grayscale_png(img)
@@ -99,7 +99,8 @@ def test_grayscale_png_round_trip():
 
 
 def _stack_slider(**kw):
-    from mlhw.widgets import grayscale_png, image_stack_slider
+    from mlhw.plotting import grayscale_png
+    from mlhw.widgets import image_stack_slider
 
     pngs = [grayscale_png(np.full((4, 6), v)) for v in (0, 100, 200)]
     args = {"description": "k", "alt": ["dark", "grey", "light"]} | kw
@@ -133,7 +134,8 @@ def test_image_stack_slider_state_links_slider_to_stack():
 
 def test_image_stack_slider_one_alt_for_all_and_bad_input():
     pytest.importorskip("ipywidgets")
-    from mlhw.widgets import grayscale_png, image_stack_slider
+    from mlhw.plotting import grayscale_png
+    from mlhw.widgets import image_stack_slider
 
     pngs, box = _stack_slider(alt="a grey square")
     assert all('alt="a grey square"' in c.value for c in box.children[1].children)

@@ -19,7 +19,7 @@ import mlhw._validation as validation
 from mlhw import first_order_em as fo
 from mlhw import gamma_mixture as gm
 from mlhw.gmm_classifier import gmm_k_sweep
-from mlhw.kmedians import kmedians
+from mlhw.lloyd import kmedians
 from mlhw.regression_mixture import sample_regression_mixture
 
 CODES = {f.__code__ for f in vars(validation).values()

@@ -16,12 +16,30 @@ from scipy.linalg import eigh
 
 from ._validation import as_array, check_int
 
-__all__ = ["calc_cfvs", "calc_errs", "pca", "project", "reconstruct"]
+__all__ = ["calc_cfvs", "calc_errs", "pca"]
 
 
-def _flatten(x, name="x") -> np.ndarray:
-    arr = as_array(x, name, ndim=(2, 3), min_rows=1)
+def _flatten(x, name="x", min_rows=1) -> np.ndarray:
+    """``x`` checked as data points, shape (N, d); images (N, h, w) are flattened to rows."""
+    arr = as_array(x, name, ndim=(2, 3), min_rows=min_rows)
     return arr.reshape(len(arr), -1) if arr.ndim == 3 else arr
+
+
+def _orthonormal_rows(A, name, d=None):
+    """An orthonormal basis (columns, shape (d, m)) of the span of the rows of ``A``.
+
+    Raises ``ValueError`` naming ``name`` for rows of another length than ``d`` or linearly
+    dependent rows.
+    """
+    A = np.atleast_2d(as_array(A, name, ndim=(1, 2)))
+    if d is not None and A.shape[1] != d:
+        raise ValueError(f"{name}: expected rows of length d = {d}, got shape {A.shape}")
+    q, r = np.linalg.qr(A.T)
+    diag = np.abs(np.diag(r))
+    if diag.size == 0 or diag.min() < 1e-10 * max(1.0, np.abs(r).max()):
+        raise ValueError(f"{name}: expected linearly independent rows, got a rank-deficient "
+                         f"matrix of shape {A.shape}")
+    return q
 
 
 def pca(x, n_comps: int = 500, *, ddof: int = 0):
@@ -77,11 +95,16 @@ def pca(x, n_comps: int = 500, *, ddof: int = 0):
     if N < 2:
         raise ValueError(f"x: expected at least 2 data points for a covariance, got {N}")
     n_comps = check_int(n_comps, "n_comps", low=1, high=min(N - ddof, d))
+    return _pca(X, n_comps, ddof)
+
+
+def _pca(X, n_comps, ddof=0):
+    """The computation of :func:`pca` on checked data ``X`` of shape (N, d)."""
+    N, d = X.shape
     Xc = X - X.mean(axis=0)
     if not np.isfinite(np.einsum("ij,ij->", Xc, Xc)):  # the total scatter bounds every entry
         raise FloatingPointError("pca: the scatter of x overflows float64 (values beyond about "
                                  "1e154); rescale x")
-    denom = N - ddof
     if d <= N:
         cov = Xc.T @ Xc
         vals, vecs = eigh(cov, subset_by_index=(d - n_comps, d - 1), driver="evr")
@@ -89,25 +112,41 @@ def pca(x, n_comps: int = 500, *, ddof: int = 0):
     else:  # more features than points: the thin SVD costs O(N^2 d)
         _, s, vt = np.linalg.svd(Xc, full_matrices=False)
         vals, comps = s[:n_comps] ** 2, vt[:n_comps]
-    vals = np.clip(vals, 0.0, None) / denom
-    rows = np.arange(n_comps)
-    signs = np.sign(comps[rows, np.argmax(np.abs(comps), axis=1)])
+    return np.clip(vals, 0.0, None) / (N - ddof), _fix_signs(comps)
+
+
+def _fix_signs(comps):
+    """Flip each row so that its entry of largest magnitude is positive."""
+    signs = np.sign(comps[np.arange(len(comps)), np.argmax(np.abs(comps), axis=1)])
     signs[signs == 0] = 1.0
-    return vals, comps * signs[:, None]
+    return comps * signs[:, None]
 
 
 def calc_cfvs(eigvals) -> np.ndarray:
     """Cumulative fraction of variance explained by the first 1, 2, ... eigenvalues.
 
-    Divides by the sum of all the eigenvalues passed in (CS181 HW4 passes the top 500).
+    Divides by the sum of all the eigenvalues passed in (CS181 HW4 passes the top 500). The
+    eigenvalues are divided by the largest before summing, so no finite spectrum overflows.
+
+    Parameters
+    ----------
+    eigvals : array_like, shape (m,)
+        Non-negative eigenvalues (as :func:`pca` returns them, descending).
+
+    Returns
+    -------
+    ndarray, shape (m,)
+        Entry ``i`` is ``sum(eigvals[:i + 1]) / sum(eigvals)``; the last is 1.
 
     Raises
     ------
     ValueError
         For negative or non-finite eigenvalues or an all-zero spectrum.
 
-    The eigenvalues are divided by the largest before summing, so no spectrum of finite
-    eigenvalues overflows.
+    Examples
+    --------
+    >>> calc_cfvs([3.0, 1.0])
+    array([0.75, 1.  ])
     """
     ev = as_array(eigvals, "eigvals", ndim=1)
     if np.any(ev < 0):
@@ -117,40 +156,6 @@ def calc_cfvs(eigvals) -> np.ndarray:
         raise ValueError("eigvals: expected a positive total variance, got 0")
     scaled = ev / top  # in [0, 1], so the sums cannot overflow even for eigenvalues near 1e308
     return np.cumsum(scaled) / scaled.sum()
-
-
-def _basis(pcomps, d):
-    P = as_array(pcomps, "pcomps", ndim=(1, 2))
-    P = np.atleast_2d(P)
-    if P.shape[1] != d:
-        raise ValueError(f"pcomps: expected components of length d = {d}, got shape {P.shape}")
-    q, r = np.linalg.qr(P.T)
-    if np.min(np.abs(np.diag(r))) < 1e-10 * max(1.0, np.abs(r).max()):
-        raise ValueError("pcomps: expected linearly independent components, got a rank-"
-                         "deficient set")
-    return q  # (d, m) orthonormal basis of the row span
-
-
-def project(x, pcomps, mean=None) -> np.ndarray:
-    """Coordinates of the centred data in the (orthonormal) components ``pcomps``."""
-    X = _flatten(x)
-    mu = X.mean(axis=0) if mean is None else as_array(mean, "mean").ravel()
-    if mu.shape != (X.shape[1],):
-        raise ValueError(f"mean: expected {X.shape[1]} entries (one per feature of x), got "
-                         f"{mu.size}")
-    P = as_array(pcomps, "pcomps", ndim=2)
-    if P.shape[1] != X.shape[1]:
-        raise ValueError(f"pcomps: expected components of length d = {X.shape[1]}, got shape "
-                         f"{P.shape}")
-    return (X - mu) @ P.T
-
-
-def reconstruct(x, pcomps) -> np.ndarray:
-    """Reconstruction of each row of ``x`` from its mean plus its projection on ``pcomps``'s span."""
-    X = _flatten(x)
-    mu = X.mean(axis=0)
-    q = _basis(pcomps, X.shape[1])
-    return mu + ((X - mu) @ q) @ q.T
 
 
 def calc_errs(x, pcomps):
@@ -172,13 +177,20 @@ def calc_errs(x, pcomps):
 
     Raises
     ------
+    ValueError
+        For non-finite data, or components of another length than ``d`` or linearly dependent.
     FloatingPointError
         If an error is beyond the range of float64 (data spread beyond about ``1e154``).
+
+    Examples
+    --------
+    >>> calc_errs([[0.0, 0.0], [2.0, 1.0], [4.0, 2.0], [2.0, 3.0]], [[2.0, 1.0]])
+    (3.25, 0.6)
     """
     X = _flatten(x)
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is caught just below
         Xc = X - X.mean(axis=0)
-    q = _basis(pcomps, X.shape[1])
+    q = _orthonormal_rows(pcomps, "pcomps", X.shape[1])
     scale = float(np.abs(Xc).max()) if Xc.size else 0.0
     if not np.isfinite(scale):
         raise FloatingPointError("calc_errs: centring x overflows float64 (values beyond about "
