@@ -31,7 +31,7 @@ import numpy as np
 
 from . import em
 from ._validation import as_array, check_choice, check_int, check_k, check_rng
-from .mixtures import GMMParams, _check_params, _clip_eigenvalues, _gmm_log_joint, _gmm_m_step, \
+from .mixtures import GMMParams, _gmm_params, _clip_eigenvalues, _gmm_log_joint, _gmm_m_step, \
     _warn_if_floored
 
 __all__ = ["fit_semi_supervised_gmm", "hide_labels"]
@@ -197,7 +197,7 @@ def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabel
         check_choice(init, "init", ("labels",))
         start = _init_from_labels(X, y, k, covariance, reg, rng)
     else:
-        start = _check_params(init, covariance, "init", k, X.shape[1])
+        start = _gmm_params(init, covariance, "init", k, X.shape[1])
 
     def log_joint(data, p):
         return _ssgmm_log_joint(data, p, covariance, weights_from)
