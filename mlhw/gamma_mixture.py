@@ -525,16 +525,13 @@ def shape_objective(x, q, alpha):
 
 
 def _newton_alpha(alpha, n, c, steps):
-    """Guarded Newton steps on the concave profile Q(alpha); Q never decreases.
+    """Guarded Newton steps on the concave profile Q(alpha) (:func:`shape_objective`), with
+    ``Q' = N (log alpha - digamma(alpha)) + c`` and ``Q'' = N (1/alpha - trigamma(alpha)) < 0``.
 
-    ``Q'(alpha) = N (log alpha - digamma(alpha)) + c`` and
-    ``Q''(alpha) = N (1/alpha - trigamma(alpha)) < 0``. The step is Newton's in the form of
-    Minka (2002): the maximiser of the local model ``a0 + a1 alpha + a2 log(alpha)`` that matches
-    ``Q'`` and ``Q''`` at the current alpha, i.e.
-    ``1/alpha_new = 1/alpha + Q'(alpha) / (alpha^2 Q''(alpha))``. Plain Newton in ``alpha`` only
-    doubles a too-small alpha per step; this form converges in a few steps from any start. A step
-    that would make ``alpha`` non-positive or lower ``Q`` is halved (in ``1/alpha``, up to 60
-    times); if no halving helps, alpha is kept.
+    Minka's (2002) form maximises the local model ``a0 + a1 alpha + a2 log(alpha)`` matching
+    ``Q'`` and ``Q''`` (plain Newton only doubles a too-small alpha per step). A step that would
+    make ``alpha`` non-positive or lower ``Q`` is halved (in ``1/alpha``, up to 60 times); if no
+    halving helps, alpha is kept.
     """
     for _ in range(steps):
         grad = n * (np.log(alpha) - digamma(alpha)) + c
@@ -626,17 +623,10 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
 
     With a known ``alpha`` this is the homework's EM (:func:`e_step`, :func:`m_step`). With
     ``estimate_alpha=True`` the shape is estimated too. It has no closed-form update, so the
-    M-step becomes a *generalised* EM step: substituting ``theta_k = N_k / N`` and
-    ``beta_k(alpha) = alpha N_k / T_k`` (``T_k = sum_n q_nk x_n``) into the expected
-    complete-data log-likelihood leaves the concave profile
-
-        Q(alpha) = N (alpha log alpha - alpha - log Gamma(alpha)) + alpha c,
-        c = sum_k N_k log(N_k / T_k) + sum_n log x_n,
-
-    with ``Q' = N (log alpha - digamma(alpha)) + c`` and ``Q'' = N (1/alpha - trigamma(alpha)) <
-    0``. ``newton_steps`` Newton steps (in Minka's form, ``1/alpha_new = 1/alpha +
-    Q'/(alpha^2 Q'')``) are taken from the current ``alpha``; a step that would make ``alpha``
-    non-positive or lower ``Q`` is halved until it does not. ``Q`` therefore never
+    M-step becomes a *generalised* EM step: ``newton_steps`` guarded Newton steps (in Minka's
+    form, ``1/alpha_new = 1/alpha + Q'/(alpha^2 Q'')``) on the concave profile
+    :func:`shape_objective`, from the current ``alpha``; a step that would make ``alpha``
+    non-positive or lower the profile is halved until it does not. The profile therefore never
     decreases, and neither does the likelihood (the GEM property); the EM driver checks it.
 
     Parameters

@@ -232,8 +232,9 @@ def fit_gmm_classifier(X, y, k=5, *, covariance="diag", n_pca=None, max_iter=100
 # Choosing the number of components (exercise 1a)
 # ---------------------------------------------------------------------------------------------
 
-def _model(model, covariance):
-    """(GMMParams, covariance) from a :func:`mlhw.fit_gmm` result, or GMMParams and a type."""
+def _model(X, model, covariance):
+    """Checked ``(X, GMMParams, covariance)`` from data and a :func:`mlhw.fit_gmm` result (or
+    GMMParams and a covariance type)."""
     cov = getattr(model, "covariance", None) if covariance is None else covariance
     if cov is None:
         raise ValueError("covariance: expected a covariance type when model has none (pass "
@@ -244,7 +245,12 @@ def _model(model, covariance):
     except AttributeError:
         raise TypeError(f"model: expected a fitted mixture with weights, means and covariances "
                         f"(a fit_gmm result or GMMParams), got {type(model).__name__}") from None
-    return _gmm_params(params, cov, "model"), cov
+    params = _gmm_params(params, cov, "model")
+    X = as_array(X, "X", ndim=2)
+    if X.shape[1] != params.means.shape[1]:
+        raise ValueError(f"X: expected {params.means.shape[1]} features (the model's dimension), "
+                         f"got {X.shape[1]}")
+    return X, params, cov
 
 
 def mean_log_likelihood(X, model, *, covariance=None) -> float:
@@ -278,12 +284,7 @@ def mean_log_likelihood(X, model, *, covariance=None) -> float:
     >>> round(mean_log_likelihood([[0.0]], m, covariance="diag"), 6)  # log N(0 | 0, 1)
     -0.918939
     """
-    params, cov = _model(model, covariance)
-    X = as_array(X, "X", ndim=2)
-    if X.shape[1] != params.means.shape[1]:
-        raise ValueError(f"X: expected {params.means.shape[1]} features (the model's dimension), "
-                         f"got {X.shape[1]}")
-    return _mean_log_likelihood(X, params, cov)
+    return _mean_log_likelihood(*_model(X, model, covariance))
 
 
 def _mean_log_likelihood(X, params, cov):
@@ -325,12 +326,7 @@ def gmm_bic(X, model, *, covariance=None) -> float:
     >>> bool(np.isclose(gmm_bic(X, m, covariance="diag"), 4 * np.log(2 * np.pi) + 2 * np.log(4)))
     True
     """
-    params, cov = _model(model, covariance)
-    X = as_array(X, "X", ndim=2)
-    if X.shape[1] != params.means.shape[1]:
-        raise ValueError(f"X: expected {params.means.shape[1]} features (the model's dimension), "
-                         f"got {X.shape[1]}")
-    return _bic(X, params, cov)
+    return _bic(*_model(X, model, covariance))
 
 
 def elbow_index(values, *, rel_gain: float = 0.05) -> int:

@@ -36,12 +36,9 @@ pixels of raw MNIST) get variance exactly ``reg``. For data whose spread is comp
 the data or pass a smaller ``reg``. With ``reg=0`` a collapsing component raises
 ``FloatingPointError`` instead of producing a NaN; so do covariances that overflow float64.
 
-Rounding: the one-product forms ``E[x^2] - mean^2`` (M-step) and ``x^2/s - 2 x mu/s + mu^2/s``
-(E-step) cancel when a variance is small against the squared magnitude of the data (a component
-collapsed onto duplicated points away from the origin). The entries where that loses accuracy
-are recomputed from the deviations ``x - mu`` directly (points that coincide up to the rounding
-of their mean get variance exactly 0, then ``reg``), so that rounding cannot make the
-log-likelihood decrease; well-scaled data never take that path.
+Rounding: where the one-product forms ``E[x^2] - mean^2`` (M-step) and ``x^2/s - 2 x mu/s +
+mu^2/s`` (E-step) cancel, the entries are recomputed from the deviations ``x - mu``, so that
+rounding cannot make the log-likelihood decrease; well-scaled data never take that path.
 """
 
 from __future__ import annotations
