@@ -648,7 +648,8 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
     max_iter : int
         Maximum number of EM iterations.
     tol : float
-        Stop when the mean log-likelihood per point changes by less than ``tol``.
+        Stop when an iteration gains less than ``tol`` in mean log-likelihood per point
+        (:mod:`mlhw.em`, which says why the default is tighter than ``fit_gmm``'s).
     n_init : int
         Number of random initialisations; the best final log-likelihood wins.
     newton_steps : int

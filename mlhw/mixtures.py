@@ -55,7 +55,8 @@ from threadpoolctl import threadpool_limits
 from . import em
 from ._gaussian import LOG_2PI as _LOG_2PI
 from ._gaussian import check_cov
-from ._validation import as_array, check_choice, check_int, check_k, check_probabilities, check_rng
+from ._validation import as_array, check_choice, check_int, check_k, check_positive, \
+    check_probabilities, check_rng
 from ._warnings import EmptyComponentWarning, VarianceFloorWarning
 
 __all__ = ["COVARIANCE_TYPES", "GMMParams", "fit_gmm", "gmm_log_likelihood", "gmm_predict",
@@ -461,15 +462,12 @@ def _gmm_options(covariance, init, max_iter, tol, reg, sigma2, n_init) -> dict:
     covariance = check_choice(covariance, "covariance", COVARIANCE_TYPES)
     max_iter, tol, n_init = em._check_options(max_iter, tol, n_init,
                                               isinstance(init, (dict, GMMParams)))
-    reg = float(as_array(reg, "reg", ndim=0, finite=False))
-    if not np.isfinite(reg) or reg < 0:
-        raise ValueError(f"reg: expected a finite non-negative number, got {reg!r}")
-    if sigma2 is not None:
-        sigma2 = float(as_array(sigma2, "sigma2", ndim=0, finite=False))
+    reg = float(check_positive(reg, "reg", strict=False, ndim=0))
     if covariance == "fixed":
-        if sigma2 is None or not np.isfinite(sigma2) or sigma2 <= 0:
-            raise ValueError(f"sigma2: expected a positive variance for covariance='fixed', "
-                             f"got {sigma2!r}")
+        if sigma2 is None:
+            raise ValueError("sigma2: expected a positive variance for covariance='fixed', "
+                             "got None")
+        sigma2 = float(check_positive(sigma2, "sigma2", ndim=0))
     elif sigma2 is not None:
         raise ValueError(f"sigma2: expected None (it is only used with covariance='fixed'), "
                          f"got {sigma2!r} with covariance={covariance!r}")
