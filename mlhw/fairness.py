@@ -31,7 +31,7 @@ import numpy as np
 from scipy.spatial.distance import cdist
 
 from ._validation import as_array, check_choice, check_int, check_k
-from .metrics import contingency_table
+from .metrics import _contingency
 
 __all__ = [
     "FairClusteringResult",
@@ -118,7 +118,7 @@ def toy_students() -> ToyStudents:
 # validation helpers
 
 
-def _labels(labels, name="labels", n=None) -> np.ndarray:
+def _cluster_labels(labels, name="labels", n=None) -> np.ndarray:
     arr = np.asarray(labels)
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"{name}: expected a non-empty 1-dimensional array, got shape {arr.shape}")
@@ -181,27 +181,33 @@ def balance(labels, groups) -> float:
     >>> balance([0, 0, 1, 1], ["F", "F", "M", "M"])
     0.0
     """
-    counts = _counts(labels, groups)[2]
+    return _balance(_counts(*_labels_groups(labels, groups))[2])
+
+
+def _balance(counts):
     return float(np.min(counts.min(axis=1) / counts.max(axis=1)))
 
 
-def _finite_groups(groups) -> np.ndarray:
+def _groups(groups, n) -> np.ndarray:
+    """``groups`` checked: finite values, one per point."""
     grp = np.asarray(groups)
     if grp.dtype.kind in "fc" and not np.all(np.isfinite(grp)):
         raise ValueError(f"groups: expected finite group values, got "
                          f"{np.count_nonzero(~np.isfinite(grp))} NaN or infinite entries")
+    if grp.ndim != 1 or grp.size != n:
+        raise ValueError(f"groups: expected {n} entries (one per point), got shape {grp.shape}")
     return grp
 
 
-def _counts(labels, groups):
-    """Clusters, group values and the (clusters x groups) counts, by
-    :func:`mlhw.metrics.contingency_table`."""
-    lab = _labels(labels)
-    grp = _finite_groups(groups)
-    if grp.ndim != 1 or grp.size != lab.size:
-        raise ValueError(f"groups: expected {lab.size} entries (one per point, as labels), got "
-                         f"shape {grp.shape}")
-    table, group_values, clusters = contingency_table(grp, lab)
+def _labels_groups(labels, groups):
+    lab = _cluster_labels(labels)
+    return lab, _groups(groups, lab.size)
+
+
+def _counts(lab, grp):
+    """Clusters, group values and the (clusters x groups) counts of checked labels and groups,
+    by the contingency table of :mod:`mlhw.metrics`."""
+    table, group_values, clusters = _contingency(grp, lab)
     if len(group_values) < 2:
         raise ValueError(f"groups: expected at least two distinct groups, got {len(group_values)}")
     return clusters, group_values, table.T
@@ -274,7 +280,7 @@ def representation(labels, groups, *, lower=0.0, upper=1.0) -> Representation:
     >>> r.shares[:, 1].tolist(), round(r.max_deviation, 4), r.satisfied
     ([0.3333333333333333, 0.6666666666666666], 0.1667, False)
     """
-    clusters, group_values, counts = _counts(labels, groups)
+    clusters, group_values, counts = _counts(*_labels_groups(labels, groups))
     m = len(group_values)
     bounds = []
     for name, value in (("lower", lower), ("upper", upper)):
@@ -290,14 +296,18 @@ def representation(labels, groups, *, lower=0.0, upper=1.0) -> Representation:
     if np.any(lo > hi):
         raise ValueError(f"lower: expected lower <= upper, got lower {lo.tolist()} and upper "
                          f"{hi.tolist()}")
-    shares = counts / counts.sum(axis=1, keepdims=True)
-    overall = counts.sum(axis=0) / counts.sum()
+    shares, overall = _shares(counts)
     violation = float(np.max(np.maximum(np.maximum(lo - shares, shares - hi), 0.0)))
     violation = 0.0 if violation < 1e-12 else violation
     return Representation(clusters=clusters, groups=group_values, counts=counts, shares=shares,
                           overall=overall,
                           max_deviation=float(np.max(np.abs(shares - overall))),
                           violation=violation, satisfied=violation == 0.0)
+
+
+def _shares(counts):
+    """Each group's share of each cluster, and of the whole data set."""
+    return counts / counts.sum(axis=1, keepdims=True), counts.sum(axis=0) / counts.sum()
 
 
 # --------------------------------------------------------------------------------------------
@@ -382,8 +392,14 @@ def lipschitz_fairness(X, outcomes, *, lipschitz: float = 1.0,
                              f"[{P.sum(axis=1).min()!r}, {P.sum(axis=1).max()!r}]")
         D = 0.5 * cdist(P, P, "cityblock")
     else:
-        lab = _labels(out, "outcomes", n)
+        lab = _cluster_labels(out, "outcomes", n)
         D = (lab[:, None] != lab[None, :]).astype(float)
+    return _lipschitz(Xf, D, lipschitz, metric)
+
+
+def _lipschitz(Xf, D, lipschitz, metric):
+    """:func:`lipschitz_fairness` for checked features and outcome distances ``D`` (n, n)."""
+    n = len(Xf)
     d = cdist(Xf, Xf, metric)
     iu = np.triu_indices(n, 1)
     Dp, dp = D[iu], d[iu]
@@ -455,9 +471,12 @@ def average_distance_fairness(X, labels, *, metric: str = "euclidean") -> Averag
     [2]
     """
     Xf = _features(X)
+    lab = _cluster_labels(labels, n=len(Xf))
+    return _average_distance(Xf, lab, check_choice(metric, "metric", ("euclidean", "cityblock")))
+
+
+def _average_distance(Xf, lab, metric):
     n = len(Xf)
-    lab = _labels(labels, n=n)
-    metric = check_choice(metric, "metric", ("euclidean", "cityblock"))
     d = cdist(Xf, Xf, metric)
     clusters, idx = np.unique(lab, return_inverse=True)
     onehot = np.zeros((n, len(clusters)))
@@ -537,15 +556,20 @@ def service_fairness(X, centers, labels=None, *, metric: str = "euclidean") -> S
                          f"{C.shape[1]}")
     k = check_k(len(C), n, "centers")
     metric = check_choice(metric, "metric", ("euclidean", "cityblock"))
-    to_centers = cdist(Xf, C, metric)
-    if labels is None:
-        dist = to_centers.min(axis=1)
-    else:
-        lab = _labels(labels, n=n)
+    lab = None
+    if labels is not None:
+        lab = _cluster_labels(labels, n=n)
         if lab.min() < 0 or lab.max() >= k:
             raise ValueError(f"labels: expected centre indices in [0, {k - 1}], got values in "
                              f"[{lab.min()}, {lab.max()}]")
-        dist = to_centers[np.arange(n), lab]
+    return _service(Xf, C, lab, metric)
+
+
+def _service(Xf, C, lab, metric):
+    """:func:`service_fairness` for checked points, centres and centre indices (or None)."""
+    n, k = len(Xf), len(C)
+    to_centers = cdist(Xf, C, metric)
+    dist = to_centers.min(axis=1) if lab is None else to_centers[np.arange(n), lab]
     m = -(-n // k)                                        # ceil(n / k)
     radii = np.sort(cdist(Xf, Xf, metric), axis=1)[:, m - 1]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -715,9 +739,7 @@ def fair_clustering(X, groups, k, *, min_share: float = 0.0, protected=1,
     """
     Xf = _features(X)
     n = len(Xf)
-    grp = _finite_groups(groups)
-    if grp.ndim != 1 or grp.size != n:
-        raise ValueError(f"groups: expected {n} entries (one per point), got shape {grp.shape}")
+    grp = _groups(groups, n)
     k = check_k(k, n)
     share = float(as_array(min_share, "min_share", ndim=0))
     if not 0.0 <= share <= 1.0:
@@ -823,12 +845,15 @@ def fairness_summary(X, labels, groups) -> FairnessSummary:
     (0.0, 8.3333)
     """
     Xf = _features(X)
-    lab = _labels(labels, n=len(Xf))
+    lab = _cluster_labels(labels, n=len(Xf))
+    counts = _counts(lab, _groups(groups, len(lab)))[2]
+    shares, overall = _shares(counts)
     clusters, idx = np.unique(lab, return_inverse=True)
     centers = np.array([Xf[idx == j].mean(axis=0) for j in range(len(clusters))])
-    ad = average_distance_fairness(Xf, lab)
-    rep = representation(lab, groups)
-    return FairnessSummary(balance=balance(lab, groups), max_deviation=rep.max_deviation,
-                           lipschitz=lipschitz_fairness(Xf, lab).constant,
-                           average_distance_alpha=ad.alpha, n_unfair=len(ad.unfair),
-                           service_alpha=service_fairness(Xf, centers, idx).alpha)
+    ad = _average_distance(Xf, lab, "euclidean")
+    lipschitz = _lipschitz(Xf, (lab[:, None] != lab[None, :]).astype(float), 1.0, "euclidean")
+    return FairnessSummary(balance=_balance(counts),
+                           max_deviation=float(np.max(np.abs(shares - overall))),
+                           lipschitz=lipschitz.constant, average_distance_alpha=ad.alpha,
+                           n_unfair=len(ad.unfair),
+                           service_alpha=_service(Xf, centers, idx, "euclidean").alpha)

@@ -165,10 +165,6 @@ def _check_theta(theta, name="theta") -> np.ndarray:
     return theta
 
 
-def _check_x(x) -> np.ndarray:
-    return as_array(x, "x", ndim=1, min_rows=1)
-
-
 def _check_eta(eta) -> float:
     if isinstance(eta, (bool, np.bool_, str, bytes)) or not np.isscalar(eta):
         raise TypeError(f"eta: expected a positive learning rate, got {eta!r}")
@@ -183,7 +179,7 @@ def _gmm(theta) -> GMMParams:
     return GMMParams(w, mu[:, None], var)
 
 
-def _log_joint(x, theta):
+def _gmm1d_log_joint(x, theta):
     """``log pi_k + log N(x_n | mu_k, sigma_k^2)``, shape (N, K), from :mod:`mlhw.mixtures`."""
     return _gmm_log_joint(x[:, None], _gmm(theta), "spherical")
 
@@ -219,8 +215,8 @@ def log_likelihood(x, theta) -> float:
     >>> round(log_likelihood([0.0], [0.0, 1.0]), 6)  # one N(0, 1) at 0: -log(2 pi) / 2
     -0.918939
     """
-    x, theta = _check_x(x), _check_theta(theta)
-    return float(logsumexp(_log_joint(x, theta), axis=1).sum())
+    x, theta = as_array(x, "x", ndim=1), _check_theta(theta)
+    return float(logsumexp(_gmm1d_log_joint(x, theta), axis=1).sum())
 
 
 def log_likelihood_grad(x, theta) -> np.ndarray:
@@ -255,14 +251,14 @@ def log_likelihood_grad(x, theta) -> np.ndarray:
     >>> log_likelihood_grad([1.0, 3.0], [0.0, 1.0])  # K = 1: (sum(x - mu), sum((x-mu)^2 - 1)/2)
     array([4., 4.])
     """
-    x, theta = _check_x(x), _check_theta(theta)
+    x, theta = as_array(x, "x", ndim=1), _check_theta(theta)
     return _ll_and_grad(x, theta)[1]
 
 
 def _ll_and_grad(x, theta):
     """``(l(theta), grad l(theta))`` without validation (inner loops)."""
     w, mu, var = _unpack(theta)
-    log_comp = _log_joint(x, theta) - np.log(w)                # log N_nk
+    log_comp = _gmm1d_log_joint(x, theta) - np.log(w)                # log N_nk
     log_p = logsumexp(np.log(w) + log_comp, axis=1)             # log p_n
     ratio = np.exp(log_comp - log_p[:, None])                   # N_nk / p_n
     diff = x[:, None] - mu
@@ -274,7 +270,7 @@ def _ll_and_grad(x, theta):
 
 def _posterior(x, theta_t):
     """``q_nk = p(z_n = k | x_n, theta^t)`` by the driver's E-step, shape (N, K)."""
-    return em.e_step(x, theta_t, _log_joint)[1]
+    return em.e_step(x, theta_t, _gmm1d_log_joint)[1]
 
 
 def _elbo_grad_from_q(x, q, theta):
@@ -322,11 +318,11 @@ def elbo(x, theta, theta_t) -> float:
     >>> bool(np.isclose(elbo(x, t, t), log_likelihood(x, t)))
     True
     """
-    x = _check_x(x)
+    x = as_array(x, "x", ndim=1)
     theta, theta_t = _check_theta(theta), _check_theta(theta_t, "theta_t")
     _same_k(theta, theta_t)
     q = _posterior(x, theta_t)
-    lj = _log_joint(x, theta)
+    lj = _gmm1d_log_joint(x, theta)
     pos = q > 0
     return float(np.sum(q[pos] * lj[pos]) - np.sum(q[pos] * np.log(q[pos])))
 
@@ -364,7 +360,7 @@ def elbo_grad(x, theta, theta_t) -> np.ndarray:
     >>> bool(np.allclose(elbo_grad(x, t, t), log_likelihood_grad(x, t)))
     True
     """
-    x = _check_x(x)
+    x = as_array(x, "x", ndim=1)
     theta, theta_t = _check_theta(theta), _check_theta(theta_t, "theta_t")
     _same_k(theta, theta_t)
     return _elbo_grad_from_q(x, _posterior(x, theta_t), theta)
@@ -407,7 +403,7 @@ def _first_order_m_step(eta):
 def em_step(x, theta) -> np.ndarray:
     """One EM iteration: E-step at ``theta``, then the closed-form M-step (``argmax`` ELBO).
 
-    Runs one iteration of :func:`mlhw.em.run` with the Gaussian-mixture M-step of
+    The driver's E-step (:func:`mlhw.em.e_step`) and the Gaussian-mixture M-step of
     :mod:`mlhw.mixtures`: the exact ``argmax`` that CS181 HW4 problem 3, part 4, calls easy.
 
     Parameters
@@ -432,8 +428,8 @@ def em_step(x, theta) -> np.ndarray:
     >>> em_step([0.0, 2.0], [0.0, 5.0])  # K = 1: the sample mean and variance in one step
     array([1., 1.])
     """
-    x, theta = _check_x(x), _check_theta(theta)
-    return em.run(x, theta, _log_joint, _exact_m_step, max_iter=1, tol=0.0).params
+    x, theta = as_array(x, "x", ndim=1), _check_theta(theta)
+    return _exact_m_step(x, _posterior(x, theta), theta)
 
 
 def first_order_em_step(x, theta, *, eta) -> np.ndarray:
@@ -466,10 +462,9 @@ def first_order_em_step(x, theta, *, eta) -> np.ndarray:
     ...                  gradient_ascent_step(x, t, eta=0.01), rtol=0, atol=1e-14))
     True
     """
-    x, theta = _check_x(x), _check_theta(theta)
+    x, theta = as_array(x, "x", ndim=1), _check_theta(theta)
     eta = _check_eta(eta)
-    return em.run(x, theta, _log_joint, _first_order_m_step(eta), max_iter=1, tol=0.0,
-                  monotone_rtol=np.inf).params
+    return _first_order_m_step(eta)(x, _posterior(x, theta), theta)
 
 
 def gradient_ascent_step(x, theta, *, eta) -> np.ndarray:
@@ -497,7 +492,7 @@ def gradient_ascent_step(x, theta, *, eta) -> np.ndarray:
     >>> gradient_ascent_step([1.0, 3.0], [0.0, 1.0], eta=0.1)
     array([0.4, 1.4])
     """
-    x, theta = _check_x(x), _check_theta(theta)
+    x, theta = as_array(x, "x", ndim=1), _check_theta(theta)
     eta = _check_eta(eta)
     return _checked_step(theta, theta + eta * _ll_and_grad(x, theta)[1], eta,
                          "gradient-ascent")
@@ -551,22 +546,19 @@ def trajectory(x, theta0, *, method, n_steps, eta=None) -> Trajectory:
     >>> float(np.abs(a.thetas - b.thetas).max()) < 1e-12
     True
     """
-    x, theta0 = _check_x(x), _check_theta(theta0, "theta0")
+    x, theta0 = as_array(x, "x", ndim=1), _check_theta(theta0, "theta0")
     method = check_choice(method, "method", METHODS)
     n_steps = check_int(n_steps, "n_steps", low=1)
-    if method == "em":
-        if eta is not None:
-            raise ValueError(f"eta: expected None (EM has no learning rate), got eta={eta!r}")
-        res = em.run(x, theta0, _log_joint, _exact_m_step, max_iter=n_steps, tol=0.0,
-                     keep_params=True)
-        return Trajectory(method, np.array(res.history), res.log_likelihood, None)
-    if eta is None:
+    if method == "em" and eta is not None:
+        raise ValueError(f"eta: expected None (EM has no learning rate), got eta={eta!r}")
+    if method != "em" and eta is None:
         raise ValueError(f"eta: expected a positive learning rate for method={method!r}, "
                          "got None")
-    eta = _check_eta(eta)
-    if method == "first_order_em":
-        res = em.run(x, theta0, _log_joint, _first_order_m_step(eta), max_iter=n_steps,
-                     tol=0.0, keep_params=True, monotone_rtol=np.inf)
+    eta = None if eta is None else _check_eta(eta)
+    if method != "gradient_ascent":
+        m_step = _exact_m_step if eta is None else _first_order_m_step(eta)
+        res = em._run(x, theta0, _gmm1d_log_joint, m_step, n_steps, 0.0, 1, None,
+                      keep_params=True, monotone_rtol=np.inf if eta else 1e-9)
         return Trajectory(method, np.array(res.history), res.log_likelihood, eta)
     thetas, ll = [theta0], []
     for _ in range(n_steps):

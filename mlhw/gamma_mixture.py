@@ -151,7 +151,7 @@ def _logpdf(x, alpha, beta):
     return out[()] if out.ndim == 0 else out
 
 
-def _log_joint(x, params):
+def _gamma_log_joint(x, params):
     """Per-point log joint ``log theta_k + log Gamma(x_n; alpha, beta_k)``, shape (N, K)."""
     with np.errstate(divide="ignore"):
         log_theta = np.log(params.theta)
@@ -191,7 +191,7 @@ def gamma_mixture_log_likelihood(x, theta, betas, alpha) -> float:
     -1.3068528194400546
     """
     x, params = _check_inputs(x, theta, betas, alpha)
-    return float(logsumexp(_log_joint(x, params), axis=1).sum())
+    return float(logsumexp(_gamma_log_joint(x, params), axis=1).sum())
 
 
 def gamma_mixture_pdf(grid, theta, betas, alpha) -> np.ndarray:
@@ -222,14 +222,14 @@ def gamma_mixture_pdf(grid, theta, betas, alpha) -> np.ndarray:
     """
     grid = check_positive(grid, "grid", strict=False, ndim=1)
     _, params = _check_inputs(np.ones(1), theta, betas, alpha)
-    return np.exp(logsumexp(_log_joint(grid, params), axis=1))
+    return np.exp(logsumexp(_gamma_log_joint(grid, params), axis=1))
 
 
 # ----------------------------------------------------------------------------------------------
 # validation
 
 
-def _check_x(x) -> np.ndarray:
+def _check_data(x) -> np.ndarray:
     x = as_array(x, "x", ndim=1, min_rows=1)
     if np.any(x <= 0):
         bad = x[x <= 0]
@@ -251,7 +251,7 @@ def _check_alpha(alpha) -> float:
 
 
 def _check_inputs(x, theta, betas, alpha):
-    x = _check_x(x)
+    x = _check_data(x)
     theta = check_probabilities(theta, "theta", shape=(None,))
     betas = check_positive(betas, "betas", ndim=1)
     if betas.shape != theta.shape:
@@ -301,7 +301,7 @@ def e_step(x, theta, betas, alpha) -> np.ndarray:
            [0.   , 1.   ]])
     """
     x, params = _check_inputs(x, theta, betas, alpha)
-    _, q = em.e_step(x, params, _log_joint)
+    _, q = em.e_step(x, params, _gamma_log_joint)
     return q
 
 
@@ -363,7 +363,7 @@ def m_step(x, q, alpha):
     >>> theta.round(4), betas
     (array([0.6667, 0.3333]), array([1. , 0.2]))
     """
-    x = _check_x(x)
+    x = _check_data(x)
     q = check_probabilities(q, "q", axis=1, shape=(len(x), None))
     return _closed_form(x, q, _check_alpha(alpha))
 
@@ -409,8 +409,7 @@ def run_em(x, theta, betas, alpha, iterations=1000):
     """
     x, params = _check_inputs(x, theta, betas, alpha)
     iterations = check_int(iterations, "iterations", low=1)
-    res = em.run(x, params, _log_joint, _m_step_fixed_alpha, max_iter=iterations,
-                 tol=0.0)
+    res = em._run(x, params, _gamma_log_joint, _m_step_fixed_alpha, iterations, 0.0, 1, None)
     return res.params.theta, res.params.betas
 
 
@@ -454,7 +453,7 @@ def expected_complete_log_likelihood(x, q, theta, betas, alpha) -> float:
     """
     x, params = _check_inputs(x, theta, betas, alpha)
     q = check_probabilities(q, "q", axis=1, shape=(len(x), len(params.theta)))
-    lj = _log_joint(x, params)
+    lj = _gamma_log_joint(x, params)
     return float(np.sum(q * np.where(q > 0, lj, 0.0)))
 
 
@@ -517,7 +516,7 @@ def shape_objective(x, q, alpha):
     ...                 expected_complete_log_likelihood(x, q, [1.0], [b], a)))
     True
     """
-    x = _check_x(x)
+    x = _check_data(x)
     q = check_probabilities(q, "q", axis=1, shape=(len(x), None))
     a = check_positive(alpha, "alpha")
     n, c, nk = _profile_terms(x, q)
@@ -526,16 +525,13 @@ def shape_objective(x, q, alpha):
 
 
 def _newton_alpha(alpha, n, c, steps):
-    """Guarded Newton steps on the concave profile Q(alpha); Q never decreases.
+    """Guarded Newton steps on the concave profile Q(alpha) (:func:`shape_objective`), with
+    ``Q' = N (log alpha - digamma(alpha)) + c`` and ``Q'' = N (1/alpha - trigamma(alpha)) < 0``.
 
-    ``Q'(alpha) = N (log alpha - digamma(alpha)) + c`` and
-    ``Q''(alpha) = N (1/alpha - trigamma(alpha)) < 0``. The step is Newton's in the form of
-    Minka (2002): the maximiser of the local model ``a0 + a1 alpha + a2 log(alpha)`` that matches
-    ``Q'`` and ``Q''`` at the current alpha, i.e.
-    ``1/alpha_new = 1/alpha + Q'(alpha) / (alpha^2 Q''(alpha))``. Plain Newton in ``alpha`` only
-    doubles a too-small alpha per step; this form converges in a few steps from any start. A step
-    that would make ``alpha`` non-positive or lower ``Q`` is halved (in ``1/alpha``, up to 60
-    times); if no halving helps, alpha is kept.
+    Minka's (2002) form maximises the local model ``a0 + a1 alpha + a2 log(alpha)`` matching
+    ``Q'`` and ``Q''`` (plain Newton only doubles a too-small alpha per step). A step that would
+    make ``alpha`` non-positive or lower ``Q`` is halved (in ``1/alpha``, up to 60 times); if no
+    halving helps, alpha is kept.
     """
     for _ in range(steps):
         grad = n * (np.log(alpha) - digamma(alpha)) + c
@@ -598,7 +594,7 @@ def _moment_alpha(x, means) -> float:
     return float(np.clip(np.average(shapes, weights=sizes), 1e-3, 1e6))
 
 
-def _initial_params(x, k, init, alpha, rng) -> GammaMixtureParams:
+def _gamma_initial_params(x, k, init, alpha, rng) -> GammaMixtureParams:
     if init is None:
         means = _spread_means(x, k, rng)
         if alpha is None:
@@ -627,17 +623,10 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
 
     With a known ``alpha`` this is the homework's EM (:func:`e_step`, :func:`m_step`). With
     ``estimate_alpha=True`` the shape is estimated too. It has no closed-form update, so the
-    M-step becomes a *generalised* EM step: substituting ``theta_k = N_k / N`` and
-    ``beta_k(alpha) = alpha N_k / T_k`` (``T_k = sum_n q_nk x_n``) into the expected
-    complete-data log-likelihood leaves the concave profile
-
-        Q(alpha) = N (alpha log alpha - alpha - log Gamma(alpha)) + alpha c,
-        c = sum_k N_k log(N_k / T_k) + sum_n log x_n,
-
-    with ``Q' = N (log alpha - digamma(alpha)) + c`` and ``Q'' = N (1/alpha - trigamma(alpha)) <
-    0``. ``newton_steps`` Newton steps (in Minka's form, ``1/alpha_new = 1/alpha +
-    Q'/(alpha^2 Q'')``) are taken from the current ``alpha``; a step that would make ``alpha``
-    non-positive or lower ``Q`` is halved until it does not. ``Q`` therefore never
+    M-step becomes a *generalised* EM step: ``newton_steps`` guarded Newton steps (in Minka's
+    form, ``1/alpha_new = 1/alpha + Q'/(alpha^2 Q'')``) on the concave profile
+    :func:`shape_objective`, from the current ``alpha``; a step that would make ``alpha``
+    non-positive or lower the profile is halved until it does not. The profile therefore never
     decreases, and neither does the likelihood (the GEM property); the EM driver checks it.
 
     Parameters
@@ -659,7 +648,8 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
     max_iter : int
         Maximum number of EM iterations.
     tol : float
-        Stop when the mean log-likelihood per point changes by less than ``tol``.
+        Stop when an iteration gains less than ``tol`` in mean log-likelihood per point
+        (:mod:`mlhw.em`, which says why the default is tighter than ``fit_gmm``'s).
     n_init : int
         Number of random initialisations; the best final log-likelihood wins.
     newton_steps : int
@@ -697,24 +687,19 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
     >>> round(fit_gamma_mixture(x, 3, estimate_alpha=True, seed=0).alpha, 2)
     5.18
     """
-    x = _check_x(x)
+    x = _check_data(x)
     k = check_k(k, len(x))
     if alpha is not None:
         alpha = _check_alpha(alpha)
     elif not estimate_alpha:
         raise ValueError("alpha: expected the known positive shape (or estimate_alpha=True), "
                          "got None")
-    n_init = check_int(n_init, "n_init", low=1)
     newton_steps = check_int(newton_steps, "newton_steps", low=1)
-    if n_init > 1 and init is not None:
-        raise ValueError(f"n_init: expected 1 with fixed initial parameters (restarts need the "
-                         f"random initialisation, init=None), got {n_init}")
-    rng = check_rng(seed)
     if init is not None:
-        start = _initial_params(x, k, init, alpha, rng)
+        start = _gamma_initial_params(x, k, init, alpha, None)
     else:
         def start(r):
-            return _initial_params(x, k, None, alpha, r)
+            return _gamma_initial_params(x, k, None, alpha, r)
 
     if estimate_alpha:
         def m_step_(data, q, params):
@@ -722,8 +707,8 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
     else:
         m_step_ = _m_step_fixed_alpha
 
-    res = em.run(x, start, _log_joint, m_step_, max_iter=max_iter, tol=tol,
-                 n_init=n_init, seed=rng, keep_params=keep_params)
+    res = em.run(x, start, _gamma_log_joint, m_step_, max_iter=max_iter, tol=tol,
+                 n_init=n_init, seed=seed, keep_params=keep_params)
     p = res.params
     if estimate_alpha and p.alpha >= _ALPHA_MAX:
         warnings.warn(f"alpha stopped at its cap {_ALPHA_MAX:g}: the data are (nearly) constant "

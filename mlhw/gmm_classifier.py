@@ -20,9 +20,9 @@ import numpy as np
 from scipy.special import logsumexp
 
 from ._validation import as_array, check_choice, check_int, check_k, check_rng
-from .mixtures import COVARIANCE_TYPES, GMMParams, _check_params, _gmm_log_joint, fit_gmm, \
-    n_parameters
-from .principal import pca
+from .mixtures import COVARIANCE_TYPES, GMMParams, _fit_gmm, _gmm_log_joint, _gmm_options, \
+    _gmm_params, _n_parameters
+from .principal import _flatten, _pca
 from .synthetic import sample_gmm
 
 __all__ = [
@@ -36,11 +36,6 @@ __all__ = [
 ]
 
 _COVS = ("full", "diag", "spherical")
-
-
-def _features(X, name="X") -> np.ndarray:
-    arr = as_array(X, name, ndim=(2, 3))
-    return arr.reshape(len(arr), -1) if arr.ndim == 3 else arr
 
 
 @dataclass(frozen=True)
@@ -85,7 +80,7 @@ class GMMClassifier:
 
     def transform(self, X) -> np.ndarray:
         """Flatten images and project on the principal components: shape (N, p) (or (N, D))."""
-        F = _features(X)
+        F = _flatten(X, "X")
         if F.shape[1] != self.n_features_in:
             raise ValueError(f"X: expected {self.n_features_in} features per point, got "
                              f"{F.shape[1]}")
@@ -209,7 +204,7 @@ def fit_gmm_classifier(X, y, k=5, *, covariance="diag", n_pca=None, max_iter=100
     >>> float(np.exp(clf.log_priors).sum())
     1.0
     """
-    F = _features(X)
+    F = _flatten(X, "X")
     y = np.asarray(y)
     if y.ndim != 1 or len(y) != len(F):
         raise ValueError(f"y: expected a 1-dimensional array of {len(F)} labels (one per row of "
@@ -220,12 +215,12 @@ def fit_gmm_classifier(X, y, k=5, *, covariance="diag", n_pca=None, max_iter=100
     pca_mean = pca_components = None
     if n_pca is not None:
         n_pca = check_int(n_pca, "n_pca", low=1, high=min(len(F) - 1, F.shape[1]))
-        _, pca_components = pca(F, n_pca)
+        _, pca_components = _pca(F, n_pca)
         pca_mean = F.mean(axis=0)
         F = (F - pca_mean) @ pca_components.T
+    opts = _gmm_options(covariance, None, max_iter, tol, reg, None, n_init)
     rngs = check_rng(seed).spawn(len(classes))
-    fits = [fit_gmm(F[y == c], k, covariance=covariance, max_iter=max_iter, tol=tol, reg=reg,
-                    n_init=n_init, seed=r) for c, r in zip(classes, rngs)]
+    fits = [_fit_gmm(F[y == c], k, r, **opts) for c, r in zip(classes, rngs)]
     return GMMClassifier(
         classes=classes, log_priors=np.log(counts / counts.sum()),
         mixtures=tuple(f.params for f in fits), covariance=covariance, pca_mean=pca_mean,
@@ -237,8 +232,9 @@ def fit_gmm_classifier(X, y, k=5, *, covariance="diag", n_pca=None, max_iter=100
 # Choosing the number of components (exercise 1a)
 # ---------------------------------------------------------------------------------------------
 
-def _model(model, covariance):
-    """(GMMParams, covariance) from a :func:`mlhw.fit_gmm` result, or GMMParams and a type."""
+def _model(X, model, covariance):
+    """Checked ``(X, GMMParams, covariance)`` from data and a :func:`mlhw.fit_gmm` result (or
+    GMMParams and a covariance type)."""
     cov = getattr(model, "covariance", None) if covariance is None else covariance
     if cov is None:
         raise ValueError("covariance: expected a covariance type when model has none (pass "
@@ -249,7 +245,12 @@ def _model(model, covariance):
     except AttributeError:
         raise TypeError(f"model: expected a fitted mixture with weights, means and covariances "
                         f"(a fit_gmm result or GMMParams), got {type(model).__name__}") from None
-    return _check_params(params, cov, "model"), cov
+    params = _gmm_params(params, cov, "model")
+    X = as_array(X, "X", ndim=2)
+    if X.shape[1] != params.means.shape[1]:
+        raise ValueError(f"X: expected {params.means.shape[1]} features (the model's dimension), "
+                         f"got {X.shape[1]}")
+    return X, params, cov
 
 
 def mean_log_likelihood(X, model, *, covariance=None) -> float:
@@ -283,12 +284,17 @@ def mean_log_likelihood(X, model, *, covariance=None) -> float:
     >>> round(mean_log_likelihood([[0.0]], m, covariance="diag"), 6)  # log N(0 | 0, 1)
     -0.918939
     """
-    params, cov = _model(model, covariance)
-    X = as_array(X, "X", ndim=2)
-    if X.shape[1] != params.means.shape[1]:
-        raise ValueError(f"X: expected {params.means.shape[1]} features (the model's dimension), "
-                         f"got {X.shape[1]}")
+    return _mean_log_likelihood(*_model(X, model, covariance))
+
+
+def _mean_log_likelihood(X, params, cov):
     return float(np.mean(logsumexp(_gmm_log_joint(X, params, cov), axis=1)))
+
+
+def _bic(X, params, cov):
+    n, d = X.shape
+    ll = _mean_log_likelihood(X, params, cov) * n
+    return float(-2.0 * ll + _n_parameters(len(params.weights), d, cov) * np.log(n))
 
 
 def gmm_bic(X, model, *, covariance=None) -> float:
@@ -320,11 +326,7 @@ def gmm_bic(X, model, *, covariance=None) -> float:
     >>> bool(np.isclose(gmm_bic(X, m, covariance="diag"), 4 * np.log(2 * np.pi) + 2 * np.log(4)))
     True
     """
-    params, cov = _model(model, covariance)
-    X = as_array(X, "X", ndim=2)
-    n, d = X.shape
-    ll = mean_log_likelihood(X, params, covariance=cov) * n
-    return float(-2.0 * ll + n_parameters(len(params.weights), d, cov) * np.log(n))
+    return _bic(*_model(X, model, covariance))
 
 
 def elbow_index(values, *, rel_gain: float = 0.05) -> int:
@@ -471,12 +473,13 @@ def gmm_k_sweep(X, ks, *, held_out=None, covariance="diag", max_iter=500, tol=1e
         if held_out.shape[1] != X.shape[1]:
             raise ValueError(f"held_out: expected {X.shape[1]} features (as X), got "
                              f"{held_out.shape[1]}")
+    opts = _gmm_options(covariance, init, max_iter, tol, reg, None, n_init)
     rngs = check_rng(seed).spawn(len(ks_list))
-    results = tuple(fit_gmm(X, k, covariance=covariance, max_iter=max_iter, tol=tol, reg=reg,
-                            n_init=n_init, init=init, seed=r) for k, r in zip(ks_list, rngs))
-    nll = np.array([-len(X) * mean_log_likelihood(X, r) for r in results])
-    bic = np.array([gmm_bic(X, r) for r in results])
-    ho = np.array([np.nan if held_out is None else mean_log_likelihood(held_out, r)
+    results = tuple(_fit_gmm(X, k, r, **opts) for k, r in zip(ks_list, rngs))
+    cov = opts["covariance"]
+    nll = np.array([-len(X) * _mean_log_likelihood(X, r.params, cov) for r in results])
+    bic = np.array([_bic(X, r.params, cov) for r in results])
+    ho = np.array([np.nan if held_out is None else _mean_log_likelihood(held_out, r.params, cov)
                    for r in results])
     return KSweep(ks=np.array(ks_list), neg_log_likelihood=nll, bic=bic, held_out=ho,
                   results=results)

@@ -70,7 +70,7 @@ class LinearAutoencoderResult:
     n_steps: int
 
 
-def _check_weights(encoder, decoder, d):
+def _check_encoder_decoder(encoder, decoder, d):
     W1 = as_array(encoder, "encoder", ndim=2)
     W2 = as_array(decoder, "decoder", ndim=2)
     if W1.shape[1] != d:
@@ -118,7 +118,7 @@ def autoencoder_loss(x, encoder, decoder, *, center: bool = True):
     0.125
     """
     X = _flatten(x, min_rows=2)
-    W1, W2 = _check_weights(encoder, decoder, X.shape[1])
+    W1, W2 = _check_encoder_decoder(encoder, decoder, X.shape[1])
     Xc = X - X.mean(axis=0) if center else X
     N = len(Xc)
     Z = Xc @ W1.T                      # (N, h) codes

@@ -524,7 +524,10 @@ def responsibility_entropy(resp) -> float:
     >>> round(responsibility_entropy([[0.5, 0.5]]), 6)   # log 2
     0.693147
     """
-    resp = check_probabilities(as_array(resp, "resp", ndim=2), "resp")
+    return _entropy(check_probabilities(as_array(resp, "resp", ndim=2), "resp"))
+
+
+def _entropy(resp):
     return float(entr(resp).sum(axis=1).mean())
 
 
@@ -565,12 +568,13 @@ def sigma_path(X, init_centers, sigmas, *, max_iter: int = 5000, tol: float = 1e
     >>> bool((p.resp[1].argmax(1) == p.kmeans.labels).all())
     True
     """
-    from .em import ConvergenceWarning
-    from .mixtures import fit_gmm
+    from .em import ConvergenceWarning, _check_options
+    from .mixtures import _fit_gmm
 
     X = as_array(X, "X", ndim=2)
     init_centers = as_array(init_centers, "init_centers", ndim=2, shape=(None, X.shape[1]))
     sigmas = np.atleast_1d(check_positive(sigmas, "sigmas", ndim=(0, 1)))
+    max_iter, tol, _ = _check_options(max_iter, tol, 1)
     k = len(init_centers)
     fits = []
     for s in sigmas:
@@ -578,13 +582,13 @@ def sigma_path(X, init_centers, sigmas, *, max_iter: int = 5000, tol: float = 1e
                 "covariances": np.full(k, s**2)}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            fits.append(fit_gmm(X, k, covariance="fixed", sigma2=float(s**2), init=init,
-                                max_iter=max_iter, tol=tol))
+            fits.append(_fit_gmm(X, k, None, covariance="fixed", init=init, max_iter=max_iter,
+                                 tol=tol, reg=1e-6, sigma2=float(s**2), n_init=1))
     km = _lloyd(X, init_centers.copy(), 300, 0.0, True)
     return SigmaPath(sigmas=sigmas, means=np.array([f.means for f in fits]),
                      weights=np.array([f.weights for f in fits]),
                      resp=np.array([f.resp for f in fits]),
-                     entropy=np.array([responsibility_entropy(f.resp) for f in fits]),
+                     entropy=np.array([_entropy(f.resp) for f in fits]),
                      n_iter=np.array([f.n_iter for f in fits]),
                      converged=np.array([f.converged for f in fits]), kmeans=km, X=X)
 

@@ -74,7 +74,11 @@ def contingency_table(labels_true, labels_pred):
     array([[1, 1],
            [0, 2]])
     """
-    t, p = _pair(labels_true, labels_pred)
+    return _contingency(*_pair(labels_true, labels_pred))
+
+
+def _contingency(t, p):
+    """:func:`contingency_table` of checked labels."""
     classes, ti = np.unique(t, return_inverse=True)
     clusters, pi = np.unique(p, return_inverse=True)
     table = np.zeros((len(classes), len(clusters)), dtype=np.int64)
@@ -232,7 +236,7 @@ def match_labels(labels_true, labels_pred, *, fill=-1) -> LabelMatch:
     array([1, 0])
     """
     t, p = _pair(labels_true, labels_pred)
-    table, classes, clusters = contingency_table(t, p)
+    table, classes, clusters = _contingency(t, p)
     rows, cols = linear_sum_assignment(table, maximize=True)
     matched = {clusters[c].item(): classes[r].item() for r, c in zip(rows, cols)}
     mapping = {k.item(): matched.get(k.item()) for k in clusters}

@@ -36,12 +36,9 @@ pixels of raw MNIST) get variance exactly ``reg``. For data whose spread is comp
 the data or pass a smaller ``reg``. With ``reg=0`` a collapsing component raises
 ``FloatingPointError`` instead of producing a NaN; so do covariances that overflow float64.
 
-Rounding: the one-product forms ``E[x^2] - mean^2`` (M-step) and ``x^2/s - 2 x mu/s + mu^2/s``
-(E-step) cancel when a variance is small against the squared magnitude of the data (a component
-collapsed onto duplicated points away from the origin). The entries where that loses accuracy
-are recomputed from the deviations ``x - mu`` directly (points that coincide up to the rounding
-of their mean get variance exactly 0, then ``reg``), so that rounding cannot make the
-log-likelihood decrease; well-scaled data never take that path.
+Rounding: where the one-product forms ``E[x^2] - mean^2`` (M-step) and ``x^2/s - 2 x mu/s +
+mu^2/s`` (E-step) cancel, the entries are recomputed from the deviations ``x - mu``, so that
+rounding cannot make the log-likelihood decrease; well-scaled data never take that path.
 """
 
 from __future__ import annotations
@@ -58,7 +55,8 @@ from threadpoolctl import threadpool_limits
 from . import em
 from ._gaussian import LOG_2PI as _LOG_2PI
 from ._gaussian import check_cov
-from ._validation import as_array, check_choice, check_int, check_k, check_probabilities, check_rng
+from ._validation import as_array, check_choice, check_int, check_k, check_positive, \
+    check_probabilities, check_rng
 from ._warnings import EmptyComponentWarning, VarianceFloorWarning
 
 __all__ = ["COVARIANCE_TYPES", "GMMParams", "fit_gmm", "gmm_log_likelihood", "gmm_predict",
@@ -280,7 +278,7 @@ def gmm_log_likelihood(X, weights, means, covariances, covariance: str = "full")
     """
     X = as_array(X, "X", ndim=2)
     covariance = check_choice(covariance, "covariance", COVARIANCE_TYPES)
-    params = _check_params({"weights": weights, "means": means, "covariances": covariances},
+    params = _gmm_params({"weights": weights, "means": means, "covariances": covariances},
                            covariance, d=X.shape[1])
     return float(logsumexp(_gmm_log_joint(X, params, covariance), axis=1).sum())
 
@@ -314,7 +312,7 @@ def gmm_predict(X, params: GMMParams, covariance: str = "full"):
     covariance = check_choice(covariance, "covariance", COVARIANCE_TYPES)
     if not isinstance(params, GMMParams):
         raise TypeError(f"params: expected GMMParams, got {type(params).__name__}")
-    params = _check_params(params, covariance, "params", d=X.shape[1])
+    params = _gmm_params(params, covariance, "params", d=X.shape[1])
     return em.e_step(X, params, lambda x, p: _gmm_log_joint(x, p, covariance))[1]
 
 
@@ -322,12 +320,15 @@ def n_parameters(k: int, d: int, covariance: str) -> int:
     """Number of free parameters (for BIC): ``k - 1`` weights, ``k d`` means and the variances."""
     k = check_int(k, "k", low=1)
     d = check_int(d, "d", low=1)
-    covariance = check_choice(covariance, "covariance", COVARIANCE_TYPES)
+    return _n_parameters(k, d, check_choice(covariance, "covariance", COVARIANCE_TYPES))
+
+
+def _n_parameters(k, d, covariance):
     cov = {"full": k * d * (d + 1) // 2, "diag": k * d, "spherical": k, "fixed": 0}[covariance]
     return (k - 1) + k * d + cov
 
 
-def _check_params(init, covariance, name="", k=None, d=None) -> GMMParams:
+def _gmm_params(init, covariance, name="", k=None, d=None) -> GMMParams:
     """Checked :class:`GMMParams` from a dict (or a :class:`GMMParams`) of mixture parameters;
     messages name ``name['weights']``, ... (the bare keys when ``name`` is empty)."""
     if isinstance(init, GMMParams):
@@ -352,10 +353,10 @@ def _check_params(init, covariance, name="", k=None, d=None) -> GMMParams:
     return GMMParams(weights, means, covs)
 
 
-def _initial_params(X, k, covariance, init, reg, sigma2, rng) -> GMMParams:
+def _gmm_initial_params(X, k, covariance, init, reg, sigma2, rng) -> GMMParams:
     n, d = X.shape
     if isinstance(init, (dict, GMMParams)):
-        params = _check_params(init, covariance, "init", k, d)
+        params = _gmm_params(init, covariance, "init", k, d)
         if covariance == "fixed":  # the variance is sigma2, whatever the dict says
             return GMMParams(params.weights, params.means, np.full(k, sigma2))
         # EM maximises over covariances with every variance (eigenvalue) at least reg, and only
@@ -450,28 +451,32 @@ def fit_gmm(X, k, *, covariance="full", init=None, max_iter=100, tol=1e-3, reg=1
     array([-3. ,  2.9])
     """
     X = as_array(X, "X", ndim=2)
-    n, d = X.shape
-    k = check_k(k, n)
+    k = check_k(k, len(X))
+    return _fit_gmm(X, k, check_rng(seed),
+                    **_gmm_options(covariance, init, max_iter, tol, reg, sigma2, n_init))
+
+
+def _gmm_options(covariance, init, max_iter, tol, reg, sigma2, n_init) -> dict:
+    """The checked options of :func:`fit_gmm` (all but the data, ``k`` and ``seed``), as the
+    keyword arguments of :func:`_fit_gmm`."""
     covariance = check_choice(covariance, "covariance", COVARIANCE_TYPES)
-    n_init = check_int(n_init, "n_init", low=1)
-    reg = float(as_array(reg, "reg", ndim=0, finite=False))
-    if not np.isfinite(reg) or reg < 0:
-        raise ValueError(f"reg: expected a finite non-negative number, got {reg!r}")
-    if sigma2 is not None:
-        sigma2 = float(as_array(sigma2, "sigma2", ndim=0, finite=False))
+    max_iter, tol, n_init = em._check_options(max_iter, tol, n_init,
+                                              isinstance(init, (dict, GMMParams)))
+    reg = float(check_positive(reg, "reg", strict=False, ndim=0))
     if covariance == "fixed":
-        if sigma2 is None or not np.isfinite(sigma2) or sigma2 <= 0:
-            raise ValueError(f"sigma2: expected a positive variance for covariance='fixed', "
-                             f"got {sigma2!r}")
-        sigma2 = float(sigma2)
+        if sigma2 is None:
+            raise ValueError("sigma2: expected a positive variance for covariance='fixed', "
+                             "got None")
+        sigma2 = float(check_positive(sigma2, "sigma2", ndim=0))
     elif sigma2 is not None:
         raise ValueError(f"sigma2: expected None (it is only used with covariance='fixed'), "
                          f"got {sigma2!r} with covariance={covariance!r}")
-    if n_init > 1 and isinstance(init, (dict, GMMParams)):
-        raise ValueError(f"n_init: expected 1 with fixed initial parameters (restarts need a "
-                         f"random init), got {n_init}")
-    rng = check_rng(seed)
+    return {"covariance": covariance, "init": init, "max_iter": max_iter, "tol": tol,
+            "reg": reg, "sigma2": sigma2, "n_init": n_init}
 
+
+def _fit_gmm(X, k, rng, *, covariance, init, max_iter, tol, reg, sigma2, n_init, who="fit_gmm"):
+    """:func:`fit_gmm` on checked data and options (:func:`_gmm_options`), ``rng`` a Generator."""
     x_sq = None if covariance == "full" else X * X  # computed once for the whole fit
 
     def log_joint(x, p):
@@ -480,12 +485,16 @@ def fit_gmm(X, k, *, covariance="full", init=None, max_iter=100, tol=1e-3, reg=1
     def m_step(x, resp, p):
         return _gmm_m_step(x, resp, covariance, reg, previous=p, x_sq=x_sq)
 
+    def start(r):
+        return _gmm_initial_params(X, k, covariance, init, reg, sigma2, r)
+
+    fixed = isinstance(init, (dict, GMMParams))
     # The full model makes many small BLAS calls (d x d factorisations, N x d x d products, one
     # per component); OpenBLAS's thread start-up and hand-over dominate them, and one thread is
     # several times faster (measured in benchmarks/bench.py).
     threads = threadpool_limits(limits=1, user_api="blas") if covariance == "full" else nullcontext()
     with threads:
-        res = em.run(X, lambda r: _initial_params(X, k, covariance, init, reg, sigma2, r),
-                     log_joint, m_step, max_iter=max_iter, tol=tol, n_init=n_init, seed=rng)
-    _warn_if_floored("fit_gmm", res.params.covariances, covariance, reg)
+        res = em._run(X, start(rng) if fixed else start, log_joint, m_step, max_iter, tol,
+                      n_init, rng)
+    _warn_if_floored(who, res.params.covariances, covariance, reg, stacklevel=4)
     return replace(res, extra={"covariance": covariance})

@@ -212,7 +212,7 @@ def plot_fair_clustering(students, labels, *, ax=None, title=None):
 __all__ += ["plot_fair_clustering"]
 
 
-def _check_labels(labels, n: int) -> list:
+def _node_labels(labels, n: int) -> list:
     """``n`` point labels as strings (default ``1..n``)."""
     if labels is None:
         return [str(i + 1) for i in range(n)]
@@ -248,7 +248,7 @@ def plot_graph(W, pos, *, ax=None, labels=None, title=None, node_size=420):
     pos = as_array(pos, "pos", ndim=2, shape=(n, 2))
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 5))
-    labels = _check_labels(labels, n)
+    labels = _node_labels(labels, n)
     for i, j in zip(*np.nonzero(np.triu(W, 1))):
         ax.plot(pos[[i, j], 0], pos[[i, j], 1], color="0.45", lw=1.5, zorder=1)
     ax.scatter(pos[:, 0], pos[:, 1], s=node_size, color="white", edgecolor="tab:blue", lw=2,
@@ -287,7 +287,7 @@ def plot_embedding_3d(Z, *, W=None, ax=None, labels=None, title=None, axis_label
     n = Z.shape[0]
     if W is not None:
         W = _check_weights(as_array(W, "W", shape=(n, n)))
-    labels = _check_labels(labels, n)
+    labels = _node_labels(labels, n)
     if axis_labels is not None and len(axis_labels) != 3:
         raise ValueError(f"axis_labels: expected three names, got {len(axis_labels)}")
     if ax is None:

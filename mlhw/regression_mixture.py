@@ -135,7 +135,7 @@ def regression_mixture_log_likelihood(X, y, weights, coefs, variances) -> float:
     True
     """
     X, y = _check_xy(X, y)
-    params = _check_params(weights, coefs, variances, X.shape[1])
+    params = _regmix_params(weights, coefs, variances, X.shape[1])
     return em.e_step((X, y), params, _regmix_log_joint)[0]
 
 
@@ -147,7 +147,7 @@ def _check_xy(X, y):
     return X, y
 
 
-def _check_params(weights, coefs, variances, m, k=None):
+def _regmix_params(weights, coefs, variances, m, k=None):
     weights = check_probabilities(as_array(weights, "weights", ndim=1), "weights")
     k = len(weights) if k is None else k
     if weights.shape != (k,):
@@ -239,7 +239,6 @@ def fit_regression_mixture(X, y, k, *, init="points", max_iter=200, tol=1e-6, re
     n, m = X.shape
     k = check_k(k, n)
     reg = float(check_positive(reg, "reg", ndim=0))
-    n_init = check_int(n_init, "n_init", low=1)
     if isinstance(init, str):
         make = _INITS[check_choice(init, "init", tuple(_INITS))]
         start = lambda rng: make(X, y, k, reg, rng)  # noqa: E731
@@ -250,10 +249,7 @@ def fit_regression_mixture(X, y, k, *, init="points", max_iter=200, tol=1e-6, re
             raise ValueError("init: expected 'points', 'random', RegressionMixtureParams or a dict "
                              "with keys 'weights', 'coefs', 'variances', got "
                              f"{init if not isinstance(init, dict) else sorted(init)!r}")
-        if n_init != 1:
-            raise ValueError(f"n_init: fixed initial parameters give identical runs; expected "
-                             f"n_init=1, got {n_init}")
-        start = _check_params(init["weights"], init["coefs"], init["variances"], m, k)
+        start = _regmix_params(init["weights"], init["coefs"], init["variances"], m, k)
         start = RegressionMixtureParams(start.weights, start.coefs,
                                         np.maximum(start.variances, reg))
 
@@ -307,7 +303,7 @@ def sample_regression_mixture(n, coefs, variances, weights=None, *, x_range=(-3.
                          f"one slope), got {m}")
     if weights is None:
         weights = np.full(k, 1.0 / k)
-    params = _check_params(weights, coefs, variances, m, k)
+    params = _regmix_params(weights, coefs, variances, m, k)
     lo_hi = as_array(x_range, "x_range", shape=(2,))
     if not lo_hi[0] < lo_hi[1]:
         raise ValueError(f"x_range: expected low < high, got {tuple(lo_hi)}")

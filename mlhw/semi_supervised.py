@@ -30,8 +30,8 @@ from dataclasses import replace
 import numpy as np
 
 from . import em
-from ._validation import as_array, check_choice, check_int, check_k, check_rng
-from .mixtures import GMMParams, _check_params, _clip_eigenvalues, _gmm_log_joint, _gmm_m_step, \
+from ._validation import as_array, check_choice, check_int, check_k, check_positive, check_rng
+from .mixtures import GMMParams, _gmm_params, _clip_eigenvalues, _gmm_log_joint, _gmm_m_step, \
     _warn_if_floored
 
 __all__ = ["fit_semi_supervised_gmm", "hide_labels"]
@@ -149,7 +149,8 @@ def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabel
         ``means``, ``covariances`` starts there.
     max_iter : int
     tol : float
-        Stop when the mean log-likelihood per point changes by less than ``tol``.
+        Stop when an iteration gains less than ``tol`` in mean log-likelihood per point
+        (:mod:`mlhw.em`).
     reg : float
         Non-negative floor on every variance (eigenvalue) in each M-step.
     seed : None, int or numpy.random.Generator
@@ -189,15 +190,13 @@ def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabel
     y = _check_labels(y, n, k)
     covariance = check_choice(covariance, "covariance", _COVARIANCES)
     weights_from = check_choice(weights_from, "weights_from", _WEIGHTS_FROM)
-    reg = float(reg)
-    if not np.isfinite(reg) or reg < 0:
-        raise ValueError(f"reg: expected a finite non-negative number, got {reg!r}")
+    reg = float(check_positive(reg, "reg", strict=False, ndim=0))
     rng = check_rng(seed)
     if isinstance(init, str):
         check_choice(init, "init", ("labels",))
         start = _init_from_labels(X, y, k, covariance, reg, rng)
     else:
-        start = _check_params(init, covariance, "init", k, X.shape[1])
+        start = _gmm_params(init, covariance, "init", k, X.shape[1])
 
     def log_joint(data, p):
         return _ssgmm_log_joint(data, p, covariance, weights_from)

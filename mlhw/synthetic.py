@@ -101,9 +101,9 @@ class NaiveEStep:
 
 
 def _mixture(weights, means, covariances, covariance, d=None):
-    from .mixtures import _check_params
+    from .mixtures import _gmm_params
 
-    return _check_params({"weights": weights, "means": means, "covariances": covariances},
+    return _gmm_params({"weights": weights, "means": means, "covariances": covariances},
                          covariance, d=d)
 
 

@@ -185,15 +185,9 @@ def _fair_frames(students, ks, shares, features, cost):
 
 
 def _fair_table(s, frames, cost) -> str:
-    """The frames of :func:`_fair_frames` as an HTML table, one row a frame: the text
-    equivalent of :func:`fair_clustering_animation`.
-
-    For each setting: the clusters (by letter, the highest mean GPA first), the optimal cost and
-    the unconstrained one, the number of optimal and of feasible partitions, the group metrics
-    (balance, largest deviation from 50% women) and the individual metrics on GPA only (Lipschitz
-    constant, number of applicants closer on average to another cluster, service alpha); an
-    infeasible setting gets the reason instead. A self-contained ``<table>`` with a caption and
-    column headers, in a scrolling ``<div>``.
+    """The frames of :func:`_fair_frames` as an HTML table, one row a frame (the columns of
+    ``heads``; an infeasible setting gets the reason): the text equivalent of
+    :func:`fair_clustering_animation`, in a scrolling ``<div>``.
 
     Examples
     --------

@@ -101,9 +101,7 @@ def test_validation_does_not_depend_on_iterations(name):
     assert few == many, f"{name}: {few} validation calls for 5 iterations, {many} for 40"
 
 
-@pytest.mark.parametrize("name", [n for n, (_, data) in FITTERS.items()
-                                  if data is not None and "sweep" not in n
-                                  and "classifier" not in n])
+@pytest.mark.parametrize("name", [n for n, (_, data) in FITTERS.items() if data is not None])
 def test_data_checked_once(name):
     fit, data = FITTERS[name]
     assert count(lambda: fit(5), data)[1] == 1, f"{name} checks {data} more than once"
