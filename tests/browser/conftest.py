@@ -62,12 +62,22 @@ def html_pages(folder: Path, *, redirects: bool = False) -> list[str]:
     return pages
 
 
+# a test argument named here runs once per page of the site whose HTML contains the marker
+PAGES_WITH = {"quiz_page": "data-shufflequestions",      # a self-check box (jupyterquiz)
+              "solution_page": 'class="solution'}         # a solution (sphinx-exercise)
+
+
 def pytest_generate_tests(metafunc):
+    folder = site_dir(metafunc.config)
+    pages = html_pages(folder) if folder.is_dir() else []
     if "page" in metafunc.fixturenames:
-        folder = site_dir(metafunc.config)
-        pages = html_pages(folder) if folder.is_dir() else []
         metafunc.parametrize("page", pages or [pytest.param(None, marks=pytest.mark.skip(
             reason=f"no built site in {folder}"))])
+    for name, marker in PAGES_WITH.items():
+        if name in metafunc.fixturenames:
+            some = [p for p in pages if marker in (folder / p).read_text(encoding="utf-8")]
+            metafunc.parametrize(name, some or [pytest.param(None, marks=pytest.mark.skip(
+                reason=f"no page of {folder} has {marker!r}"))])
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
