@@ -41,3 +41,16 @@ document.addEventListener("DOMContentLoaded", () => {
   name();
   new MutationObserver(name).observe(document.body, {childList: true, subtree: true});
 });
+// A link to something inside a closed solution (the errata page links to each erratum in its
+// chapter) opens that solution and shows the target.
+const openLinkedSolution = () => {
+  const id = decodeURIComponent(location.hash.slice(1));
+  const target = id && document.getElementById(id);
+  const solution = target && target.closest(".solution.dropdown.toggle-hidden");
+  if (solution) {
+    solution.querySelector(".toggle-button").click();
+    target.scrollIntoView();
+  }
+};
+window.addEventListener("load", openLinkedSolution);
+window.addEventListener("hashchange", openLinkedSolution);

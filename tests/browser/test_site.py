@@ -445,3 +445,27 @@ def test_open_all_control_opens_every_solution(open_page, solution_page):
     p.page.wait_for_timeout(300)
     assert hidden.count() == n, "the control did not close the solutions again"
     assert not p.problems, "\n".join(p.problems)
+
+
+def test_errata_link_opens_the_solution_that_holds_the_erratum(open_page, pytestconfig):
+    """An erratum sits in the solution it concerns; the errata page's link back to it must show
+    it, so the chapter page opens that solution."""
+    if not (site_dir(pytestconfig) / "book/errata.html").is_file():
+        pytest.fail("book/errata.html is not built")
+    p = open_page("book/errata.html")
+    links = p.page.locator("a:has-text('Read it in its chapter.')")
+    assert links.count() >= 30, f"{links.count()} errata links"
+    hrefs = links.evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    in_solutions = []
+    for href in hrefs:
+        page, anchor = href.split("#")
+        q = open_page("book/" + page)
+        if q.page.evaluate(f"!!document.getElementById({anchor!r}).closest('.solution')"):
+            in_solutions.append(anchor)
+            q.page.wait_for_timeout(300)
+            assert q.page.evaluate(f"document.getElementById({anchor!r}).checkVisibility()"), \
+                f"{href}: the erratum is still hidden in its closed solution"
+            assert not q.problems, "\n".join(q.problems)
+        if len(in_solutions) == 3:
+            break
+    assert in_solutions, "no erratum sits in a solution"
