@@ -14,7 +14,8 @@
    Jupyter Book, without executing them again, into ``_build/student/_build/html``, with the
    Binder launch buttons and the repository button turned off (both lead to the full notebooks,
    solutions included), and
-4. writes the stripped notebooks without outputs into ``_build/student/notebooks`` (to hand out).
+4. writes the stripped chapter notebooks (one per homework problem; not the back matter) without
+   outputs into ``_build/student/notebooks``, with the files beside them that they read.
 
 Since the student edition executes nothing, myst-nb's ``{nb-exec-table}`` (the execution time of
 each chapter, on the "Tested with" page) would come out empty: it is replaced by a static copy of
@@ -263,9 +264,10 @@ def main(argv: list[str] | None = None) -> int:
             continue
         target = SRC / rel
         target.parent.mkdir(parents=True, exist_ok=True)
+        chapter = len(rel.parts) > 2      # book/<homework>/<problem>: a homework chapter
         if path.suffix != ".ipynb":
             shutil.copy(path, target)
-            if path.suffix in (".md", ".csv", ".txt", ".json"):   # what a hand-out may read
+            if chapter and path.suffix in (".md", ".csv", ".txt", ".json"):  # what it may read
                 (hand_out / rel.relative_to("book")).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(path, hand_out / rel.relative_to("book"))
             continue
@@ -280,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
                   flush=True)
             executed = replace_exec_table(executed, table)
         nbformat.write(nbformat.from_dict(executed), target)
+        if not chapter:                   # the back matter is no homework to hand out
+            continue
         clean = strip_notebook(nbformat.read(path, as_version=4), self_checks=self_checks)
         (hand_out / rel.relative_to("book")).parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nbformat.from_dict(clean), hand_out / rel.relative_to("book"))
