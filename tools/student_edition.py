@@ -6,9 +6,8 @@
    to a solution are shown as in the full book): the copy the book build left in
    ``_build/jupyter_execute`` when it is newer than the source, else it executes the notebook,
 2. removes the solutions: every gated solution (``{solution-start}`` to ``{solution-end}``, with
-   the code cells between) and every ``{solution}`` block is deleted, each code cell tagged
-   ``solution`` is replaced by an empty, marked code cell, and a cell tagged ``skeleton`` (the
-   homework's code skeleton, hidden in the full book) is shown; with ``--no-self-checks``
+   the code cells between) is deleted, and a cell tagged ``skeleton`` (the homework's code
+   skeleton, hidden in the full book) is shown; with ``--no-self-checks``
    (``make student SELF_CHECKS=off``) the self-check boxes go too,
 3. writes the stripped, executed notebooks into ``_build/student_src`` and builds them with
    Jupyter Book, without executing them again, into ``_build/student/_build/html``, with the
@@ -43,31 +42,9 @@ SRC = ROOT / "_build" / "student_src"
 OUT = ROOT / "_build" / "student"
 FULL_SITE = ROOT / "_build" / "html"
 
-MARKER = "# Your solution here (removed in the student edition)\n"
-_OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution\}")
 _GATE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution-(?P<side>start|end)\}[^\n]*\n"
                    r"(?:.*?\n)??(?P=fence)[ \t]*$", re.M | re.S)
 _SELF_CHECK = re.compile(r"\bself_check(_choice)?\(")
-
-
-def strip_markdown(text: str) -> str:
-    """Remove every ``{solution}`` directive block (backtick or colon fenced) from MyST text."""
-    out, fence = [], None
-    for line in text.splitlines(keepends=True):
-        if fence is None:
-            m = _OPEN.match(line)
-            if m:
-                fence = m.group("fence")
-                continue
-            out.append(line)
-        elif line.strip() == fence:
-            fence = None
-    stripped = "".join(out)
-    return re.sub(r"\n{3,}", "\n\n", stripped)
-
-
-def is_solution_cell(cell) -> bool:
-    return cell.get("cell_type") == "code" and "solution" in cell.get("metadata", {}).get("tags", [])
 
 
 def is_self_check_cell(cell) -> bool:
@@ -108,22 +85,17 @@ def _drop_gated(cells: list) -> list:
 def strip_notebook(nb: dict, *, self_checks: bool = True) -> dict:
     """Return a copy of the notebook (nbformat JSON dict) with its solutions removed.
 
-    Gated solutions (``{solution-start}`` ... ``{solution-end}``, code cells included) and
-    ``{solution}`` blocks go; a code cell tagged ``solution`` becomes a marked empty cell; a cell
-    tagged ``skeleton`` (the homework's code skeleton, hidden in the full book) is shown. With
-    ``self_checks=False`` the self-check cells go too (an edition for graded work).
+    Gated solutions (``{solution-start}`` ... ``{solution-end}``, code cells included) go; a
+    cell tagged ``skeleton`` (the homework's code skeleton, hidden in the full book) is shown.
+    With ``self_checks=False`` the self-check cells go too (an edition for graded work). Every
+    chapter keeps its answers in gated solutions (``tests/test_chapters.py``).
     """
     nb = copy.deepcopy(nb)
     nb["cells"] = _drop_gated(nb["cells"])
     for cell in nb["cells"]:
         tags = cell.get("metadata", {}).get("tags", [])
         if cell["cell_type"] == "markdown":
-            cell["source"] = strip_markdown(_source(cell))
-        elif is_solution_cell(cell):
-            cell["source"] = MARKER
-            cell["outputs"] = []
-            cell["execution_count"] = None
-            cell["metadata"]["tags"] = [t for t in tags if t != "solution"] + ["student-exercise"]
+            cell["source"] = re.sub(r"\n{3,}", "\n\n", _source(cell))
         elif "skeleton" in tags:
             cell["metadata"]["tags"] = [t for t in tags if t not in ("remove-cell", "skeleton")]
     nb["cells"] = [c for c in nb["cells"] if (c["cell_type"] != "markdown" or c["source"].strip())
