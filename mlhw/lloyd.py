@@ -207,9 +207,13 @@ def kmeans_plusplus(X, k, *, seed=None, n_local_trials=None):
     k = check_k(k, len(X))
     if n_local_trials is not None:
         n_local_trials = check_int(n_local_trials, "n_local_trials", low=1)
+    return _kmeans_plusplus(X, k, check_rng(seed), n_local_trials)
+
+
+def _kmeans_plusplus(X, k, rng, n_local_trials=None):
+    """:func:`kmeans_plusplus` on checked data: ++ seeding with squared Euclidean distances."""
     x_sq = np.einsum("ij,ij->i", X, X)
-    return _plusplus(X, k, check_rng(seed), lambda C: _squared_distances(X, C, x_sq),
-                     n_local_trials)
+    return _plusplus(X, k, rng, lambda C: _squared_distances(X, C, x_sq), n_local_trials)
 
 
 def _onehot_sums(X, labels, k):
@@ -328,8 +332,7 @@ def _fit(X, k, init, max_iter, tol, rng, squared):
     if isinstance(init, str):
         if init == plusplus:
             if squared:
-                x_sq = np.einsum("ij,ij->i", X, X)
-                centers = _plusplus(X, k, rng, lambda C: _squared_distances(X, C, x_sq))
+                centers = _kmeans_plusplus(X, k, rng)
             else:
                 centers = _plusplus(X, k, rng, lambda C: cdist(X, C, metric="cityblock"))
         elif init == "random":

@@ -383,12 +383,11 @@ def _gmm_initial_params(X, k, covariance, init, reg, sigma2, rng) -> GMMParams:
         resp = rng.random((n, k))
         resp /= resp.sum(axis=1, keepdims=True)
     elif init == "k-means++":
-        from .lloyd import _plusplus, _squared_distances
+        from .lloyd import _kmeans_plusplus, _squared_distances
 
-        x_sq = np.einsum("ij,ij->i", X, X)
-        centers = _plusplus(X, k, rng, lambda C: _squared_distances(X, C, x_sq))
+        centers = _kmeans_plusplus(X, k, rng)
         resp = np.zeros((n, k))
-        resp[np.arange(n), np.argmin(_squared_distances(X, centers, x_sq), axis=1)] = 1.0
+        resp[np.arange(n), np.argmin(_squared_distances(X, centers), axis=1)] = 1.0
     else:
         raise ValueError(f"init: expected None, 'kmeans', 'k-means++', 'random' or a dict of "
                          f"parameters, got {init!r}")

@@ -67,15 +67,21 @@ PAGES_WITH = {"quiz_page": "data-shufflequestions",      # a self-check box (jup
               "solution_page": 'class="solution'}         # a solution (sphinx-exercise)
 
 
+def pages_with(folder: Path, marker: str) -> list[str]:
+    """The pages of the site whose HTML contains ``marker``."""
+    pages = html_pages(folder) if folder.is_dir() else []
+    return [p for p in pages if marker in (folder / p).read_text(encoding="utf-8")]
+
+
 def pytest_generate_tests(metafunc):
     folder = site_dir(metafunc.config)
-    pages = html_pages(folder) if folder.is_dir() else []
     if "page" in metafunc.fixturenames:
+        pages = html_pages(folder) if folder.is_dir() else []
         metafunc.parametrize("page", pages or [pytest.param(None, marks=pytest.mark.skip(
             reason=f"no built site in {folder}"))])
     for name, marker in PAGES_WITH.items():
         if name in metafunc.fixturenames:
-            some = [p for p in pages if marker in (folder / p).read_text(encoding="utf-8")]
+            some = pages_with(folder, marker)
             metafunc.parametrize(name, some or [pytest.param(None, marks=pytest.mark.skip(
                 reason=f"no page of {folder} has {marker!r}"))])
 

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 
-from .conftest import ROOT, html_pages, redirect_target, site_dir
+from .conftest import PAGES_WITH, ROOT, html_pages, pages_with, redirect_target, site_dir
 
 AXE = ROOT / "_offline" / "test" / "axe.min.js"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -366,18 +366,11 @@ def _reader_rules(pg, page):
     return problems
 
 
-def _pages_with(pytestconfig, needle):
-    folder = site_dir(pytestconfig)
-    if not folder.is_dir():
-        return []
-    return [rel for rel in html_pages(folder) if needle in (folder / rel).read_text(encoding="utf-8")]
-
-
 def test_every_chapter_has_self_checks(pytestconfig):
     """The self-check tests below must have something to drive: every chapter page has a box."""
     chapters = [p for p in html_pages(site_dir(pytestconfig))
                 if p.count("/") == 2 and not p.endswith("/index.html")]      # book/<hw>/<problem>
-    with_boxes = _pages_with(pytestconfig, "data-shufflequestions")
+    with_boxes = pages_with(site_dir(pytestconfig), PAGES_WITH["quiz_page"])
     assert len(chapters) >= 19 and sorted(set(chapters) - set(with_boxes)) == []
 
 
