@@ -14,6 +14,10 @@ and an entry per name. A name exported by the package is documented as ``mlhw.<n
 anchor), whatever module defines it, and a public module's member as ``mlhw.<module>.<name>``; a
 public module's section also carries the anchor ``mlhw.<module>``. A name added to ``__all__``
 appears without editing the page. The docstrings' numpydoc sections are rendered by napoleon.
+
+A module's longer explanation (its design, conventions, what the book computes with it) is kept
+out of the code, in ``book/api_notes/<module>.rst`` (``em.rst`` for ``mlhw.em``); the directive
+puts it in the module's section, after the module's description.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import types
+from pathlib import Path
 
 from docutils import nodes
 from docutils.statemachine import StringList
@@ -92,12 +97,24 @@ def _summary(module: str) -> list[str]:
     return doc.split("\n\n", 1)[0].splitlines()
 
 
-def api_rst(groups: dict[str, list[tuple[str, object]]]) -> list[str]:
+def _notes_file(notes_dir: Path | None, module: str) -> Path | None:
+    """A module's notes file, ``<notes_dir>/<module's last name>.rst``, if there is one."""
+    path = notes_dir / f"{module.rpartition('.')[2]}.rst" if notes_dir else None
+    return path if path and path.is_file() else None
+
+
+def _notes(notes_dir: Path | None, module: str) -> list[str]:
+    path = _notes_file(notes_dir, module)
+    return path.read_text().splitlines() + [""] if path else []
+
+
+def api_rst(groups: dict[str, list[tuple[str, object]]],
+            notes_dir: Path | None = None) -> list[str]:
     """The reStructuredText of the reference: summary tables, then one section per module.
 
     A public module (one of the names) is an entry: its whole docstring is shown. Any other
     module only groups the names it defines, and its section opens with the docstring's first
-    paragraph."""
+    paragraph. The module's notes (:func:`_notes`) follow."""
     documented = {name for entries in groups.values() for name, _ in entries}
     lines = ["Summary", "=======", ""]
     for module, entries in groups.items():
@@ -109,8 +126,8 @@ def api_rst(groups: dict[str, list[tuple[str, object]]]) -> list[str]:
         if not any(isinstance(obj, types.ModuleType) for _, obj in entries):
             # a module shadowed by a function of the same name gets no index entry of its own
             lines += [f".. py:module:: {module}"] + (["   :no-index:"] if module in documented else [])
-            lines += [""] + _summary(module) + [""]
-        for name, obj in sorted(entries, key=_order):
+            lines += [""] + _summary(module) + [""] + _notes(notes_dir, module)
+        for i, (name, obj) in enumerate(sorted(entries, key=_order)):
             directive = _kind(obj)[1]
             lines.append(f".. {directive}:: {name}")
             if directive == "autoclass":
@@ -118,22 +135,31 @@ def api_rst(groups: dict[str, list[tuple[str, object]]]) -> list[str]:
             if directive == "autodata" and len(repr(obj)) > 200:   # a table, not a value to read
                 lines.append("   :no-value:")
             lines.append("")
+            if i == 0 and directive == "automodule":
+                lines += _notes(notes_dir, module)
     return lines
 
 
 class APIDirective(SphinxDirective):
-    option_spec = {"package": str, "also": str}
+    option_spec = {"package": str, "also": str, "notes": str}
 
     def run(self):
         package = self.options.get("package", "mlhw")
         groups = public_api(package, (self.options.get("also") or "").split())
-        for module in groups:                # read the page again when the package changes
+        notes_dir = None
+        if "notes" in self.options:
+            notes_dir = (Path(self.env.doc2path(self.env.docname)).parent
+                         / self.options["notes"]).resolve()
+        for module in groups:                # read the page again when the package or notes change
             self.env.note_dependency(importlib.import_module(module).__file__)
+            if _notes_file(notes_dir, module):
+                self.env.note_dependency(str(_notes_file(notes_dir, module)))
         self.env.note_dependency(importlib.import_module(package).__file__)
         public_modules = {name for entries in groups.values() for name, obj in entries
                           if isinstance(obj, types.ModuleType)}
         holder = nodes.section()
-        nested_parse_with_titles(self.state, StringList(api_rst(groups), self.get_source_info()[0]),
+        nested_parse_with_titles(self.state, StringList(api_rst(groups, notes_dir),
+                                                        self.get_source_info()[0]),
                                  holder)
         for target in holder.findall(nodes.target):     # anchor mlhw.<module> for a public module
             for module in public_modules:

@@ -1,45 +1,10 @@
 """The single expectation-maximisation (EM) driver used by every mixture model in :mod:`mlhw`.
 
-A model supplies three things:
-
-``init(rng) -> params``
-    initial parameters (or pass fixed parameters directly);
-``log_joint(data, params) -> (N, K) array``
-    the per-point log joint ``log p(x_n, z_n = k | params)``;
-``m_step(data, resp, params) -> params``
-    new parameters from the responsibilities ``resp`` (N, K).
-
-The driver does the rest, the same way for every model: the E-step and the observed-data
-log-likelihood ``sum_n log sum_k p(x_n, z_n = k)`` in log space (log-sum-exp with each row's
-maximum factored out, so nothing underflows), the iteration, restarts, the log-likelihood
-history, a :class:`~mlhw.ConvergenceWarning` when ``max_iter`` is reached, and a check that the
-log-likelihood never decreases (EM guarantees it; a decrease is a bug and raises).
-
-A point whose latent class is known (a labelled point in semi-supervised EM) needs no special
-case: the model returns ``-inf`` in its log joint for the impossible classes, so its
-responsibility row is one-hot and its likelihood term is ``log p(x_n, z_n = y_n)``.
-
-Names shared by every model of the package: ``resp`` (N, K) are the responsibilities
-``p(z_n = k | x_n)``; ``weights`` the mixing weights (``theta`` where a homework calls them so);
-``reg`` the floor on variances; ``max_iter`` the largest number of M-steps; and ``tol`` the
-stopping rule of this driver: a run stops after the first iteration whose gain in log-likelihood,
-divided by the number of data points, is below ``tol`` (an absolute tolerance on the mean
-log-likelihood per point, as scikit-learn's; for the two coins the data are one sequence, so it
-is absolute on the log-likelihood). ``tol=0`` runs exactly ``max_iter`` iterations. The
-fitters' defaults differ with the size of the problem and the book's numbers are computed with
-them: ``1e-3`` (scikit-learn's) for the Gaussian mixtures of MNIST-sized data (:func:`run`,
-``fit_gmm``, ``fit_gmm_classifier``); ``1e-5`` in ``gmm_k_sweep``, whose curves compare fits
-across ``k``; ``1e-6`` for the small regression and semi-supervised mixtures, where a tight rule
-costs little; ``1e-8`` for the Gamma mixture, whose generalised M-step moves the shape slowly
-along a flat likelihood; ``1e-10`` (absolute) for the two coins.
-
-Validation: the models' fitters check their data once, at the entry; ``log_joint`` and
-``m_step`` are private, unchecked functions that the loop calls with checked data.
-
-Every fit returns one :class:`EMResult`: the driver's fields, the model's parameters as data in
-``params`` (a frozen dataclass such as :class:`~mlhw.GMMParams`, or a number) and model-specific
-values in ``extra``; both read as attributes (``res.means`` is ``res.params.means``,
-``res.covariance`` is ``res.extra["covariance"]``).
+A model supplies ``init(rng) -> params``, ``log_joint(data, params) -> (N, K)`` (the per-point
+``log p(x_n, z_n = k | params)``) and ``m_step(data, resp, params) -> params``; the driver does
+the rest, the same way for every model, and returns one :class:`EMResult`. The names shared by
+every model (``resp``, ``weights``, ``reg``, ``max_iter``, ``tol``) are set out in this module's notes
+in the book's API reference.
 """
 
 from __future__ import annotations
