@@ -29,8 +29,11 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.statemachine import StringList
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import nested_parse_with_titles
+
+logger = logging.getLogger(__name__)
 
 
 def _resolve(dotted: str):
@@ -154,6 +157,12 @@ class APIDirective(SphinxDirective):
             self.env.note_dependency(importlib.import_module(module).__file__)
             if _notes_file(notes_dir, module):
                 self.env.note_dependency(str(_notes_file(notes_dir, module)))
+        if notes_dir:                        # a notes file with no module to go with is an error
+            modules = {module.rpartition(".")[2] for module in groups}
+            for orphan in sorted(p.name for p in notes_dir.glob("*.rst") if p.stem not in modules):
+                logger.warning(f"{notes_dir.name}/{orphan}: no module mlhw.{orphan[:-4]} has "
+                               f"public names, so these notes are shown nowhere",
+                               location=self.get_location())
         self.env.note_dependency(importlib.import_module(package).__file__)
         public_modules = {name for entries in groups.values() for name, obj in entries
                           if isinstance(obj, types.ModuleType)}
