@@ -22,8 +22,7 @@ __all__ = ["check", "check_close", "choice_question", "numeric_question", "self_
 def check(label: str, condition, detail: str = "") -> None:
     """Assert ``condition``; report ``Check passed: label (detail)``.
 
-    In a notebook the verdicts of one cell are gathered into one collapsed line that expands to
-    the list; elsewhere the verdict is printed.
+    In a notebook one cell's verdicts gather into one collapsed line; elsewhere each is printed.
 
     Raises
     ------

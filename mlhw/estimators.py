@@ -344,6 +344,7 @@ class LinearGaussianModel:
         for name, value in (("A", A), ("b", b), ("noise_cov", cov)):
             value.setflags(write=False)
             object.__setattr__(self, name, value)
+        object.__setattr__(self, "_chol_noise", scipy.linalg.cholesky(cov, lower=True))
 
     @property
     def dims(self):
@@ -367,9 +368,6 @@ class LinearGaussianModel:
         k = self.A.shape[1]
         return (k, as_array(q_mean, "q_mean", shape=(k,)), *check_cov(q_cov, "q_cov", (k, k)))
 
-    def _chol_noise(self):
-        return scipy.linalg.cholesky(self.noise_cov, lower=True)
-
     def log_joint(self, x, z):
         """``log p(x, z) = log p(z) + log p(x | z)`` for rows of ``z`` (shape (S, k) -> (S,))."""
         x, z, k = self._xz(x, z)
@@ -377,7 +375,7 @@ class LinearGaussianModel:
         log_prior = -0.5 * (k * np.log(2 * np.pi) + np.sum(zz**2, axis=1))
         # log N(x; A z + b, Sigma) = log N(x - b - A z; 0, Sigma), one row per z
         resid = (x - self.b)[None, :] - zz @ self.A.T
-        out = log_prior + mvn_logpdf(resid, 0.0, self._chol_noise())
+        out = log_prior + mvn_logpdf(resid, 0.0, self._chol_noise)
         return out if z.ndim == 2 else float(out[0])
 
     def grad_log_joint(self, x, z):
@@ -385,7 +383,7 @@ class LinearGaussianModel:
         x, z, _ = self._xz(x, z)
         zz = np.atleast_2d(z)
         resid = (x - self.b) - zz @ self.A.T               # (S, d)
-        out = -zz + scipy.linalg.cho_solve((self._chol_noise(), True), resid.T).T @ self.A
+        out = -zz + scipy.linalg.cho_solve((self._chol_noise, True), resid.T).T @ self.A
         return out if z.ndim == 2 else out[0]
 
     def log_evidence(self, x):
@@ -403,7 +401,7 @@ class LinearGaussianModel:
         cov : ndarray, shape (k, k)
         """
         x = self._x(x)
-        sinv_a = scipy.linalg.cho_solve((self._chol_noise(), True), self.A)
+        sinv_a = scipy.linalg.cho_solve((self._chol_noise, True), self.A)
         cov = np.linalg.inv(np.eye(self.A.shape[1]) + self.A.T @ sinv_a)   # the inverse precision
         cov = (cov + cov.T) / 2
         return cov @ (sinv_a.T @ (x - self.b)), cov
@@ -417,10 +415,9 @@ class LinearGaussianModel:
         """
         x = self._x(x)
         k, m, S, chol_s = self._q(q_mean, q_cov)
-        chol_n = self._chol_noise()
-        expected_lik = (mvn_logpdf(x, self.A @ m + self.b, chol_n)
-                        - 0.5 * np.trace(self.A.T @ scipy.linalg.cho_solve((chol_n, True),
-                                                                             self.A) @ S))
+        expected_lik = (mvn_logpdf(x, self.A @ m + self.b, self._chol_noise)
+                        - 0.5 * np.trace(self.A.T @ scipy.linalg.cho_solve(
+                            (self._chol_noise, True), self.A) @ S))
         expected_prior = -0.5 * (k * np.log(2 * np.pi) + m @ m + np.trace(S))
         entropy = 0.5 * (k * np.log(2 * np.pi * np.e)
                          + 2.0 * float(np.sum(np.log(np.diag(chol_s)))))

@@ -310,14 +310,9 @@ def degree_sequence_graphs(degrees, *, max_graphs=5_000_000):
         if i == n:
             return None
         cands = [j for j in range(i + 1, n) if rem[j] > 0]
-        out = []
-        for subset in combinations(cands, rem[i]):
-            nxt = list(rem)
-            nxt[i] = 0
-            for j in subset:
-                nxt[j] -= 1
-            out.append((subset, i, tuple(nxt)))
-        return out
+        # vertex i joined to each subset of the candidates of the size it still needs
+        return [(subset, i, tuple(0 if j == i else r - (j in subset) for j, r in enumerate(rem)))
+                for subset in combinations(cands, rem[i])]
 
     @lru_cache(maxsize=None)
     def count(i, rem):
