@@ -31,24 +31,12 @@ def _describe(x) -> str:
 
 def as_array(x, name: str, *, ndim=None, min_rows: int = 1, dtype=float, shape=None,
              finite: bool = True) -> np.ndarray:
-    """Return ``x`` as a NumPy array after checking dimension, size and finiteness.
+    """Return ``x`` as a NumPy array of ``dtype`` after checking dimension, size and finiteness.
 
-    Parameters
-    ----------
-    x : array_like
-        The value to check.
-    name : str
-        The argument's name, used in error messages.
-    ndim : int or tuple of int, optional
-        Allowed numbers of dimensions.
-    min_rows : int
-        Minimum length of the first axis (ignored for 0-d input).
-    dtype : numpy dtype
-        Target dtype (``float`` by default).
-    shape : tuple, optional
-        Required shape; ``None`` entries match any length.
-    finite : bool
-        Whether NaN and infinity are rejected.
+    ``name`` is the argument's name for the messages; ``ndim`` (an int or a tuple of them) the
+    allowed numbers of dimensions; ``shape`` a required shape whose ``None`` entries match any
+    length; ``min_rows`` the minimum length of the first axis (ignored for 0-d input); ``finite``
+    whether NaN and infinity are rejected.
 
     Raises
     ------

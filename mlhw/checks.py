@@ -1,18 +1,9 @@
 """Check cells and self-checks of the book.
 
-A chapter's check cells (tagged ``remove-input``) call :func:`check` and :func:`check_close`: the
-notebook fails under nbval and in the book build if a check fails. In a notebook the verdicts of
-one cell render as one compact line, "✓ 3 checks passed", that expands to the verdict lines
-("Check passed: ..."); elsewhere (a script, a test) each verdict is printed as a line.
-
-:func:`self_check` and :func:`self_check_choice` put a box before a worked answer where the reader
-types a number (or picks a choice) and the static page says whether it is right, with no kernel.
-The accepted answer is the computed value passed in. The boxes are jupyterquiz quizzes; setting
-the environment variable ``MLHW_SELF_CHECKS=off`` leaves them out (an edition for graded work).
-
-If the environment variable ``MLHW_CHECK_LOG`` names a folder, every verdict line is also
-appended to ``<folder>/<process id>.txt``. ``make test`` logs the notebook run (nbval) and the book
-build this way and ``tools/compare_checks.py`` asserts that both printed the same numbers.
+A chapter's check cells assert computed numbers with :func:`check` and :func:`check_close`; the
+notebook fails under nbval and in the book build if a check fails. :func:`self_check` and
+:func:`self_check_choice` put a box before a worked answer where the reader types a number (or
+picks a choice) and the static page says whether it is right, with no kernel.
 """
 
 from __future__ import annotations
@@ -31,8 +22,7 @@ __all__ = ["check", "check_close", "choice_question", "numeric_question", "self_
 def check(label: str, condition, detail: str = "") -> None:
     """Assert ``condition``; report ``Check passed: label (detail)``.
 
-    In a notebook the verdicts of one cell are gathered into one collapsed line that expands to
-    the list; elsewhere the verdict is printed.
+    In a notebook one cell's verdicts gather into one collapsed line; elsewhere each is printed.
 
     Raises
     ------
@@ -43,11 +33,11 @@ def check(label: str, condition, detail: str = "") -> None:
     """
     if not isinstance(label, str):
         raise TypeError(f"label: expected a string, got {type(label).__name__}")
+    what = label + (f" ({detail})" if detail else "")
     if not bool(condition):
-        raise AssertionError(f"Check failed: {label}" + (f" ({detail})" if detail else ""))
-    line = f"Check passed: {label}" + (f" ({detail})" if detail else "")
-    _log(line)
-    _report(line)
+        raise AssertionError(f"Check failed: {what}")
+    _log(f"Check passed: {what}")
+    _report(f"Check passed: {what}")
 
 
 def _log(line: str) -> None:
@@ -165,10 +155,9 @@ def numeric_question(question: str, answer, *, tol: float | None = None, rtol: f
         raise ValueError(f"tol/rtol: expected a finite non-negative tolerance, got {half!r}")
     half = max(half, 1e-12)
     lo, hi = float(np.round(value - half, 12)), float(np.round(value + half, 12))
-    q = {"question": question, "type": "numeric",
-         "answers": [{"type": "range", "range": [lo, hi], "correct": True, "feedback": _CORRECT},
-                     {"type": "default", "feedback": _WRONG}]}
-    return q
+    return {"question": question, "type": "numeric",
+            "answers": [{"type": "range", "range": [lo, hi], "correct": True, "feedback": _CORRECT},
+                        {"type": "default", "feedback": _WRONG}]}
 
 
 def self_check_choice(question: str, choices, correct) -> None:
@@ -196,10 +185,9 @@ def choice_question(question: str, choices, correct) -> dict:
         raise ValueError(f"choices: expected at least two distinct choices, got {choices!r}")
     if str(correct) not in choices:
         raise ValueError(f"correct: expected one of {choices!r}, got {correct!r}")
-    q = {"question": question, "type": "multiple_choice",
-         "answers": [{"answer": c, "correct": c == str(correct),
-                      "feedback": _CORRECT if c == str(correct) else _WRONG} for c in choices]}
-    return q
+    return {"question": question, "type": "multiple_choice",
+            "answers": [{"answer": c, "correct": c == str(correct),
+                         "feedback": _CORRECT if c == str(correct) else _WRONG} for c in choices]}
 
 
 def _show(q: dict) -> None:

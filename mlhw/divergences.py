@@ -1,12 +1,7 @@
 """Kullback-Leibler divergences between Gaussians (TUM ML worksheet 11, problem 3).
 
-``KL(p || q) = E_p[log p(x) - log q(x)]`` for ``p = N(mu1, Sigma1)`` and ``q = N(mu2, Sigma2)``:
-
-* :func:`kl_diag_gaussians` -- diagonal covariances, the closed form the worksheet asks for
-  (a sum of one-dimensional divergences), vectorised with broadcasting;
-* :func:`kl_gaussians` -- full covariances, through Cholesky factors;
-* :func:`kl_monte_carlo` -- a seeded Monte Carlo estimate with its standard error, used as an
-  independent oracle for the two closed forms.
+``KL(p || q) = E_p[log p(x) - log q(x)]`` in closed form for diagonal covariances (the worksheet's
+case) and full ones, and by Monte Carlo as an independent oracle for both.
 """
 
 from __future__ import annotations
@@ -34,7 +29,6 @@ def _finite_or_raise(value, what: str):
     if not np.all(np.isfinite(value)):
         raise FloatingPointError(f"{what} overflowed float64 (the variances or mean differences "
                                  "are too extreme); rescale the data")
-    return value
 
 
 # u^2 (1/2 - u/3 + u^2/4 - ...): the Taylor series of u - log(1 + u), Horner coefficients
@@ -59,9 +53,8 @@ def _ratio_term(var1, var2):
 def kl_diag_gaussians(mu1, var1, mu2, var2):
     """KL divergence between two Gaussians with diagonal covariance matrices.
 
-    Answers TUM ML worksheet 11, problem 3. For ``p = N(mu1, diag(var1))`` and
-    ``q = N(mu2, diag(var2))`` in ``d`` dimensions the divergence is a sum of ``d`` one-dimensional
-    divergences:
+    For ``p = N(mu1, diag(var1))`` and ``q = N(mu2, diag(var2))`` in ``d`` dimensions, a sum of
+    ``d`` one-dimensional divergences (the worksheet's closed form):
 
     ``KL(p || q) = 1/2 sum_j [ r_j - 1 - log r_j + (mu1_j - mu2_j)**2 / var2_j ]``,
     ``r_j = var1_j / var2_j``.
@@ -78,9 +71,9 @@ def kl_diag_gaussians(mu1, var1, mu2, var2):
     Returns
     -------
     float or ndarray, shape (...)
-        ``KL(p || q) >= 0`` (in nats), a float when there are no batch axes. It is 0 exactly when
-        the two distributions are equal. The per-dimension term ``r - 1 - log r`` keeps full
-        relative accuracy when ``var1`` is close to ``var2`` (a series for ``|r - 1| < 0.01``).
+        ``KL(p || q) >= 0`` (in nats), a float when there are no batch axes; 0 exactly when the two
+        distributions are equal, and accurate to full relative precision also when ``var1`` is
+        close to ``var2`` (module notes).
 
     Raises
     ------
@@ -125,10 +118,8 @@ def kl_gaussians(mu1, cov1, mu2, cov2):
     """KL divergence between two multivariate Gaussians with full covariance matrices.
 
     ``KL(N(mu1, S1) || N(mu2, S2)) = 1/2 [tr(S2^-1 S1) + (mu2 - mu1)^T S2^-1 (mu2 - mu1) - d
-    + log det S2 - log det S1]``, evaluated with Cholesky factors ``S = L L^T``:
-    ``tr(S2^-1 S1) = ||L2^-1 L1||_F^2``, the quadratic form is ``||L2^-1 (mu2 - mu1)||^2`` and
-    ``log det S = 2 sum log diag L``. It is the general formula that TUM ML worksheet 11,
-    problem 3 specialises to diagonal covariances (:func:`kl_diag_gaussians`).
+    + log det S2 - log det S1]``, evaluated with Cholesky factors (module notes); the general form
+    of :func:`kl_diag_gaussians`.
 
     Parameters
     ----------
@@ -167,17 +158,15 @@ def kl_gaussians(mu1, cov1, mu2, cov2):
                              f"{a.shape[-1]} (shape {a.shape})")
     batch = _broadcast({"mu1": mu1[..., 0], "cov1": cov1[..., 0, 0], "mu2": mu2[..., 0],
                         "cov2": cov2[..., 0, 0]})[0].shape
-    l1 = np.broadcast_to(l1, batch + (d, d))
-    l2 = np.broadcast_to(l2, batch + (d, d))
+    l1, l2 = (np.broadcast_to(c, batch + (d, d)) for c in (l1, l2))
     diff = np.broadcast_to(mu2 - mu1, batch + (d,))
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         m = np.linalg.solve(l2, l1)                       # L2^-1 L1
         z = np.linalg.solve(l2, diff[..., None])[..., 0]  # L2^-1 (mu2 - mu1)
-        trace = np.sum(m * m, axis=(-2, -1))
-        quad = np.sum(z * z, axis=-1)
         logdet = 2.0 * (np.log(np.diagonal(l2, axis1=-2, axis2=-1)).sum(-1)
                         - np.log(np.diagonal(l1, axis1=-2, axis2=-1)).sum(-1))
-        out = 0.5 * (trace + quad - d + logdet)
+        # trace term ||L2^-1 L1||_F^2 and quadratic form ||L2^-1 (mu2 - mu1)||^2
+        out = 0.5 * (np.sum(m * m, axis=(-2, -1)) + np.sum(z * z, axis=-1) - d + logdet)
     _finite_or_raise(out, "kl_gaussians")
     out = np.maximum(out, 0.0)  # KL >= 0; remove rounding below zero
     return float(out) if out.ndim == 0 else out
@@ -204,10 +193,9 @@ class MonteCarloKL:
 def kl_monte_carlo(mu1, cov1, mu2, cov2, *, n_samples: int = 100_000, seed=None) -> MonteCarloKL:
     """Monte Carlo estimate of ``KL(N(mu1, cov1) || N(mu2, cov2))``, an oracle for the closed forms.
 
-    Draws ``x_1..x_n ~ N(mu1, cov1)`` and averages ``log p(x_i) - log q(x_i)``; it uses no part of
-    the closed-form algebra of :func:`kl_diag_gaussians` or :func:`kl_gaussians`, only the two log
-    densities, so agreement within a few standard errors is an independent check
-    (TUM ML worksheet 11, problem 3).
+    Draws ``x_1..x_n ~ N(mu1, cov1)`` and averages ``log p(x_i) - log q(x_i)``: only the two log
+    densities, none of the closed-form algebra, so agreement within a few standard errors is an
+    independent check of :func:`kl_diag_gaussians` and :func:`kl_gaussians`.
 
     Parameters
     ----------

@@ -1,16 +1,8 @@
 """Monte Carlo gradients of Gaussian expectations and an exactly solvable latent-variable model.
 
-NTU ML 2024 HW3, problem 2 (the reparameterization trick). Two pieces:
-
-* Estimators of the gradient of ``E_{z ~ N(mu, sigma^2)}[f(z)]`` with respect to ``mu`` and
-  ``sigma``: the score-function (REINFORCE, log-derivative) estimator, which needs ``f`` only,
-  and the reparameterized (pathwise) estimator ``z = mu + sigma * eps``, which needs ``f'``.
-  Gauss-Hermite quadrature gives the exact gradient and the exact per-sample variances when ``f``
-  is a polynomial, as a reference for both.
-* A linear-Gaussian latent-variable model ``z ~ N(0, I_k)``, ``x | z ~ N(A z + b, Sigma)``, in
-  which ``log p(x)``, the posterior ``p(z | x)``, the ELBO of any Gaussian ``q(z)`` and
-  ``KL(q || p(z | x))`` all have closed forms, so ``log p(x) = ELBO + KL`` can be checked to
-  machine precision.
+NTU ML 2024 HW3, problem 2 (the reparameterization trick): the score-function and reparameterized
+estimators of ``(d/dmu, d/dsigma) E_{N(mu, sigma^2)}[f(z)]`` with exact Gauss-Hermite references,
+and a linear-Gaussian model in which ``log p(x) = ELBO + KL`` holds to machine precision.
 """
 
 from __future__ import annotations
@@ -27,13 +19,10 @@ from .divergences import kl_gaussians
 
 __all__ = ["ELBODecomposition", "EstimatorVariances", "GradientEstimate", "LinearGaussianModel",
            "elbo_decomposition", "gaussian_expectation", "gaussian_gradient_quadrature",
-           "reparameterization_gradient", "score_function_gradient",
-           "single_sample_variances"]
+           "reparameterization_gradient", "score_function_gradient", "single_sample_variances"]
 
 
-# ----------------------------------------------------------------------------------------------
-# Gradient estimators
-# ----------------------------------------------------------------------------------------------
+# ---- Gradient estimators ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -80,10 +69,14 @@ def _check_gaussian(mu, sigma):
     return mu, sigma
 
 
-def _evaluate(func, z, name):
-    """Call ``func`` on the array ``z`` and insist on a finite result of the same shape."""
+def _check_callable(func, name):
     if not callable(func):
         raise TypeError(f"{name}: expected a callable, got {type(func).__name__}")
+
+
+def _evaluate(func, z, name):
+    """Call ``func`` on the array ``z`` and insist on a finite result of the same shape."""
+    _check_callable(func, name)
     out = np.asarray(func(z), dtype=float)
     try:
         out = np.broadcast_to(out, z.shape)
@@ -107,16 +100,10 @@ def _draw(mu, sigma, n_samples, n_repeats, seed):
 def score_function_gradient(f, mu, sigma, n_samples, *, n_repeats=1, baseline=0.0, seed=None):
     """Score-function (REINFORCE) estimate of the gradient of ``E_{N(mu, sigma^2)}[f(z)]``.
 
-    NTU ML 2024 HW3, problem 2: the estimator that does *not* move the gradient through ``f``.
-    From ``d/dphi E_q[f] = E_q[f(z) d/dphi log q(z)]`` with the Gaussian scores
-    ``d/dmu log q = eps / sigma`` and ``d/dsigma log q = (eps^2 - 1) / sigma``, where
-    ``eps = (z - mu) / sigma``::
+    With ``eps = (z - mu) / sigma`` and a constant baseline ``b`` (derived in the module notes)::
 
         d_mu    = mean_s (f(z_s) - b) eps_s / sigma
         d_sigma = mean_s (f(z_s) - b) (eps_s^2 - 1) / sigma
-
-    A constant baseline ``b`` keeps the estimator unbiased (the scores have mean 0) and can
-    reduce its variance.
 
     Parameters
     ----------
@@ -164,9 +151,7 @@ def score_function_gradient(f, mu, sigma, n_samples, *, n_repeats=1, baseline=0.
 def reparameterization_gradient(df, mu, sigma, n_samples, *, n_repeats=1, seed=None):
     """Reparameterized (pathwise) estimate of the gradient of ``E_{N(mu, sigma^2)}[f(z)]``.
 
-    NTU ML 2024 HW3, problem 2: with ``z = g(eps, mu, sigma) = mu + sigma eps`` and
-    ``eps ~ N(0, 1)``, the expectation is over a distribution free of ``(mu, sigma)``, the
-    gradient moves inside, and by the chain rule ``dz/dmu = 1``, ``dz/dsigma = eps``::
+    With ``z = mu + sigma eps``, ``eps ~ N(0, 1)`` (derived in the module notes)::
 
         d_mu    = mean_s f'(z_s)
         d_sigma = mean_s f'(z_s) eps_s
@@ -200,12 +185,6 @@ def reparameterization_gradient(df, mu, sigma, n_samples, *, n_repeats=1, seed=N
                             n_samples=n_samples, method="reparameterization")
 
 
-def _nodes(n_nodes):
-    n_nodes = check_int(n_nodes, "n_nodes", low=1, high=150)
-    x, w = hermegauss(n_nodes)
-    return x, w / np.sqrt(2 * np.pi)
-
-
 def gaussian_expectation(h, mu, sigma, *, n_nodes=60):
     """``E_{eps ~ N(0, 1)}[h(mu + sigma eps, eps)]`` by Gauss-Hermite quadrature.
 
@@ -230,9 +209,9 @@ def gaussian_expectation(h, mu, sigma, *, n_nodes=60):
     3.0
     """
     mu, sigma = _check_gaussian(mu, sigma)
-    eps, w = _nodes(n_nodes)
-    if not callable(h):
-        raise TypeError(f"h: expected a callable, got {type(h).__name__}")
+    eps, w = hermegauss(check_int(n_nodes, "n_nodes", low=1, high=150))
+    w = w / np.sqrt(2 * np.pi)
+    _check_callable(h, "h")
     values = np.asarray(h(mu + sigma * eps, eps), dtype=float)
     if values.shape != eps.shape or not np.all(np.isfinite(values)):
         raise ValueError(f"h: expected finite values of shape {eps.shape}, got shape "
@@ -243,10 +222,9 @@ def gaussian_expectation(h, mu, sigma, *, n_nodes=60):
 def gaussian_gradient_quadrature(f, mu, sigma, *, n_nodes=60):
     """Exact ``(d/dmu, d/dsigma) E_{N(mu, sigma^2)}[f(z)]`` for polynomial ``f``.
 
-    The reference value of NTU ML 2024 HW3, problem 2's estimators: the score identities
-    ``E[f(z) eps] / sigma`` and ``E[f(z) (eps^2 - 1)] / sigma`` evaluated by Gauss-Hermite
-    quadrature (exact for polynomials of degree up to ``2 n_nodes - 3``; a good approximation
-    for smooth ``f`` of moderate growth).
+    The score identities ``E[f(z) eps] / sigma`` and ``E[f(z) (eps^2 - 1)] / sigma`` by
+    :func:`gaussian_expectation` (exact for polynomials of degree up to ``2 n_nodes - 3``; a good
+    approximation for smooth ``f`` of moderate growth).
 
     Parameters
     ----------
@@ -266,8 +244,7 @@ def gaussian_gradient_quadrature(f, mu, sigma, *, n_nodes=60):
     array([2., 1.])
     """
     _check_gaussian(mu, sigma)
-    if not callable(f):
-        raise TypeError(f"f: expected a callable, got {type(f).__name__}")
+    _check_callable(f, "f")
     d_mu = gaussian_expectation(lambda z, e: f(z) * e, mu, sigma, n_nodes=n_nodes) / sigma
     d_sigma = gaussian_expectation(lambda z, e: f(z) * (e**2 - 1), mu, sigma,
                                    n_nodes=n_nodes) / sigma
@@ -293,9 +270,8 @@ class EstimatorVariances:
 def single_sample_variances(f, df, mu, sigma, *, baseline=0.0, n_nodes=60):
     """Per-sample variances of the score-function and reparameterized estimators.
 
-    For NTU ML 2024 HW3, problem 2's comparison: an ``n``-sample estimate has these variances
-    divided by ``n``. Computed by Gauss-Hermite quadrature: exact when ``f`` is a polynomial of
-    degree at most ``n_nodes - 2``.
+    An ``n``-sample estimate has these variances divided by ``n``. Computed by Gauss-Hermite
+    quadrature: exact when ``f`` is a polynomial of degree at most ``n_nodes - 2``.
 
     Parameters
     ----------
@@ -317,9 +293,8 @@ def single_sample_variances(f, df, mu, sigma, *, baseline=0.0, n_nodes=60):
     (array([15., 74.]), array([4., 8.]))
     """
     mu, sigma = _check_gaussian(mu, sigma)
-    for func, name in ((f, "f"), (df, "df")):
-        if not callable(func):
-            raise TypeError(f"{name}: expected a callable, got {type(func).__name__}")
+    _check_callable(f, "f")
+    _check_callable(df, "df")
     b = float(as_array(baseline, "baseline", ndim=0))
 
     def var(h):
@@ -333,21 +308,15 @@ def single_sample_variances(f, df, mu, sigma, *, baseline=0.0, n_nodes=60):
     return EstimatorVariances(score=np.array(score), reparameterization=np.array(reparam))
 
 
-# ----------------------------------------------------------------------------------------------
-# The linear-Gaussian model: log p(x) = ELBO + KL(q || p(z | x)), every term exact
-# ----------------------------------------------------------------------------------------------
-
-
-def _logdet(chol):
-    return 2.0 * float(np.sum(np.log(np.diag(chol))))
+# ---- The linear-Gaussian model: log p(x) = ELBO + KL(q || p(z | x)), every term exact -------
 
 
 @dataclass(frozen=True)
 class LinearGaussianModel:
     """``z ~ N(0, I_k)``, ``x | z ~ N(A z + b, noise_cov)``: a latent-variable model solved exactly.
 
-    NTU ML 2024 HW3, problem 2, part 1: every term of ``log p(x) = ELBO + KL(q || p(z | x))``
-    is available in closed form here. Arguments are validated on construction.
+    Every term of ``log p(x) = ELBO + KL(q || p(z | x))`` has a closed form here (part 1 of the
+    homework problem). Arguments are validated on construction.
 
     Parameters
     ----------
@@ -375,6 +344,7 @@ class LinearGaussianModel:
         for name, value in (("A", A), ("b", b), ("noise_cov", cov)):
             value.setflags(write=False)
             object.__setattr__(self, name, value)
+        object.__setattr__(self, "_chol_noise", scipy.linalg.cholesky(cov, lower=True))
 
     @property
     def dims(self):
@@ -384,33 +354,36 @@ class LinearGaussianModel:
     def _x(self, x):
         return as_array(x, "x", shape=(self.A.shape[0],))
 
-    def _chol_noise(self):
-        return scipy.linalg.cholesky(self.noise_cov, lower=True)
-
-    def log_joint(self, x, z):
-        """``log p(x, z) = log p(z) + log p(x | z)`` for rows of ``z`` (shape (S, k) -> (S,))."""
+    def _xz(self, x, z):
+        """Checked ``x`` and ``z`` (a latent vector or rows of them), and ``k``."""
         x = self._x(x)
         z = as_array(z, "z", ndim=(1, 2))
         k = self.A.shape[1]
         if z.shape[-1] != k:
             raise ValueError(f"z: expected last dimension {k}, got shape {z.shape}")
+        return x, z, k
+
+    def _q(self, q_mean, q_cov):
+        """``k`` and the checked ``q = N(m, S)``: ``(k, m, S, cholesky(S))``."""
+        k = self.A.shape[1]
+        return (k, as_array(q_mean, "q_mean", shape=(k,)), *check_cov(q_cov, "q_cov", (k, k)))
+
+    def log_joint(self, x, z):
+        """``log p(x, z) = log p(z) + log p(x | z)`` for rows of ``z`` (shape (S, k) -> (S,))."""
+        x, z, k = self._xz(x, z)
         zz = np.atleast_2d(z)
         log_prior = -0.5 * (k * np.log(2 * np.pi) + np.sum(zz**2, axis=1))
         # log N(x; A z + b, Sigma) = log N(x - b - A z; 0, Sigma), one row per z
         resid = (x - self.b)[None, :] - zz @ self.A.T
-        out = log_prior + mvn_logpdf(resid, 0.0, self._chol_noise())
+        out = log_prior + mvn_logpdf(resid, 0.0, self._chol_noise)
         return out if z.ndim == 2 else float(out[0])
 
     def grad_log_joint(self, x, z):
         """``d/dz log p(x, z) = -z + A^T Sigma^-1 (x - b - A z)`` for rows of ``z`` (S, k)."""
-        x = self._x(x)
-        z = as_array(z, "z", ndim=(1, 2))
-        k = self.A.shape[1]
-        if z.shape[-1] != k:
-            raise ValueError(f"z: expected last dimension {k}, got shape {z.shape}")
-        resid = (x - self.b) - np.atleast_2d(z) @ self.A.T               # (S, d)
-        out = -np.atleast_2d(z) + scipy.linalg.cho_solve((self._chol_noise(), True),
-                                                         resid.T).T @ self.A
+        x, z, _ = self._xz(x, z)
+        zz = np.atleast_2d(z)
+        resid = (x - self.b) - zz @ self.A.T               # (S, d)
+        out = -zz + scipy.linalg.cho_solve((self._chol_noise, True), resid.T).T @ self.A
         return out if z.ndim == 2 else out[0]
 
     def log_evidence(self, x):
@@ -428,10 +401,8 @@ class LinearGaussianModel:
         cov : ndarray, shape (k, k)
         """
         x = self._x(x)
-        k = self.A.shape[1]
-        sinv_a = scipy.linalg.cho_solve((self._chol_noise(), True), self.A)
-        precision = np.eye(k) + self.A.T @ sinv_a
-        cov = np.linalg.inv(precision)
+        sinv_a = scipy.linalg.cho_solve((self._chol_noise, True), self.A)
+        cov = np.linalg.inv(np.eye(self.A.shape[1]) + self.A.T @ sinv_a)   # the inverse precision
         cov = (cov + cov.T) / 2
         return cov @ (sinv_a.T @ (x - self.b)), cov
 
@@ -443,15 +414,13 @@ class LinearGaussianModel:
         ``H[q] = (k log(2 pi e) + log det S) / 2``.
         """
         x = self._x(x)
-        k = self.A.shape[1]
-        m = as_array(q_mean, "q_mean", shape=(k,))
-        S, chol_s = check_cov(q_cov, "q_cov", (k, k))
-        chol_n = self._chol_noise()
-        expected_lik = (mvn_logpdf(x, self.A @ m + self.b, chol_n)
-                        - 0.5 * np.trace(self.A.T @ scipy.linalg.cho_solve((chol_n, True),
-                                                                             self.A) @ S))
+        k, m, S, chol_s = self._q(q_mean, q_cov)
+        expected_lik = (mvn_logpdf(x, self.A @ m + self.b, self._chol_noise)
+                        - 0.5 * np.trace(self.A.T @ scipy.linalg.cho_solve(
+                            (self._chol_noise, True), self.A) @ S))
         expected_prior = -0.5 * (k * np.log(2 * np.pi) + m @ m + np.trace(S))
-        entropy = 0.5 * (k * np.log(2 * np.pi * np.e) + _logdet(chol_s))
+        entropy = 0.5 * (k * np.log(2 * np.pi * np.e)
+                         + 2.0 * float(np.sum(np.log(np.diag(chol_s)))))
         return float(expected_lik + expected_prior + entropy)
 
     def elbo_monte_carlo(self, x, q_mean, q_cov, n_samples, *, seed=None):
@@ -464,14 +433,11 @@ class LinearGaussianModel:
             Standard error of the estimate.
         """
         self._x(x)  # checked before any sampling (log_joint below uses it)
-        k = self.A.shape[1]
-        m = as_array(q_mean, "q_mean", shape=(k,))
-        S, chol_s = check_cov(q_cov, "q_cov", (k, k))
+        k, m, _, chol_s = self._q(q_mean, q_cov)
         n_samples = check_int(n_samples, "n_samples", low=2)
         eps = check_rng(seed).standard_normal((n_samples, k))
         z = m + eps @ chol_s.T
-        log_q = mvn_logpdf(z, m, chol_s)
-        values = self.log_joint(x, z) - log_q
+        values = self.log_joint(x, z) - mvn_logpdf(z, m, chol_s)
         return float(values.mean()), float(values.std(ddof=1) / np.sqrt(n_samples))
 
 
@@ -488,9 +454,8 @@ class ELBODecomposition:
 def elbo_decomposition(model, x, q_mean, q_cov):
     """The three terms of ``log p(x) = ELBO(q) + KL(q || p(z | x))``, each computed independently.
 
-    NTU ML 2024 HW3, problem 2, part 1, checked numerically: ``log p(x)`` from the marginal
-    ``N(b, A A^T + Sigma)``, the ELBO from its closed form, and the KL divergence between ``q``
-    and the exact posterior (:func:`mlhw.divergences.kl_gaussians`).
+    ``log p(x)`` from the marginal ``N(b, A A^T + Sigma)``, the ELBO from its closed form, and the
+    KL divergence between ``q`` and the exact posterior (:func:`mlhw.kl_gaussians`).
 
     Parameters
     ----------

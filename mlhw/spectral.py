@@ -1,14 +1,10 @@
 """Graph Laplacians and Laplacian eigenmaps (NTU ML 2024, HW3, problem 3).
 
 A weighted undirected graph on ``n`` vertices is given by its symmetric, non-negative weight
-matrix ``W`` of shape ``(n, n)``. Its degree matrix is ``D = diag(d)`` with ``d_i = sum_j W_ij``
-and its Laplacian is ``L = D - W``. Laplacian eigenmaps embed the vertices with the generalized
-eigenvectors of ``L v = lambda D v`` that belong to the smallest eigenvalues, normalised so that
-``Psi^T D Psi = I``; they minimise ``Tr(Psi^T L Psi)`` under that constraint.
-
-The module also recovers a graph from a few of its published eigenvectors
-(:func:`recover_graph_from_eigenvectors`), which is how the book reconstructs the graph of the
-homework, whose figure is missing from the published text.
+matrix ``W`` of shape ``(n, n)``; its Laplacian is ``L = D - W`` with the degree matrix
+``D = diag(d)``, ``d_i = sum_j W_ij``. Laplacian eigenmaps embed the vertices with the generalized
+eigenvectors of ``L v = lambda D v`` of the smallest eigenvalues. The module also recovers a graph
+from a few of its published eigenvectors.
 """
 
 from __future__ import annotations
@@ -150,33 +146,16 @@ def _components(W):
     return count, labels
 
 
-def _fix_column_signs(V: np.ndarray) -> np.ndarray:
-    """Flip each column so that its entry of largest absolute value (first one on ties) is > 0."""
-    idx = np.argmax(np.abs(V) > np.abs(V).max(axis=0) * (1 - 1e-9), axis=0)
-    signs = np.sign(V[idx, np.arange(V.shape[1])])
-    signs[signs == 0] = 1
-    return V * signs
-
-
 def laplacian_eigenmaps(W, n_components, *, skip_constant=True):
     """Laplacian eigenmap: minimise ``Tr(Psi^T L Psi)`` subject to ``Psi^T D Psi = I``.
 
     Answers parts 3 and 4 of NTU ML 2024 HW3 problem 3. The minimisers are the generalized
     eigenvectors of ``L v = lambda D v`` for the smallest eigenvalues, computed with
     ``scipy.linalg.eigh(L, D)``, which returns them ``D``-orthonormal. Row ``i`` of ``Psi`` is
-    the embedding ``z_i`` of vertex ``i``.
-
-    The smallest eigenvalue is 0 with the constant eigenvector ``1 / sqrt(sum(d))``. It carries
-    no information, so by default it is skipped and ``Psi`` holds eigenvectors ``2, ...,
-    n_components + 1``. That choice is only meaningful for a connected graph: with ``c``
-    components the eigenvalue 0 has multiplicity ``c``, its eigenspace is spanned by the
-    components' indicator vectors, and "the constant eigenvector" is no longer a well-defined
-    column to drop. Therefore ``skip_constant=True`` on a disconnected graph raises
-    ``ValueError``; ``skip_constant=False`` accepts any graph without isolated vertices and
-    returns the ``n_components`` smallest eigenpairs as they are.
-
-    Each column's sign is fixed so that its entry of largest absolute value is positive
-    (eigenvectors are defined up to sign; compare with published ones up to sign).
+    the embedding ``z_i`` of vertex ``i``. By default the constant eigenvector of the eigenvalue 0
+    is skipped, which needs a connected graph (module notes); ``skip_constant=False`` accepts any
+    graph without isolated vertices and returns the ``n_components`` smallest eigenpairs as they
+    are. Each column's sign is fixed so that its entry of largest absolute value is positive.
 
     Parameters
     ----------
@@ -216,13 +195,11 @@ def laplacian_eigenmaps(W, n_components, *, skip_constant=True):
     L, D = _laplacian(W)
     offset = 1 if skip_constant else 0
     n_components = check_int(n_components, "n_components", low=1, high=len(W) - offset)
-    if skip_constant:
-        n_comp, _ = _components(W)
-        if n_comp > 1:
-            raise ValueError(
-                f"W: expected a connected graph when skip_constant=True (then the eigenvalue 0 "
-                f"is simple and its eigenvector constant), got {n_comp} connected components; "
-                f"pass skip_constant=False to keep the whole zero eigenspace")
+    if skip_constant and (n_comp := _components(W)[0]) > 1:
+        raise ValueError(
+            f"W: expected a connected graph when skip_constant=True (then the eigenvalue 0 "
+            f"is simple and its eigenvector constant), got {n_comp} connected components; "
+            f"pass skip_constant=False to keep the whole zero eigenspace")
     return _eigenmap(L, D, offset, offset + n_components - 1)
 
 
@@ -233,12 +210,14 @@ def _eigenmap(L, D, lo, hi):
     if not (np.all(np.isfinite(eigvals)) and np.all(np.isfinite(V))):
         raise FloatingPointError("laplacian_eigenmaps: the eigensolver returned non-finite "
                                  "values")
-    return _fix_column_signs(V), eigvals
+    # the entry of largest absolute value (the first one on ties) of each column is made positive
+    idx = np.argmax(np.abs(V) > np.abs(V).max(axis=0) * (1 - 1e-9), axis=0)
+    signs = np.sign(V[idx, np.arange(V.shape[1])])
+    signs[signs == 0] = 1
+    return V * signs, eigvals
 
 
-# ----------------------------------------------------------------------------------------------
-# Recovering a graph from published eigenvectors
-# ----------------------------------------------------------------------------------------------
+# ---- Recovering a graph from published eigenvectors -----------------------------------------
 
 
 @dataclass(frozen=True)
@@ -323,7 +302,6 @@ def degree_sequence_graphs(degrees, *, max_graphs=5_000_000):
         raise ValueError(f"degrees: expected an even sum (twice the number of edges), got "
                          f"{deg.sum()}")
     max_graphs = check_int(max_graphs, "max_graphs", low=1)
-    n_edges = deg.sum() // 2
     # Every completion of a partial graph depends only on the next vertex to serve and on the
     # degrees still free, so the completions of each such state are built once and reused.
     def successors(i, rem):
@@ -332,14 +310,9 @@ def degree_sequence_graphs(degrees, *, max_graphs=5_000_000):
         if i == n:
             return None
         cands = [j for j in range(i + 1, n) if rem[j] > 0]
-        out = []
-        for subset in combinations(cands, rem[i]):
-            nxt = list(rem)
-            nxt[i] = 0
-            for j in subset:
-                nxt[j] -= 1
-            out.append((subset, i, tuple(nxt)))
-        return out
+        # vertex i joined to each subset of the candidates of the size it still needs
+        return [(subset, i, tuple(0 if j == i else r - (j in subset) for j, r in enumerate(rem)))
+                for subset in combinations(cands, rem[i])]
 
     @lru_cache(maxsize=None)
     def count(i, rem):
@@ -358,35 +331,24 @@ def degree_sequence_graphs(degrees, *, max_graphs=5_000_000):
                 head = np.array([(v, j) for j in subset], dtype=int).ravel()
                 parts.append(np.hstack([np.broadcast_to(head, (tail.shape[0], head.size)),
                                         tail]))
-        width = sum(rem)
-        return np.vstack(parts) if parts else np.zeros((0, width), dtype=int)
+        return np.vstack(parts) if parts else np.zeros((0, sum(rem)), dtype=int)
 
     start = tuple(int(v) for v in deg)
     total = count(0, start)
     if total > max_graphs:
         raise ValueError(f"degrees: expected at most max_graphs = {max_graphs} graphs with this "
                          f"degree sequence, got {total}")
-    return build(0, start).reshape(total, n_edges, 2)
+    return build(0, start).reshape(total, deg.sum() // 2, 2)
 
 
 def recover_graph_from_eigenvectors(Psi, *, decimals=8, max_graphs=5_000_000):
     """Recover an unweighted graph from ``m`` of its ``D``-orthonormal generalized eigenvectors.
 
-    Used for NTU ML 2024 HW3 problem 3, whose graph figure is missing: only the published
-    eigenvectors (rounded to ``decimals`` places) are reliable. Two steps, both exhaustive:
-
-    1. Degrees. ``Psi^T D Psi = I`` is linear in ``d``: ``sum_i d_i psi_a(i) psi_b(i) =
-       [a = b]`` for ``a <= b``, i.e. ``m (m + 1) / 2`` equations for ``n`` unknowns. The real
-       least-squares solution is rounded to integers; the rounding of ``Psi`` moves the solution
-       by at most ``degree_error_bound`` (from the perturbation of the system), so if that is
-       below 0.5 the integer degrees are certain.
-    2. Edges. Every simple graph with these degrees is listed (:func:`degree_sequence_graphs`).
-       For each, with ``L = D - W``, each column's eigenvalue is fitted by least squares and the
-       residual ``r = max_k min_lambda ||L psi_k - lambda D psi_k||_2`` computed. For the true
-       graph, ``r <= ||(L - lambda D) e||_2 <= (2 d_max + 2 d_max) sqrt(n) delta`` with
-       ``delta = 0.5 * 10**-decimals`` the rounding error of each entry (the generalized
-       eigenvalues of a graph lie in ``[0, 2]`` and ``||L||_2 <= 2 d_max``). Any graph with a
-       larger residual is excluded.
+    Two exhaustive steps, set out in the module notes: the integer degrees from the linear
+    system ``Psi^T D Psi = I`` (certain when the rounding of ``Psi`` moves its solution by less
+    than 0.5), then every simple graph with these degrees (:func:`degree_sequence_graphs`), kept
+    when its residual ``max_k min_lambda ||L psi_k - lambda D psi_k||_2`` is within what the
+    rounding of ``Psi`` to ``decimals`` places allows.
 
     Parameters
     ----------
@@ -430,18 +392,16 @@ def recover_graph_from_eigenvectors(Psi, *, decimals=8, max_graphs=5_000_000):
     pairs = [(a, b) for a in range(m) for b in range(a, m)]
     A = np.array([Psi[:, a] * Psi[:, b] for a, b in pairs])
     rhs = np.array([1.0 if a == b else 0.0 for a, b in pairs])
-    if np.linalg.matrix_rank(A) < n:
+    rank = np.linalg.matrix_rank(A)
+    if rank < n:
         raise ValueError(f"Psi: expected eigenvectors for which Psi^T D Psi = I determines the "
-                         f"degrees (rank {n}), got a rank-deficient system (rank "
-                         f"{np.linalg.matrix_rank(A)})")
+                         f"degrees (rank {n}), got a rank-deficient system (rank {rank})")
     d_real = np.linalg.lstsq(A, rhs, rcond=None)[0]
     degrees = np.rint(d_real).astype(int)
     if np.any(degrees < 1):
         raise ValueError(f"Psi: expected Psi^T D Psi = I to imply positive integer degrees, got "
                          f"{d_real.round(4).tolist()}")
-    # The rounded Psi perturbs each product psi_a psi_b by at most E_ab; the true degrees
-    # satisfy A d = rhs + E' d with |E'| <= E, hence |d - d_real| <= ||A^+||_inf ||E||_inf
-    # max(d), and max(d) <= n - 1 in a simple graph.
+    # |d - d_real| <= ||A^+||_inf ||E||_inf max(d), with max(d) <= n - 1 (module notes)
     mag = np.abs(Psi)
     E = np.array([delta * (mag[:, a] + mag[:, b]) + delta**2 for a, b in pairs])
     bound = float(np.abs(np.linalg.pinv(A)).sum(axis=1).max() * E.sum(axis=1).max() * (n - 1))
@@ -482,8 +442,7 @@ def recover_graph_from_eigenvectors(Psi, *, decimals=8, max_graphs=5_000_000):
     gi = np.repeat(np.arange(n_fits), edges.shape[1])
     W[gi, edges[fits, :, 0].ravel(), edges[fits, :, 1].ravel()] = 1
     W = W + W.transpose(0, 2, 1)
-    best = order[0]
     return GraphRecovery(adjacency=W[0], candidates=W, degrees=degrees, degrees_real=d_real,
-                         degree_error_bound=bound, eigenvalues=lambdas[best],
+                         degree_error_bound=bound, eigenvalues=lambdas[order[0]],
                          residuals=residuals[order], residual_bound=r_bound, n_graphs=n_graphs,
                          n_fits=n_fits)
