@@ -24,12 +24,26 @@ def check(label: str, condition, detail: str = "") -> None:
 
     In a notebook one cell's verdicts gather into one collapsed line; elsewhere each is printed.
 
+    Parameters
+    ----------
+    label : str
+        What is checked, in words.
+    condition : bool-like
+        The computed claim.
+    detail : str
+        The numbers behind it, shown in brackets.
+
     Raises
     ------
     AssertionError
         If ``condition`` is false, with the label and detail.
     TypeError
         If ``label`` is not a string.
+
+    Examples
+    --------
+    >>> check("the weights sum to one", abs(0.25 + 0.75 - 1) < 1e-12, "0.25 + 0.75")
+    Check passed: the weights sum to one (0.25 + 0.75)
     """
     if not isinstance(label, str):
         raise TypeError(f"label: expected a string, got {type(label).__name__}")
@@ -91,8 +105,28 @@ def verdict_bundle(lines: list[str]) -> dict:
 def check_close(label: str, value, expected, *, rtol: float = 1e-7, atol: float = 0.0) -> None:
     """Assert ``value`` is close to ``expected`` (NumPy ``allclose``) and report both.
 
-    Non-finite values always fail. Non-numeric values raise ``TypeError``; a negative or
-    non-finite ``rtol`` or ``atol`` raises ``ValueError``.
+    Parameters
+    ----------
+    label : str
+        What is checked, as in :func:`check`.
+    value, expected : array_like
+        The computed value and the one it must match (a scalar ``expected`` matches any shape).
+    rtol, atol : float
+        Relative and absolute tolerances of ``allclose``.
+
+    Raises
+    ------
+    AssertionError
+        If the values differ, their shapes do not match, or ``value`` is not finite.
+    TypeError
+        If a value is not numeric.
+    ValueError
+        If ``rtol`` or ``atol`` is negative or not finite.
+
+    Examples
+    --------
+    >>> check_close("mean of 1 and 2", (1 + 2) / 2, 1.5)
+    Check passed: mean of 1 and 2 (computed 1.5, expected 1.5)
     """
     v = as_array(value, "value", min_rows=0, finite=False)
     e = as_array(expected, "expected", min_rows=0, finite=False)
@@ -137,6 +171,10 @@ def self_check(question: str, answer, *, tol: float | None = None, rtol: float =
     ------
     ValueError
         If ``answer`` is not a finite real number, or a tolerance is negative or not finite.
+
+    Examples
+    --------
+    >>> self_check("One half, to 2 decimals", 1 / 2, tol=0.005)   # a box in a notebook only
     """
     _show(numeric_question(question, answer, tol=tol, rtol=rtol))
 
@@ -163,10 +201,23 @@ def numeric_question(question: str, answer, *, tol: float | None = None, rtol: f
 def self_check_choice(question: str, choices, correct) -> None:
     """A box where the reader picks one of a few choices; ``correct`` is the computed one.
 
+    Parameters
+    ----------
+    question : str
+        The question (Markdown with ``$...$`` maths).
+    choices : sequence
+        At least two distinct choices, shown as text in this order.
+    correct
+        The computed answer, one of ``choices``.
+
     Raises
     ------
     ValueError
         If ``correct`` is not among ``choices`` or the choices repeat.
+
+    Examples
+    --------
+    >>> self_check_choice("Which is larger?", ["e", "pi"], "pi")   # a box in a notebook only
     """
     _show(choice_question(question, choices, correct))
 
