@@ -145,8 +145,7 @@ def _check_theta(theta, name="theta") -> np.ndarray:
     if len(theta) % 3 != 2:
         raise ValueError(f"{name}: expected a vector of length 3K - 1 (pi_1..pi_(K-1), then "
                          f"mu_k, sigma_k^2 for each k), got length {len(theta)}")
-    msg = _domain_error(theta)
-    if msg:
+    if msg := _domain_error(theta):
         raise ValueError(f"{name}: {msg}")
     return theta
 

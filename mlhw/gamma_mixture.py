@@ -82,10 +82,8 @@ def gamma_logpdf(x, alpha, beta):
     >>> float(gamma_logpdf(1.0, 1.0, 2.0))  # Exponential(rate 2) at 1: log 2 - 2
     -1.3068528194400546
     """
-    x = check_positive(x, "x", strict=False)
-    alpha = check_positive(alpha, "alpha")
-    beta = check_positive(beta, "beta")
-    return _logpdf(x, alpha, beta)
+    return _logpdf(check_positive(x, "x", strict=False), check_positive(alpha, "alpha"),
+                   check_positive(beta, "beta"))
 
 
 _STIRLING_FROM = 50.0  # from this shape on, the large-shape forms (module notes) are used
@@ -262,8 +260,7 @@ def e_step(x, theta, betas, alpha) -> np.ndarray:
            [0.   , 1.   ]])
     """
     x, params = _check_inputs(x, theta, betas, alpha)
-    _, q = em.e_step(x, params, _gamma_log_joint)
-    return q
+    return em.e_step(x, params, _gamma_log_joint)[1]
 
 
 def _sufficient(x, q):
@@ -576,29 +573,19 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
         None: equal weights and component means at ``k`` data points drawn by k-means++
         seeding on ``log x`` (rates ``alpha / mean``). A dict with ``theta``, ``betas`` (and
         optionally ``alpha``) gives the initial parameters.
-    max_iter : int
-        Maximum number of EM iterations.
-    tol : float
-        Stop when an iteration gains less than ``tol`` in mean log-likelihood per point
-        (:mod:`mlhw.em`, which says why the default is tighter than ``fit_gmm``'s).
-    n_init : int
-        Number of random initialisations; the best final log-likelihood wins.
+    max_iter, tol, n_init, keep_params, seed
+        As in :func:`mlhw.em.run` (whose notes say why the default ``tol`` is tighter than
+        ``fit_gmm``'s); ``seed`` drives the random initialisation.
     newton_steps : int
         Newton steps on ``alpha`` per M-step (1: generalised EM; more: closer to exact EM).
-    keep_params : bool
-        Keep the parameters of every iteration in ``history``.
-    seed : None, int or numpy.random.Generator
-        Randomness of the initialisation.
 
     Returns
     -------
     EMResult
         ``params`` a :class:`GammaMixtureParams` (``.theta``, ``.betas``, ``.alpha``) with the
         components sorted by increasing mean ``alpha / beta_k`` (so that two fits compare without
-        matching labels); ``.means`` (``alpha / beta_k``), ``.alpha_estimated``,
-        ``.log_likelihood`` (summed over points, at the start and after every M-step),
-        ``.resp`` (``q_nk``, in the sorted order), ``.n_iter``, ``.converged`` and ``.history``
-        (with ``keep_params=True``, in the fit's own component order).
+        matching labels), and ``.resp`` (``q_nk``) in that order; ``.history`` keeps the fit's own
+        order. Also ``.means`` (``alpha / beta_k``) and ``.alpha_estimated``.
 
     Raises
     ------
