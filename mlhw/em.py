@@ -78,6 +78,13 @@ class EMResult:
 def e_step(data, params, log_joint: Callable) -> tuple[float, np.ndarray]:
     """One E-step in log space.
 
+    Parameters
+    ----------
+    data, log_joint
+        As in :func:`run`.
+    params : object
+        The parameters at which ``log_joint`` is evaluated.
+
     Returns
     -------
     log_likelihood : float
@@ -87,8 +94,20 @@ def e_step(data, params, log_joint: Callable) -> tuple[float, np.ndarray]:
 
     Raises
     ------
+    ValueError
+        If ``log_joint`` does not return an (N, K) array.
     FloatingPointError
         If the log joint contains NaN or a point has probability zero under every component.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> def log_joint(x, mu):  # two unit-variance Gaussians with equal weights
+    ...     return np.log(0.5) - 0.5 * (x[:, None] - mu) ** 2 - 0.5 * np.log(2 * np.pi)
+    >>> ll, resp = e_step(np.array([0.0, 2.0]), np.array([0.0, 2.0]), log_joint)
+    >>> resp.round(3)
+    array([[0.881, 0.119],
+           [0.119, 0.881]])
     """
     lj = np.asarray(log_joint(data, params), dtype=float)
     if lj.ndim != 2:
@@ -113,34 +132,24 @@ def e_step(data, params, log_joint: Callable) -> tuple[float, np.ndarray]:
 
 def _run_once(data, params, log_joint, m_step, max_iter, tol, n_points, keep_params,
               monotone_rtol):
-    history = []
-    kept = [params] if keep_params else []
-    converged = False
-    n_iter = 0
-    for n_iter in range(1, max_iter + 1):
+    """E-step, then (until ``tol`` or ``max_iter`` stops it) an M-step, and again."""
+    history, kept = [], [params] if keep_params else []
+    converged, n_iter = False, 0
+    while True:
         ll, resp = e_step(data, params, log_joint)
+        if history and ll < history[-1] - monotone_rtol * max(1.0, abs(history[-1])):
+            raise RuntimeError(f"EM log-likelihood decreased from {history[-1]!r} to {ll!r} at "
+                               f"iteration {len(history)}; EM never decreases it, so the "
+                               "model's M-step or log joint is wrong")
         history.append(ll)
-        _check_monotone(history, monotone_rtol)
+        if converged or n_iter == max_iter:
+            return EMResult(params=params, log_likelihood=np.array(history), resp=resp,
+                            n_iter=n_iter, converged=converged, history=tuple(kept))
         params = m_step(data, resp, params)
+        n_iter += 1
         if keep_params:
             kept.append(params)
-        if n_iter > 1 and abs(history[-1] - history[-2]) / n_points < tol:
-            converged = True
-            break
-    ll, resp = e_step(data, params, log_joint)
-    history.append(ll)
-    _check_monotone(history, monotone_rtol)
-    return EMResult(params=params, log_likelihood=np.array(history), resp=resp, n_iter=n_iter,
-                    converged=converged, history=tuple(kept))
-
-
-def _check_monotone(history, rtol):
-    if len(history) >= 2:
-        prev, cur = history[-2], history[-1]
-        if cur < prev - rtol * max(1.0, abs(prev)):
-            raise RuntimeError(f"EM log-likelihood decreased from {prev!r} to {cur!r} at "
-                               f"iteration {len(history) - 1}; EM never decreases it, so the "
-                               "model's M-step or log joint is wrong")
+        converged = n_iter > 1 and abs(history[-1] - history[-2]) / n_points < tol
 
 
 def run(data, init, log_joint: Callable, m_step: Callable, *, max_iter: int = 100,

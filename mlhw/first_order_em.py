@@ -1,28 +1,10 @@
 """First-order EM is gradient ascent on the log-likelihood (Harvard CS181 HW4, problem 3).
 
-The model is the ``K``-component univariate Gaussian mixture
-``z_n ~ Cat(pi)``, ``x_n | z_n = k ~ N(mu_k, sigma_k^2)``. Its parameters travel as one flat
-vector, so that EM, first-order EM and gradient ascent move the same coordinates:
-
-    theta = (pi_1, ..., pi_{K-1}, mu_1, sigma_1^2, mu_2, sigma_2^2, ..., mu_K, sigma_K^2),
-
-length ``3K - 1``. The last weight is not a coordinate: ``pi_K = 1 - (pi_1 + ... + pi_{K-1})``
-(for ``K = 2`` this is the homework's ``theta = (pi_1, mu_1, sigma_1^2, mu_2, sigma_2^2)``).
-Because both gradients below are taken with respect to exactly these coordinates, a first-order
-EM step and a gradient-ascent step with the same learning rate are the same vector update, and
-their iterates agree to rounding. Variances are coordinates themselves (not log-variances), as
-in the homework; a step that leaves the parameter space raises instead of producing NaN.
-
-* :func:`log_likelihood` and :func:`log_likelihood_grad`: ``l(theta) = sum_n log p(x_n | theta)``
-  and its gradient, from ``d p(x_n) / p(x_n)``;
-* :func:`elbo` and :func:`elbo_grad`: ``ELBO(theta, q | theta^t)`` with ``q`` the posterior at
-  ``theta^t``, and its gradient in ``theta``, from ``sum_k q_nk d log p(x_n, z_n = k | theta)``;
-* :func:`em_step`, :func:`first_order_em_step`, :func:`gradient_ascent_step`: one step of each;
-* :func:`trajectory`: many steps of one of them from a common start.
-
-EM and first-order EM run on the shared driver :func:`mlhw.em.run` (first-order EM is EM whose
-M-step is one gradient step on the ELBO); the Gaussian log densities and the exact M-step are
-those of :mod:`mlhw.mixtures` (``d = 1``, one variance per component, no variance floor).
+The model is the ``K``-component univariate Gaussian mixture ``z_n ~ Cat(pi)``,
+``x_n | z_n = k ~ N(mu_k, sigma_k^2)``. Its parameters travel as one flat vector ``theta`` of
+length ``3K - 1`` (:func:`pack_params`), in which a first-order EM step and a gradient-ascent step
+with the same learning rate are the same update; EM and first-order EM run on the shared driver
+:func:`mlhw.em.run`.
 """
 
 from __future__ import annotations
@@ -103,7 +85,12 @@ def pack_params(weights, means, variances) -> np.ndarray:
         raise ValueError(f"weights: expected positive weights, got minimum {w.min()!r}")
     mu = as_array(means, "means", shape=w.shape)
     var = check_positive(as_array(variances, "variances", shape=w.shape), "variances")
-    return np.concatenate([w[:-1], np.column_stack([mu, var]).ravel()])
+    return _pack(w[:-1], mu, var)
+
+
+def _pack(free_weights, means, variances):
+    """The layout of :func:`pack_params` from ``pi_1..pi_{K-1}``, the means and the variances."""
+    return np.concatenate([free_weights, np.column_stack([means, variances]).ravel()])
 
 
 def _unpack(theta):
@@ -139,8 +126,7 @@ def unpack_params(theta):
     >>> w, mu, var
     (array([0.3, 0.7]), array([-1.,  2.]), array([1., 4.]))
     """
-    theta = _check_theta(theta)
-    return _unpack(theta)
+    return _unpack(_check_theta(theta))
 
 
 def _domain_error(theta):
@@ -159,10 +145,21 @@ def _check_theta(theta, name="theta") -> np.ndarray:
     if len(theta) % 3 != 2:
         raise ValueError(f"{name}: expected a vector of length 3K - 1 (pi_1..pi_(K-1), then "
                          f"mu_k, sigma_k^2 for each k), got length {len(theta)}")
-    msg = _domain_error(theta)
-    if msg:
+    if msg := _domain_error(theta):
         raise ValueError(f"{name}: {msg}")
     return theta
+
+
+def _check_inputs(x, theta, theta_t=None, name="theta"):
+    """Checked ``x`` and ``theta`` (and ``theta_t``, with as many components as ``theta``)."""
+    x, theta = as_array(x, "x", ndim=1), _check_theta(theta, name)
+    if theta_t is None:
+        return x, theta
+    theta_t = _check_theta(theta_t, "theta_t")
+    if theta.shape != theta_t.shape:
+        raise ValueError(f"theta_t: expected the same number of components as theta (length "
+                         f"{len(theta)}), got length {len(theta_t)}")
+    return x, theta, theta_t
 
 
 def _check_eta(eta) -> float:
@@ -174,14 +171,10 @@ def _check_eta(eta) -> float:
     return eta
 
 
-def _gmm(theta) -> GMMParams:
-    w, mu, var = _unpack(theta)
-    return GMMParams(w, mu[:, None], var)
-
-
 def _gmm1d_log_joint(x, theta):
     """``log pi_k + log N(x_n | mu_k, sigma_k^2)``, shape (N, K), from :mod:`mlhw.mixtures`."""
-    return _gmm_log_joint(x[:, None], _gmm(theta), "spherical")
+    w, mu, var = _unpack(theta)
+    return _gmm_log_joint(x[:, None], GMMParams(w, mu[:, None], var), "spherical")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -196,8 +189,10 @@ def log_likelihood(x, theta) -> float:
     Parameters
     ----------
     x : array_like, shape (N,)
+        Finite data points.
     theta : array_like, shape (3K - 1,)
-        Parameters in the layout of :func:`pack_params`.
+        Parameters in the layout of :func:`pack_params`: mixing weights in ``(0, 1)`` (the implied
+        ``pi_K`` too) and positive variances.
 
     Returns
     -------
@@ -215,7 +210,7 @@ def log_likelihood(x, theta) -> float:
     >>> round(log_likelihood([0.0], [0.0, 1.0]), 6)  # one N(0, 1) at 0: -log(2 pi) / 2
     -0.918939
     """
-    x, theta = as_array(x, "x", ndim=1), _check_theta(theta)
+    x, theta = _check_inputs(x, theta)
     return float(logsumexp(_gmm1d_log_joint(x, theta), axis=1).sum())
 
 
@@ -233,25 +228,25 @@ def log_likelihood_grad(x, theta) -> np.ndarray:
 
     Parameters
     ----------
-    x : array_like, shape (N,)
-    theta : array_like, shape (3K - 1,)
+    x, theta
+        As in :func:`log_likelihood`.
 
     Returns
     -------
     ndarray, shape (3K - 1,)
-        In the layout of ``theta``.
+        ``grad l(theta)``, in the layout of ``theta``.
 
     Raises
     ------
     ValueError
-        As :func:`log_likelihood`.
+        For invalid ``x`` or ``theta``, as :func:`log_likelihood`.
 
     Examples
     --------
     >>> log_likelihood_grad([1.0, 3.0], [0.0, 1.0])  # K = 1: (sum(x - mu), sum((x-mu)^2 - 1)/2)
     array([4., 4.])
     """
-    x, theta = as_array(x, "x", ndim=1), _check_theta(theta)
+    x, theta = _check_inputs(x, theta)
     return _ll_and_grad(x, theta)[1]
 
 
@@ -265,7 +260,7 @@ def _ll_and_grad(x, theta):
     d_w = (ratio[:, :-1] - ratio[:, -1:]).sum(axis=0)
     d_mu = w * np.sum(ratio * diff, axis=0) / var
     d_var = w * np.sum(ratio * (diff**2 - var), axis=0) / (2 * var**2)
-    return float(log_p.sum()), np.concatenate([d_w, np.column_stack([d_mu, d_var]).ravel()])
+    return float(log_p.sum()), _pack(d_w, d_mu, d_var)
 
 
 def _posterior(x, theta_t):
@@ -281,7 +276,7 @@ def _elbo_grad_from_q(x, q, theta):
     d_w = nk[:-1] / w[:-1] - nk[-1] / w[-1]
     d_mu = np.sum(q * diff, axis=0) / var
     d_var = np.sum(q * (diff**2 / (2 * var**2) - 1 / (2 * var)), axis=0)
-    return np.concatenate([d_w, np.column_stack([d_mu, d_var]).ravel()])
+    return _pack(d_w, d_mu, d_var)
 
 
 def elbo(x, theta, theta_t) -> float:
@@ -295,9 +290,8 @@ def elbo(x, theta, theta_t) -> float:
 
     Parameters
     ----------
-    x : array_like, shape (N,)
-    theta : array_like, shape (3K - 1,)
-        Where the ELBO is evaluated.
+    x, theta
+        As in :func:`log_likelihood`; ``theta`` is where the ELBO is evaluated.
     theta_t : array_like, shape (3K - 1,)
         The current iterate that fixes ``q``.
 
@@ -318,9 +312,7 @@ def elbo(x, theta, theta_t) -> float:
     >>> bool(np.isclose(elbo(x, t, t), log_likelihood(x, t)))
     True
     """
-    x = as_array(x, "x", ndim=1)
-    theta, theta_t = _check_theta(theta), _check_theta(theta_t, "theta_t")
-    _same_k(theta, theta_t)
+    x, theta, theta_t = _check_inputs(x, theta, theta_t)
     q = _posterior(x, theta_t)
     lj = _gmm1d_log_joint(x, theta)
     pos = q > 0
@@ -341,18 +333,19 @@ def elbo_grad(x, theta, theta_t) -> np.ndarray:
 
     Parameters
     ----------
-    x : array_like, shape (N,)
-    theta : array_like, shape (3K - 1,)
-    theta_t : array_like, shape (3K - 1,)
+    x, theta, theta_t
+        As in :func:`elbo`: the gradient is taken at ``theta``, ``q`` is the posterior at
+        ``theta_t``.
 
     Returns
     -------
     ndarray, shape (3K - 1,)
+        ``d ELBO / d theta`` in the layout of ``theta``.
 
     Raises
     ------
     ValueError
-        As :func:`elbo`.
+        As :func:`elbo` (for ``x``, ``theta`` and ``theta_t``).
 
     Examples
     --------
@@ -360,16 +353,8 @@ def elbo_grad(x, theta, theta_t) -> np.ndarray:
     >>> bool(np.allclose(elbo_grad(x, t, t), log_likelihood_grad(x, t)))
     True
     """
-    x = as_array(x, "x", ndim=1)
-    theta, theta_t = _check_theta(theta), _check_theta(theta_t, "theta_t")
-    _same_k(theta, theta_t)
+    x, theta, theta_t = _check_inputs(x, theta, theta_t)
     return _elbo_grad_from_q(x, _posterior(x, theta_t), theta)
-
-
-def _same_k(theta, theta_t):
-    if theta.shape != theta_t.shape:
-        raise ValueError(f"theta_t: expected the same number of components as theta (length "
-                         f"{len(theta)}), got length {len(theta_t)}")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -379,11 +364,12 @@ def _same_k(theta, theta_t):
 def _exact_m_step(x, q, theta):
     """EM's M-step, the Gaussian mixtures' (``d = 1``, no variance floor)."""
     p = _gmm_m_step(x[:, None], q, "spherical", 0.0)
-    return np.concatenate([p.weights[:-1], np.column_stack([p.means[:, 0],
-                                                            p.covariances]).ravel()])
+    return _pack(p.weights[:-1], p.means[:, 0], p.covariances)
 
 
-def _checked_step(theta, new, eta, method):
+def _step(theta, grad, eta, method):
+    """``theta + eta * grad``, which must stay in the parameter space."""
+    new = theta + eta * grad
     msg = _domain_error(new)
     if msg or not np.all(np.isfinite(new)):
         raise ValueError(f"eta: expected a learning rate whose {method} step stays in the "
@@ -395,8 +381,7 @@ def _checked_step(theta, new, eta, method):
 
 def _first_order_m_step(eta):
     def m_step(x, q, theta):
-        return _checked_step(theta, theta + eta * _elbo_grad_from_q(x, q, theta), eta,
-                             "first-order EM")
+        return _step(theta, _elbo_grad_from_q(x, q, theta), eta, "first-order EM")
     return m_step
 
 
@@ -408,12 +393,13 @@ def em_step(x, theta) -> np.ndarray:
 
     Parameters
     ----------
-    x : array_like, shape (N,)
-    theta : array_like, shape (3K - 1,)
+    x, theta
+        The data and the current iterate ``theta^t``, as in :func:`log_likelihood`.
 
     Returns
     -------
     ndarray, shape (3K - 1,)
+        The next iterate ``theta^(t+1) = argmax_theta ELBO(theta, q | theta^t)``.
 
     Raises
     ------
@@ -428,7 +414,7 @@ def em_step(x, theta) -> np.ndarray:
     >>> em_step([0.0, 2.0], [0.0, 5.0])  # K = 1: the sample mean and variance in one step
     array([1., 1.])
     """
-    x, theta = as_array(x, "x", ndim=1), _check_theta(theta)
+    x, theta = _check_inputs(x, theta)
     return _exact_m_step(x, _posterior(x, theta), theta)
 
 
@@ -440,14 +426,15 @@ def first_order_em_step(x, theta, *, eta) -> np.ndarray:
 
     Parameters
     ----------
-    x : array_like, shape (N,)
-    theta : array_like, shape (3K - 1,)
+    x, theta
+        The data and the current iterate ``theta^t``, as in :func:`log_likelihood`.
     eta : float
         Positive learning rate.
 
     Returns
     -------
     ndarray, shape (3K - 1,)
+        The next iterate ``theta^t + eta * grad ELBO(theta, q | theta^t)`` at ``theta^t``.
 
     Raises
     ------
@@ -462,7 +449,7 @@ def first_order_em_step(x, theta, *, eta) -> np.ndarray:
     ...                  gradient_ascent_step(x, t, eta=0.01), rtol=0, atol=1e-14))
     True
     """
-    x, theta = as_array(x, "x", ndim=1), _check_theta(theta)
+    x, theta = _check_inputs(x, theta)
     eta = _check_eta(eta)
     return _first_order_m_step(eta)(x, _posterior(x, theta), theta)
 
@@ -480,22 +467,22 @@ def gradient_ascent_step(x, theta, *, eta) -> np.ndarray:
     Returns
     -------
     ndarray, shape (3K - 1,)
-        ``theta + eta * grad l(theta)``.
+        The next iterate, ``theta + eta * grad l(theta)``.
 
     Raises
     ------
     ValueError
-        As :func:`first_order_em_step`.
+        As :func:`first_order_em_step`: for invalid inputs, or a step that leaves the parameter
+        space.
 
     Examples
     --------
     >>> gradient_ascent_step([1.0, 3.0], [0.0, 1.0], eta=0.1)
     array([0.4, 1.4])
     """
-    x, theta = as_array(x, "x", ndim=1), _check_theta(theta)
+    x, theta = _check_inputs(x, theta)
     eta = _check_eta(eta)
-    return _checked_step(theta, theta + eta * _ll_and_grad(x, theta)[1], eta,
-                         "gradient-ascent")
+    return _step(theta, _ll_and_grad(x, theta)[1], eta, "gradient-ascent")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -505,21 +492,17 @@ def gradient_ascent_step(x, theta, *, eta) -> np.ndarray:
 def trajectory(x, theta0, *, method, n_steps, eta=None) -> Trajectory:
     """``n_steps`` iterations of EM, first-order EM or gradient ascent from ``theta0``.
 
-    The numerical comparison of CS181 HW4 problem 3.
-
-    EM and first-order EM run on :func:`mlhw.em.run` (``tol=0``, so exactly ``n_steps``
-    iterations; first-order EM with the driver's never-decreases check switched off, since a
-    gradient step of a given size has no such guarantee). Gradient ascent is the plain loop
-    ``theta <- theta + eta * grad l(theta)``.
+    The numerical comparison of CS181 HW4 problem 3 (how each method runs: the module notes).
 
     Parameters
     ----------
     x : array_like, shape (N,)
+        As in :func:`log_likelihood`.
     theta0 : array_like, shape (3K - 1,)
-        The common start.
+        The common start, as ``theta`` in :func:`log_likelihood`.
     method : {"em", "first_order_em", "gradient_ascent"}
     n_steps : int
-        Number of iterations (at least 1).
+        Number of iterations (at least 1), exactly.
     eta : float, optional
         Learning rate; required for the two gradient methods, not allowed for EM.
 
@@ -546,7 +529,7 @@ def trajectory(x, theta0, *, method, n_steps, eta=None) -> Trajectory:
     >>> float(np.abs(a.thetas - b.thetas).max()) < 1e-12
     True
     """
-    x, theta0 = as_array(x, "x", ndim=1), _check_theta(theta0, "theta0")
+    x, theta0 = _check_inputs(x, theta0, name="theta0")
     method = check_choice(method, "method", METHODS)
     n_steps = check_int(n_steps, "n_steps", low=1)
     if method == "em" and eta is not None:
@@ -565,6 +548,6 @@ def trajectory(x, theta0, *, method, n_steps, eta=None) -> Trajectory:
         t = thetas[-1]
         value, grad = _ll_and_grad(x, t)
         ll.append(value)
-        thetas.append(_checked_step(t, t + eta * grad, eta, "gradient-ascent"))
+        thetas.append(_step(t, grad, eta, "gradient-ascent"))
     ll.append(_ll_and_grad(x, thetas[-1])[0])
     return Trajectory(method, np.array(thetas), np.array(ll), eta)

@@ -1,40 +1,17 @@
 """EM for a mixture of Gamma distributions with a shared shape (Harvard CS181 HW4, problem 1).
 
 Model: ``z_n ~ Categorical(theta)`` and ``x_n | z_n = k ~ Gamma(alpha, beta_k)``, with ``K``
-components that share the shape ``alpha`` and differ in their rate ``beta_k``.
-
-Parametrisation (the homework's): ``Gamma(alpha, beta)`` has shape ``alpha`` and **rate**
-``beta``,
-
-    p(x | alpha, beta) = beta^alpha x^(alpha - 1) exp(-beta x) / Gamma(alpha),   x > 0,
-
-with mean ``alpha / beta`` and variance ``alpha / beta^2``. NumPy's ``Generator.gamma`` and
-``scipy.stats.gamma`` take the scale ``1 / beta`` instead.
-
-The homework's skeleton names are kept: :func:`e_step`, :func:`m_step` and :func:`run_em` (with
-the data and the known shape passed explicitly). :func:`fit_gamma_mixture` adds initialisation,
-restarts, a stopping rule, and optionally the estimation of the shared shape ``alpha`` (which has
-no closed-form update; see :func:`fit_gamma_mixture`). Everything runs on the shared EM driver
-:func:`mlhw.em.run`, which also checks that the log-likelihood never decreases.
-
-Empty components: if the responsibilities of a component sum to (numerically) zero, its weight
-becomes zero and it keeps its previous rate; it then stays out of the fit. This never decreases
-the likelihood, and an :class:`~mlhw.EmptyComponentWarning` says so.
-
-Names: the homework calls the mixing weights ``theta`` and the responsibilities ``q``; this
-module keeps both (the rest of the package says ``weights`` and ``resp``).
-
-Unbounded shape: when the data are constant within every component (constant data, or ``K`` at
-least the number of distinct values), the likelihood grows without bound as ``alpha`` grows. The
-shape estimate stops at the cap ``1e8`` (component variances ``mean^2 / alpha`` stay positive)
-and a :class:`~mlhw.ShapeCapWarning` says so. The model is scale-equivariant (no floor enters): data
-multiplied by ``s`` give the same ``theta`` and ``alpha`` and rates divided by ``s``.
+components that share the shape ``alpha`` and differ in their **rate** ``beta_k`` (mean
+``alpha / beta_k``). The homework's skeleton :func:`e_step`, :func:`m_step` and :func:`run_em`
+keeps its names; :func:`fit_gamma_mixture` adds restarts, a stopping rule and the estimation of
+``alpha``.
 """
 
 from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 from scipy.special import digamma, gammaln, logsumexp, polygamma, xlogy
@@ -105,25 +82,15 @@ def gamma_logpdf(x, alpha, beta):
     >>> float(gamma_logpdf(1.0, 1.0, 2.0))  # Exponential(rate 2) at 1: log 2 - 2
     -1.3068528194400546
     """
-    x = check_positive(x, "x", strict=False)
-    alpha = check_positive(alpha, "alpha")
-    beta = check_positive(beta, "beta")
-    return _logpdf(x, alpha, beta)
+    return _logpdf(check_positive(x, "x", strict=False), check_positive(alpha, "alpha"),
+                   check_positive(beta, "beta"))
 
 
-#: Above this shape the Stirling form of ``a log a - a - log Gamma(a)`` is used (its first
-#: omitted term is below 1e-15 there).
-_STIRLING_FROM = 50.0
+_STIRLING_FROM = 50.0  # from this shape on, the large-shape forms (module notes) are used
 
 
 def _shape_term(a):
-    """``a log a - a - log Gamma(a)`` without cancellation for large ``a``.
-
-    Directly below :data:`_STIRLING_FROM`; above it ``0.5 log(a / 2 pi)`` minus Stirling's
-    series ``1/(12 a) - 1/(360 a^3) + 1/(1260 a^5)``. The direct form loses about
-    ``a * 1e-16`` to cancellation (1e-8 at ``a = 1e8``), enough to make EM appear to decrease
-    the likelihood near the shape cap.
-    """
+    """``a log a - a - log Gamma(a)``, by Stirling's series from :data:`_STIRLING_FROM` on."""
     a = np.asarray(a, dtype=float)
     big = a >= _STIRLING_FROM
     ab = np.where(big, a, _STIRLING_FROM)
@@ -135,9 +102,7 @@ def _shape_term(a):
 
 
 def _logpdf(x, alpha, beta):
-    """``alpha log(beta) + (alpha - 1) log(x) - beta x - log Gamma(alpha)``, evaluated as
-    ``alpha (log t - (t - 1)) + shape_term(alpha) - log x`` with ``t = beta x / alpha`` for
-    large shapes, where the direct sum of terms of size ``alpha`` would cancel."""
+    """:func:`gamma_logpdf` unchecked, in its large-shape form from :data:`_STIRLING_FROM` on."""
     x, alpha, beta = np.broadcast_arrays(np.asarray(x, float), np.asarray(alpha, float),
                                          np.asarray(beta, float))
     direct = xlogy(alpha, beta) + xlogy(alpha - 1.0, x) - beta * x - gammaln(alpha)
@@ -166,14 +131,8 @@ def gamma_mixture_log_likelihood(x, theta, betas, alpha) -> float:
 
     Parameters
     ----------
-    x : array_like, shape (N,)
-        Positive data.
-    theta : array_like, shape (K,)
-        Mixing proportions (non-negative, summing to one).
-    betas : array_like, shape (K,)
-        Positive rates.
-    alpha : float
-        Positive shared shape.
+    x, theta, betas, alpha
+        As in :func:`e_step`.
 
     Returns
     -------
@@ -183,7 +142,7 @@ def gamma_mixture_log_likelihood(x, theta, betas, alpha) -> float:
     Raises
     ------
     ValueError
-        For invalid data or parameters (see :func:`e_step`).
+        For invalid data or parameters, as :func:`e_step`.
 
     Examples
     --------
@@ -204,7 +163,7 @@ def gamma_mixture_pdf(grid, theta, betas, alpha) -> np.ndarray:
     grid : array_like, shape (M,)
         Non-negative points.
     theta, betas, alpha
-        As in :func:`gamma_mixture_log_likelihood`.
+        As in :func:`e_step`.
 
     Returns
     -------
@@ -274,11 +233,11 @@ def e_step(x, theta, betas, alpha) -> np.ndarray:
     Parameters
     ----------
     x : array_like, shape (N,)
-        Positive data.
+        Positive, finite data.
     theta : array_like, shape (K,)
         Mixing proportions: non-negative, summing to one.
     betas : array_like, shape (K,)
-        Positive rates.
+        Positive rates, one per component.
     alpha : float
         The known, shared, positive shape.
 
@@ -301,8 +260,7 @@ def e_step(x, theta, betas, alpha) -> np.ndarray:
            [0.   , 1.   ]])
     """
     x, params = _check_inputs(x, theta, betas, alpha)
-    _, q = em.e_step(x, params, _gamma_log_joint)
-    return q
+    return em.e_step(x, params, _gamma_log_joint)[1]
 
 
 def _sufficient(x, q):
@@ -327,30 +285,24 @@ def _closed_form(x, q, alpha, previous_betas=None):
 def m_step(x, q, alpha):
     """M-step for a known shape ``alpha`` (problem 1.4).
 
-    Maximises the expected complete-data log-likelihood
-    ``sum_n sum_k q_nk [log theta_k + log Gamma(x_n; alpha, beta_k)]``:
-
-    * ``theta_k = N_k / N`` with ``N_k = sum_n q_nk`` (Lagrange multiplier for
-      ``sum_k theta_k = 1``): the expected share of points in component ``k``;
-    * ``beta_k = alpha N_k / sum_n q_nk x_n``: the shape divided by the responsibility-weighted
-      mean of the data, so that the component mean ``alpha / beta_k`` equals that weighted mean.
+    Maximises :func:`expected_complete_log_likelihood` over ``(theta, betas)``: ``theta_k = N_k / N``
+    (a Lagrange multiplier for ``sum_k theta_k = 1``) and ``beta_k = alpha N_k / T_k``, with
+    ``N_k = sum_n q_nk`` and ``T_k = sum_n q_nk x_n``, so that the component mean
+    ``alpha / beta_k`` is the responsibility-weighted mean of the data.
 
     Parameters
     ----------
-    x : array_like, shape (N,)
-        Positive data.
+    x, alpha
+        As in :func:`e_step`.
     q : array_like, shape (N, K)
-        Responsibilities: non-negative rows summing to one (the homework's ``q``, called
-        ``resp`` elsewhere in the package).
-    alpha : float
-        Known positive shape.
+        Responsibilities: non-negative rows summing to one.
 
     Returns
     -------
     theta : ndarray, shape (K,)
     betas : ndarray, shape (K,)
         A component with no responsibility gets rate 1.0 (and weight 0), with an
-        :class:`~mlhw.mixtures.EmptyComponentWarning`.
+        :class:`~mlhw.EmptyComponentWarning`.
 
     Raises
     ------
@@ -371,22 +323,13 @@ def m_step(x, q, alpha):
 def run_em(x, theta, betas, alpha, iterations=1000):
     """Run EM for ``iterations`` iterations from ``(theta, betas)`` with a known shape.
 
-    CS181 HW4 problem 1, part 5 (the skeleton's ``run_em``).
-
-    Exactly ``iterations`` E- and M-steps (no early stopping), as the homework's skeleton; the
-    loop is :func:`mlhw.em.run` (``tol=0``), which also checks that the log-likelihood never
-    decreases. :func:`fit_gamma_mixture` is the version with a stopping rule and a full result.
+    CS181 HW4 problem 1, part 5 (the skeleton's ``run_em``): exactly ``iterations`` E- and
+    M-steps, no early stopping (:func:`fit_gamma_mixture` has a stopping rule and a full result).
 
     Parameters
     ----------
-    x : array_like, shape (N,)
-        Positive data.
-    theta : array_like, shape (K,)
-        Initial mixing proportions.
-    betas : array_like, shape (K,)
-        Initial rates.
-    alpha : float
-        Known shared shape.
+    x, theta, betas, alpha
+        As in :func:`e_step`; ``theta`` and ``betas`` are the initial parameters.
     iterations : int
         Number of EM iterations (at least 1).
 
@@ -430,11 +373,10 @@ def expected_complete_log_likelihood(x, q, theta, betas, alpha) -> float:
 
     Parameters
     ----------
-    x : array_like, shape (N,)
-    q : array_like, shape (N, K)
-        Responsibilities (rows summing to one).
+    x, q
+        As in :func:`m_step`.
     theta, betas, alpha
-        Parameters at which ``Q`` is evaluated.
+        Parameters at which ``Q`` is evaluated, as in :func:`e_step`.
 
     Returns
     -------
@@ -476,10 +418,8 @@ def _profile_q(alpha, n, c):
 def shape_objective(x, q, alpha):
     """The profile of the EM objective in the shape: ``max over (theta, betas)`` of ``Q``.
 
-    For responsibilities ``q`` the M-step's ``theta_k = N_k / N`` and
-    ``beta_k(alpha) = alpha N_k / T_k`` (``N_k = sum_n q_nk``, ``T_k = sum_n q_nk x_n``) are
-    substituted into :func:`expected_complete_log_likelihood`, leaving a function of ``alpha``
-    alone:
+    The M-step's ``theta_k = N_k / N`` and ``beta_k(alpha) = alpha N_k / T_k`` (:func:`m_step`),
+    substituted into :func:`expected_complete_log_likelihood`, leave a function of ``alpha`` alone:
 
         Q(alpha) = N (alpha log alpha - alpha - log Gamma(alpha)) + alpha c - sum_n log x_n
                    + sum_k N_k log(N_k / N),   c = sum_k N_k log(N_k / T_k) + sum_n log x_n.
@@ -490,10 +430,8 @@ def shape_objective(x, q, alpha):
 
     Parameters
     ----------
-    x : array_like, shape (N,)
-        Positive data.
-    q : array_like, shape (N, K)
-        Responsibilities (rows summing to one).
+    x, q
+        As in :func:`m_step`.
     alpha : float or array_like
         Positive shape(s).
 
@@ -525,14 +463,8 @@ def shape_objective(x, q, alpha):
 
 
 def _newton_alpha(alpha, n, c, steps):
-    """Guarded Newton steps on the concave profile Q(alpha) (:func:`shape_objective`), with
-    ``Q' = N (log alpha - digamma(alpha)) + c`` and ``Q'' = N (1/alpha - trigamma(alpha)) < 0``.
-
-    Minka's (2002) form maximises the local model ``a0 + a1 alpha + a2 log(alpha)`` matching
-    ``Q'`` and ``Q''`` (plain Newton only doubles a too-small alpha per step). A step that would
-    make ``alpha`` non-positive or lower ``Q`` is halved (in ``1/alpha``, up to 60 times); if no
-    halving helps, alpha is kept.
-    """
+    """Guarded Newton steps in Minka's form (module notes) on the profile Q(alpha) of
+    :func:`shape_objective`, with ``Q' = N (log alpha - digamma(alpha)) + c``."""
     for _ in range(steps):
         grad = n * (np.log(alpha) - digamma(alpha)) + c
         hess = n * (1.0 / alpha - polygamma(1, alpha))
@@ -601,7 +533,7 @@ def _gamma_initial_params(x, k, init, alpha, rng) -> GammaMixtureParams:
             alpha = _moment_alpha(x, means)
         return GammaMixtureParams(np.full(k, 1.0 / k), alpha / means, alpha)
     if isinstance(init, GammaMixtureParams):
-        init = {"theta": init.theta, "betas": init.betas, "alpha": init.alpha}
+        init = vars(init)
     if not isinstance(init, dict) or not {"theta", "betas"} <= set(init) <= {"theta", "betas",
                                                                           "alpha"}:
         got = sorted(init) if isinstance(init, dict) else type(init).__name__
@@ -622,17 +554,13 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
     """Fit a ``K``-component Gamma mixture with a shared shape by EM (problem 1, and beyond).
 
     With a known ``alpha`` this is the homework's EM (:func:`e_step`, :func:`m_step`). With
-    ``estimate_alpha=True`` the shape is estimated too. It has no closed-form update, so the
-    M-step becomes a *generalised* EM step: ``newton_steps`` guarded Newton steps (in Minka's
-    form, ``1/alpha_new = 1/alpha + Q'/(alpha^2 Q'')``) on the concave profile
-    :func:`shape_objective`, from the current ``alpha``; a step that would make ``alpha``
-    non-positive or lower the profile is halved until it does not. The profile therefore never
-    decreases, and neither does the likelihood (the GEM property); the EM driver checks it.
+    ``estimate_alpha=True`` the shape is estimated too, by a generalised EM step (the module notes
+    say how; the EM driver checks that the likelihood never decreases).
 
     Parameters
     ----------
     x : array_like, shape (N,)
-        Positive data.
+        As in :func:`e_step`.
     k : int
         Number of components, ``1 <= k <= N``.
     alpha : float or None
@@ -645,29 +573,19 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
         None: equal weights and component means at ``k`` data points drawn by k-means++
         seeding on ``log x`` (rates ``alpha / mean``). A dict with ``theta``, ``betas`` (and
         optionally ``alpha``) gives the initial parameters.
-    max_iter : int
-        Maximum number of EM iterations.
-    tol : float
-        Stop when an iteration gains less than ``tol`` in mean log-likelihood per point
-        (:mod:`mlhw.em`, which says why the default is tighter than ``fit_gmm``'s).
-    n_init : int
-        Number of random initialisations; the best final log-likelihood wins.
+    max_iter, tol, n_init, keep_params, seed
+        As in :func:`mlhw.em.run` (whose notes say why the default ``tol`` is tighter than
+        ``fit_gmm``'s); ``seed`` drives the random initialisation.
     newton_steps : int
         Newton steps on ``alpha`` per M-step (1: generalised EM; more: closer to exact EM).
-    keep_params : bool
-        Keep the parameters of every iteration in ``history``.
-    seed : None, int or numpy.random.Generator
-        Randomness of the initialisation.
 
     Returns
     -------
     EMResult
         ``params`` a :class:`GammaMixtureParams` (``.theta``, ``.betas``, ``.alpha``) with the
         components sorted by increasing mean ``alpha / beta_k`` (so that two fits compare without
-        matching labels); ``.means`` (``alpha / beta_k``), ``.alpha_estimated``,
-        ``.log_likelihood`` (summed over points, at the start and after every M-step),
-        ``.resp`` (``q_nk``, in the sorted order), ``.n_iter``, ``.converged`` and ``.history``
-        (with ``keep_params=True``, in the fit's own component order).
+        matching labels), and ``.resp`` (``q_nk``) in that order; ``.history`` keeps the fit's own
+        order. Also ``.means`` (``alpha / beta_k``) and ``.alpha_estimated``.
 
     Raises
     ------
@@ -695,18 +613,10 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
         raise ValueError("alpha: expected the known positive shape (or estimate_alpha=True), "
                          "got None")
     newton_steps = check_int(newton_steps, "newton_steps", low=1)
-    if init is not None:
-        start = _gamma_initial_params(x, k, init, alpha, None)
-    else:
-        def start(r):
-            return _gamma_initial_params(x, k, None, alpha, r)
-
-    if estimate_alpha:
-        def m_step_(data, q, params):
-            return _m_step_estimate_alpha(data, q, params, newton_steps)
-    else:
-        m_step_ = _m_step_fixed_alpha
-
+    start = (partial(_gamma_initial_params, x, k, None, alpha) if init is None
+             else _gamma_initial_params(x, k, init, alpha, None))
+    m_step_ = (partial(_m_step_estimate_alpha, newton_steps=newton_steps) if estimate_alpha
+               else _m_step_fixed_alpha)
     res = em.run(x, start, _gamma_log_joint, m_step_, max_iter=max_iter, tol=tol,
                  n_init=n_init, seed=seed, keep_params=keep_params)
     p = res.params
