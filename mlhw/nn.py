@@ -1,36 +1,16 @@
 """Minimal neural-network pieces in NumPy, each with an explicit backward pass.
 
 This is the machinery behind the VAE of TUM ML worksheet 11 (problem 4) and the VAE and GAN of
-Waterloo CS480/680 HW4 (exercise 2). It is deliberately small: a :class:`Dense` layer, four
-activations, a :class:`Sequential` container, the Bernoulli log-loss on logits, the Adam optimiser
-and a finite-difference gradient check.
-
-Conventions
------------
-* A batch is a 2-D array ``(n, features)``; every operation is vectorised over the batch.
-* ``forward(x)`` caches what ``backward`` needs; ``backward(dy)`` takes the gradient of a scalar
-  loss with respect to the output and returns the gradient with respect to the input. With
-  ``param_grads=True`` (the default) it also stores the parameter gradients in ``layer.grads``
-  (same keys as ``layer.params``); ``param_grads=False`` skips that work, for a pass that only needs
-  the input gradient (the generator step of a GAN through a fixed discriminator).
-* Checks: each layer defines its passes once, ``_forward`` and ``_backward``, unchecked; the
-  training loops of :mod:`mlhw.vae` and :mod:`mlhw.gan` call them on data checked once at their
-  entry (a divergence is reported as a ``FloatingPointError`` by the loss check). The public
-  ``forward`` and ``backward``, written once in :class:`Layer`, check the batch (finite, 2-D,
-  numeric, of the layer's width; ``dy`` only after a ``forward`` and shaped like its output) and
-  run the same passes.
-* Precision: layers are created in float32 by default. Training is dominated by matrix products,
-  which run about twice as fast in float32 on a CPU and use half the memory, and minibatch noise
-  is orders of magnitude larger than float32 rounding. Gradient checks need float64: a central
-  difference with step ``eps`` has truncation error ``O(eps^2)`` and rounding error
-  ``O(u / eps)`` (``u`` the unit roundoff), which balance at about ``u^(2/3)``, i.e. ``1e-11`` in
-  float64 but only ``1e-5`` of the loss in float32, too coarse to tell a right gradient from a
-  slightly wrong one. Every constructor therefore takes ``dtype``.
+Waterloo CS480/680 HW4 (exercise 2): a :class:`Dense` layer, four activations, a
+:class:`Sequential` container, the Bernoulli log-loss on logits, the Adam optimiser and a
+finite-difference gradient check. Batches are 2-D ``(n, features)``; layers are float32 unless
+``dtype="float64"`` (for gradient checks). The conventions are set out in this module's notes.
 """
 
 from __future__ import annotations
 
 import numbers
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -622,8 +602,28 @@ def _training_setup(x_train, x_test, epochs, batch_size, n_samples, sample_every
             check_rng(seed).spawn(5))
 
 
-def _history(hist, sample_epochs, samples, empty_shape, dt) -> dict:
-    """A training run's per-epoch lists as arrays, with the samples stacked (or empty)."""
+def _train(name, epochs, keys, run_epoch, sample, sample_every, progress, empty_shape, dt) -> dict:
+    """The epoch loop of :func:`mlhw.train_vae` and :func:`mlhw.train_gan`.
+
+    ``run_epoch(epoch)`` trains one epoch and returns its numbers (a dict over ``keys``, without
+    the test ones when there is no test data) and the middle of its progress line; ``sample()``
+    gives the images at the fixed draws. Returns the result's per-epoch fields as arrays, with the
+    samples stacked (or empty, of ``empty_shape``).
+    """
+    hist = {k: [] for k in (*keys, "epoch_seconds")}
+    sample_epochs, samples = [], []
+    for epoch in range(1, epochs + 1):
+        t0 = time.perf_counter()
+        stats, line = run_epoch(epoch)
+        for k, v in stats.items():
+            hist[k].append(v)
+        if sample_every is not None and epoch % sample_every == 0:
+            sample_epochs.append(epoch)
+            samples.append(sample())
+        hist["epoch_seconds"].append(time.perf_counter() - t0)
+        if progress:
+            print(f"{name} epoch {epoch:3d}/{epochs}  {line}  ({hist['epoch_seconds'][-1]:.1f} s)",
+                  flush=True)
     out = {k: np.asarray(v, dtype=float) for k, v in hist.items()}
     out["sample_epochs"] = np.asarray(sample_epochs, dtype=int)
     out["samples"] = np.stack(samples) if samples else np.empty(empty_shape, dtype=dt)

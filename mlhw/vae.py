@@ -1,24 +1,13 @@
 """A small variational auto-encoder in NumPy (TUM ML worksheet 11, problem 4; Waterloo CS480/680
 HW4, exercise 2a).
 
-Model, for images flattened to ``d`` grey levels in [0, 1]:
-
-* encoder ``x -> h = relu(x W1 + b1) -> (mu, log var) = h W2 + b2`` (a diagonal Gaussian
-  ``q(z | x) = N(mu, diag(var))`` over ``n_latent`` dimensions);
-* reparameterisation ``z = mu + exp(log var / 2) * eps`` with ``eps ~ N(0, I)``, so the sample is a
-  differentiable function of the encoder's outputs;
-* decoder ``z -> relu(z W3 + b3) -> logits``, a Bernoulli likelihood ``p(x | z)`` per pixel;
-* loss per image ``rec + kl_weight * KL(q(z | x) || N(0, I))`` with ``rec`` the Bernoulli
-  negative log-likelihood (binary cross-entropy) summed over pixels. ``kl_weight = 1`` is the
-  negative evidence lower bound; ``kl_weight = 0`` drops the KL term, as problem 4 asks.
-
-The KL term is :func:`mlhw.divergences.kl_diag_gaussians` against the standard normal prior; its
-gradient is the closed form ``dKL/dmu = mu`` and ``dKL/dlog var = (var - 1) / 2``.
+An MLP encoder to a diagonal Gaussian ``q(z | x)``, the reparameterised sample, an MLP decoder to
+Bernoulli pixel probabilities, and the loss ``rec + kl_weight * KL(q(z | x) || N(0, I))`` per
+image; the model is set out in this module's notes.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,8 +15,8 @@ from scipy.special import expit
 
 from ._validation import as_array, check_int, check_positive, check_rng
 from .divergences import _kl_diag
-from .nn import (Adam, ReLU, Sequential, _bce_with_logits, _check_images, _history, _minibatches,
-                 _mlp, _training_setup, check_dtype)
+from .nn import (Adam, ReLU, Sequential, _bce_with_logits, _check_images, _minibatches, _mlp,
+                 _train, _training_setup, check_dtype)
 
 __all__ = ["VAE", "VAELoss", "VAEResult", "prepare_images", "train_vae"]
 
@@ -342,12 +331,9 @@ def train_vae(x_train, x_test=None, *, kl_weight: float = 1.0, n_hidden: int = 2
     opt = Adam(model.parameters(), lr=lr)
     eval_seed = int(rng_eval.integers(2**32))
     z_fixed = rng_prior.standard_normal((n_samples, model.n_latent))
-    hist = {k: [] for k in ("train_loss", "train_rec", "train_kl", "test_loss", "test_rec",
-                            "test_kl", "epoch_seconds")}
-    sample_epochs, samples = [], []
     n = len(x_train)
-    for epoch in range(1, epochs + 1):
-        t0 = time.perf_counter()
+
+    def run_epoch(epoch):
         rec_sum = kl_sum = 0.0
         for b, idx in enumerate(_minibatches(n, batch_size, rng_shuffle)):
             xb = x_train[idx]
@@ -363,22 +349,17 @@ def train_vae(x_train, x_test=None, *, kl_weight: float = 1.0, n_hidden: int = 2
             opt.step(model.gradients())
             rec_sum += float(rec.sum())
             kl_sum += float(kl.sum())
-        hist["train_rec"].append(rec_sum / n)
-        hist["train_kl"].append(kl_sum / n)
-        hist["train_loss"].append(rec_sum / n + w * kl_sum / n)
+        stats = {"train_rec": rec_sum / n, "train_kl": kl_sum / n,
+                 "train_loss": rec_sum / n + w * kl_sum / n}
+        test = ""
         if x_test is not None:
             ev = model._evaluate(x_test, w, np.random.default_rng(eval_seed))
-            hist["test_loss"].append(ev.loss)
-            hist["test_rec"].append(ev.rec)
-            hist["test_kl"].append(ev.kl)
-        if sample_every is not None and epoch % sample_every == 0:
-            sample_epochs.append(epoch)
-            samples.append(expit(model.decoder._forward(z_fixed.astype(dt))))
-        hist["epoch_seconds"].append(time.perf_counter() - t0)
-        if progress:
-            test = f"  test {hist['test_loss'][-1]:8.2f}" if x_test is not None else ""
-            print(f"VAE (kl_weight={w:g}) epoch {epoch:3d}/{epochs}  train "
-                  f"{hist['train_loss'][-1]:8.2f}{test}  ({hist['epoch_seconds'][-1]:.1f} s)",
-                  flush=True)
-    return VAEResult(model=model, kl_weight=w,
-                     **_history(hist, sample_epochs, samples, (0, n_samples, d), dt))
+            stats.update(test_loss=ev.loss, test_rec=ev.rec, test_kl=ev.kl)
+            test = f"  test {ev.loss:8.2f}"
+        return stats, f"train {stats['train_loss']:8.2f}{test}"
+
+    hist = _train(f"VAE (kl_weight={w:g})", epochs, ("train_loss", "train_rec", "train_kl",
+                  "test_loss", "test_rec", "test_kl"), run_epoch,
+                  lambda: expit(model.decoder._forward(z_fixed.astype(dt))), sample_every,
+                  progress, (0, n_samples, d), dt)
+    return VAEResult(model=model, kl_weight=w, **hist)
