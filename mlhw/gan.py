@@ -24,17 +24,14 @@ class GAN:
 
     Parameters
     ----------
-    n_input : int
-        Pixels per image (784 for MNIST).
+    n_input, seed, dtype
+        As in :class:`mlhw.VAE`.
     n_noise : int
         Dimension of the generator's input noise.
     n_hidden : int
         Width of the one hidden layer of both networks.
     slope : float
         Negative slope of the leaky ReLUs.
-    seed : None, int or numpy.random.Generator
-        Initial weights.
-    dtype : {"float32", "float64"}
 
     Examples
     --------
@@ -49,8 +46,7 @@ class GAN:
         self.n_noise = check_int(n_noise, "n_noise", low=1)
         self.n_hidden = check_int(n_hidden, "n_hidden", low=1)
         self.dtype = check_dtype(dtype)
-        rng = check_rng(seed)
-        kw = {"seed": rng, "dtype": self.dtype}
+        kw = {"seed": check_rng(seed), "dtype": self.dtype}
         self.generator = Sequential(_mlp(self.n_noise, self.n_hidden, self.n_input,
                                          LeakyReLU(slope), **kw) + [Sigmoid()])
         self.discriminator = Sequential(_mlp(self.n_input, self.n_hidden, 1, LeakyReLU(slope),
@@ -175,10 +171,8 @@ class GANResult:
     d_real, d_fake : ndarray, shape (epochs,)
         After each epoch, the mean probability of "real" the discriminator gives to the test
         (or, without test data, the last training batch's) real and fake images.
-    sample_epochs : ndarray of int, shape (m,)
-    samples : ndarray, shape (m, n_samples, n_input)
-        ``G`` at the same fixed noise after each of ``sample_epochs``.
-    epoch_seconds : ndarray, shape (epochs,)
+    sample_epochs, samples, epoch_seconds : ndarray
+        As in :class:`mlhw.VAEResult`, the samples being ``G`` at the same fixed noise.
     """
 
     model: GAN
@@ -204,25 +198,17 @@ def train_gan(x_train, x_test=None, *, n_noise: int = 64, n_hidden: int = 256, e
 
     Parameters
     ----------
-    x_train : array_like, shape (n, d)
-        Real images flattened, values in [0, 1].
-    x_test : array_like, shape (m, d), optional
-        Held-out real images for the test losses.
+    x_train, x_test : array_like, shape (n, d) and (m, d)
+        Real images flattened, values in [0, 1]; the held-out ``x_test`` (optional) gives the
+        test losses.
     n_noise, n_hidden : int
         Noise dimension and hidden width (both networks).
-    epochs, batch_size : int
     lr : float
         Adam step size of both networks.
     betas : tuple of float
         Adam's moment decay rates (``beta1 = 0.5`` is the usual choice for GANs).
-    sample_every : int, optional
-        Record ``G`` at fixed noise after every ``sample_every``-th epoch.
-    n_samples : int
-    seed : None, int or numpy.random.Generator
-        Seeds weights, shuffling, noise and the fixed sample noise.
-    dtype : {"float32", "float64"}
-    progress : bool
-        Print one line per epoch.
+    epochs, batch_size, sample_every, n_samples, seed, dtype, progress
+        As in :func:`mlhw.train_vae`; the samples are ``G`` at fixed noise.
 
     Returns
     -------

@@ -56,10 +56,9 @@ def _check_batch(x, name: str, width: int | None = None) -> np.ndarray:
 class Layer:
     """Base class: a layer without parameters (``params`` and ``grads`` are empty dicts).
 
-    A layer defines one pass each way, ``_forward(x)`` and ``_backward(dy, param_grads)``,
-    unchecked: the training loops of :mod:`mlhw.vae` and :mod:`mlhw.gan` call them on data
-    checked once at their entry. The public :meth:`forward` and :meth:`backward`, defined here
-    once for every layer, check their argument and then run the pass.
+    A layer defines one unchecked pass each way, ``_forward(x)`` and ``_backward(dy,
+    param_grads)``; :meth:`forward` and :meth:`backward`, here once for every layer, check their
+    argument and run it.
     """
 
     #: whether the output has the width of the input (activations); see :class:`Sequential`
@@ -525,10 +524,8 @@ def check_module_gradients(module: Layer, x, *, seed=0, eps: float = 1e-5,
     module : Layer
         A float64 module.
     x : array_like, shape (n, n_in)
-    seed : int or Generator
-    eps : float
-    n_entries : int or None
-        Entries checked per array (None: all).
+    seed, eps, n_entries
+        As in :func:`gradient_check`; ``n_entries`` is per array.
 
     Returns
     -------
@@ -555,16 +552,11 @@ def check_module_gradients(module: Layer, x, *, seed=0, eps: float = 1e-5,
     def loss():
         return float(np.sum(module.forward(x) * r))
 
-    module.forward(x)
-    dx = module.backward(r)
-    params = module.parameters()
-    grads = [np.array(g) for g in module.gradients()]
-    out = {"input": gradient_check(loss, x, dx, eps=eps, n_entries=n_entries,
-                                   seed=gen).max_rel_error}
-    for i, (p, g) in enumerate(zip(params, grads)):
-        out[f"param{i}"] = gradient_check(loss, p, g, eps=eps, n_entries=n_entries,
-                                          seed=gen).max_rel_error
-    return out
+    arrays = [("input", x, module.backward(r))] + [
+        (f"param{i}", p, np.array(g))
+        for i, (p, g) in enumerate(zip(module.parameters(), module.gradients()))]
+    return {name: gradient_check(loss, a, g, eps=eps, n_entries=n_entries, seed=gen).max_rel_error
+            for name, a, g in arrays}
 
 
 def _check_images(x, name: str, d: int | None, dt) -> np.ndarray:

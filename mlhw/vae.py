@@ -48,17 +48,14 @@ def prepare_images(images, *, binarize: bool = False, dtype="float32") -> np.nda
     """
     dt = check_dtype(dtype)
     raw = np.asarray(images)
+    x = as_array(raw, "images", ndim=(2, 3)).astype(dt)
     if raw.dtype == np.uint8:
-        x = as_array(raw, "images", ndim=(2, 3)).astype(dt) / dt(255)
-    else:
-        x = as_array(raw, "images", ndim=(2, 3)).astype(dt)
-        if x.min() < 0 or x.max() > 1:
-            raise ValueError(f"images: expected uint8 grey levels or floats in [0, 1], got a "
-                             f"range [{x.min()!r}, {x.max()!r}]")
+        x = x / dt(255)
+    elif x.min() < 0 or x.max() > 1:
+        raise ValueError(f"images: expected uint8 grey levels or floats in [0, 1], got a "
+                         f"range [{x.min()!r}, {x.max()!r}]")
     x = x.reshape(len(x), -1)
-    if binarize:
-        x = (x >= 0.5).astype(dt)
-    return x
+    return (x >= 0.5).astype(dt) if binarize else x
 
 
 def _check_weight(kl_weight) -> float:
@@ -85,7 +82,7 @@ class VAELoss:
 
 
 class VAE:
-    """A multilayer-perceptron VAE with a Bernoulli decoder (see the module docstring).
+    """A multilayer-perceptron VAE with a Bernoulli decoder (the model is in this module's notes).
 
     Parameters
     ----------
@@ -114,8 +111,7 @@ class VAE:
         self.n_hidden = check_int(n_hidden, "n_hidden", low=1)
         self.n_latent = check_int(n_latent, "n_latent", low=1)
         self.dtype = check_dtype(dtype)
-        rng = check_rng(seed)
-        kw = {"seed": rng, "dtype": self.dtype}
+        kw = {"seed": check_rng(seed), "dtype": self.dtype}
         self.encoder = Sequential(_mlp(self.n_input, self.n_hidden, 2 * self.n_latent, ReLU(), **kw))
         self.decoder = Sequential(_mlp(self.n_latent, self.n_hidden, self.n_input, ReLU(), **kw))
 
