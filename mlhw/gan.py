@@ -119,15 +119,13 @@ class GAN:
         """
         x_real = _check_images(x_real, "x_real", self.n_input, self.dtype)
         z = as_array(z, "z", ndim=2, shape=(None, self.n_noise)).astype(self.dtype)
-        loss = self._d_step(x_real, z)[0]
-        return loss, [g.copy() for g in self.discriminator.gradients()]
+        return self._d_step(x_real, z)[0], [g.copy() for g in self.discriminator.gradients()]
 
     def generator_loss_and_gradients(self, z):
         """Non-saturating generator loss ``mean softplus(-D(G(z)))`` and its gradient for the
         generator's parameters (list in the order of ``generator.parameters()``)."""
         z = as_array(z, "z", ndim=2, shape=(None, self.n_noise)).astype(self.dtype)
-        loss = self._g_step(z)
-        return loss, [g.copy() for g in self.generator.gradients()]
+        return self._g_step(z), [g.copy() for g in self.generator.gradients()]
 
     def undetached_generator_gradients(self, z):
         """What ``.detach()`` blocks: the gradient of the discriminator's loss on the fakes,
@@ -198,9 +196,10 @@ def train_gan(x_train, x_test=None, *, n_noise: int = 64, n_hidden: int = 256, e
 
     Parameters
     ----------
-    x_train, x_test : array_like, shape (n, d) and (m, d)
-        Real images flattened, values in [0, 1]; the held-out ``x_test`` (optional) gives the
-        test losses.
+    x_train : array_like, shape (n, d)
+        Real images flattened, values in [0, 1].
+    x_test : array_like, shape (m, d), optional
+        Held-out real images for the test losses.
     n_noise, n_hidden : int
         Noise dimension and hidden width (both networks).
     lr : float

@@ -22,18 +22,15 @@ from ._validation import as_array, check_int, check_positive, check_rng
 __all__ = ["Adam", "Dense", "GradCheckResult", "LeakyReLU", "ReLU", "Sequential", "Sigmoid",
            "Tanh", "bce_with_logits", "check_dtype", "check_module_gradients", "gradient_check"]
 
-_DTYPES = {"float32": np.float32, "float64": np.float64}
-
-
 def check_dtype(dtype) -> type:
     """Return ``np.float32`` or ``np.float64`` for ``dtype``; raise ``ValueError`` otherwise."""
     try:
         dt = np.dtype(dtype)
     except TypeError:
         raise TypeError(f"dtype: expected 'float32' or 'float64', got {dtype!r}") from None
-    if dt.name not in _DTYPES:
+    if dt.name not in ("float32", "float64"):
         raise ValueError(f"dtype: expected 'float32' or 'float64', got {dt.name!r}")
-    return _DTYPES[dt.name]
+    return dt.type
 
 
 def _check_batch(x, name: str, width: int | None = None) -> np.ndarray:

@@ -153,8 +153,7 @@ class VAE:
     # -- public API ---------------------------------------------------------------------------
     def encode(self, x):
         """Posterior parameters ``(mu, log_var)``, each of shape (n, n_latent), for rows of ``x``."""
-        x = _check_images(x, "x", self.n_input, self.dtype)
-        return self._encode(x)
+        return self._encode(_check_images(x, "x", self.n_input, self.dtype))
 
     def decode(self, z):
         """Bernoulli means (pixel probabilities), shape (n, n_input), of codes ``z`` (n, n_latent)."""
@@ -168,8 +167,7 @@ class VAE:
     def sample(self, n: int, *, seed=None):
         """Decoder means at ``n`` codes drawn from the prior ``N(0, I)``, shape (n, n_input)."""
         n = check_int(n, "n", low=1)
-        z = check_rng(seed).standard_normal((n, self.n_latent))
-        return self.decode(z)
+        return self.decode(check_rng(seed).standard_normal((n, self.n_latent)))
 
     def loss_and_gradients(self, x, noise, *, kl_weight: float = 1.0):
         """Mean loss of a batch at given noise, and its gradient for every parameter array.
