@@ -1,10 +1,7 @@
 """Data shipped with :mod:`mlhw`: MNIST (IDX files) and the small data sets of the homeworks.
 
-MNIST is the original database of Yann LeCun, Corinna Cortes and Christopher J.C. Burges, made
-available under the Creative Commons Attribution-Share Alike 3.0 licence. The four IDX files are
-shipped gzipped in ``mlhw/data/mnist/``; every load verifies them against the checksum registry
-below (the md5 of the decompressed bytes, which is what the original files publish), so a
-truncated or altered file is refused instead of silently read.
+The MNIST files are shipped in ``mlhw/data/mnist/`` and verified on every load; their source,
+licence and checksums are set out in this module's notes.
 """
 
 from __future__ import annotations
