@@ -1,10 +1,7 @@
 """Data shipped with :mod:`mlhw`: MNIST (IDX files) and the small data sets of the homeworks.
 
-MNIST is the original database of Yann LeCun, Corinna Cortes and Christopher J.C. Burges, made
-available under the Creative Commons Attribution-Share Alike 3.0 licence. The four IDX files are
-shipped gzipped in ``mlhw/data/mnist/``; every load verifies them against the checksum registry
-below (the md5 of the decompressed bytes, which is what the original files publish), so a
-truncated or altered file is refused instead of silently read.
+The MNIST files are shipped in ``mlhw/data/mnist/`` and verified on every load; their source,
+licence and checksums are set out in this module's notes.
 """
 
 from __future__ import annotations
@@ -135,7 +132,7 @@ def _load_file(name: str, folder: Path | None) -> np.ndarray:
             raw = _read_bytes(path)
         except ValueError as exc:  # a truncated .gz fails to decompress: show the checksums too
             want = MNIST_FILES[name]["sha256"]
-            got = hashlib.sha256(path.read_bytes()).hexdigest()
+            got = _digest(path, "sha256")
             raise ValueError(f"{exc}; checksum mismatch (sha256 of the .gz file): expected {want}, "
                              f"got {got}; the file is truncated or altered") from None
         got = hashlib.md5(raw).hexdigest()  # noqa: S324 - integrity check, not security
@@ -195,8 +192,9 @@ def download_mnist(dest, *, base_url: str = MNIST_MIRROR, timeout: float = 60.0)
 
     Each ``.gz`` is downloaded to a temporary file, checked against the md5 published for the
     original files (``MNIST_FILES[name]["gz_md5_published"]``), and only then moved into
-    ``dest``. The decompressed bytes are checked too, so a re-compressed copy (such as the shipped
-    one) is accepted as long as its content is the original.
+    ``dest``; a file that fails, and any partial download, is deleted, so ``dest`` only ever holds
+    verified copies. The decompressed bytes are checked too, so a re-compressed copy (such as the
+    shipped one) is accepted as long as its content is the original.
 
     Parameters
     ----------
@@ -205,6 +203,8 @@ def download_mnist(dest, *, base_url: str = MNIST_MIRROR, timeout: float = 60.0)
     base_url : str
         URL prefix of the mirror (``file://`` URLs work; the tests also serve one over HTTP on
         127.0.0.1).
+    timeout : float
+        Seconds to wait for each transfer (positive).
 
     Returns
     -------
@@ -218,9 +218,6 @@ def download_mnist(dest, *, base_url: str = MNIST_MIRROR, timeout: float = 60.0)
         registry.
     OSError
         Naming the file, if a transfer fails (HTTP error, refused connection, timeout).
-
-    Every file is verified before it is moved into ``dest``; a file that fails, and any partial
-    download, is deleted, so ``dest`` only ever holds verified copies.
     """
     if not isinstance(dest, (str, Path)):
         raise TypeError(f"dest: expected a folder path, got {type(dest).__name__}")

@@ -1,36 +1,20 @@
 """A small generative adversarial network in NumPy (Waterloo CS480/680 HW4, exercise 2b).
 
-* Generator ``G``: noise ``z ~ N(0, I)`` (``n_noise`` dims) ``-> leaky relu -> sigmoid``, an image
-  with grey levels in (0, 1), the same scale as the data (:func:`mlhw.vae.prepare_images`).
-* Discriminator ``D``: image ``-> leaky relu -> logit``; ``sigmoid(D(x))`` is the probability it
-  assigns to "real".
-* Discriminator loss (per image, averaged over a batch): ``-log sigmoid(D(x)) -
-  log(1 - sigmoid(D(G(z))))``, the cross-entropy of telling real (label 1) from fake (label 0).
-* Generator loss, the *non-saturating* form: ``-log sigmoid(D(G(z)))`` (label the fakes as real)
-  instead of minimising ``log(1 - sigmoid(D(G(z))))``. Both have the same fixed points, but when
-  ``D`` confidently rejects the fakes early in training the second one's gradient vanishes
-  (``d/dl log(1 - sigmoid(l)) = -sigmoid(l)`` is about 0 for a very negative logit ``l``) while the
-  first one's is about -1.
-
-One training iteration alternates a discriminator step and a generator step. The discriminator
-step treats the generated images as fixed data: its backward pass stops at the images and never
-enters ``G`` (PyTorch code says ``fake.detach()`` for this; here the generator's ``backward`` is
-simply not called). The generator step back-propagates through ``D`` to the images and on into
-``G``, but only ``G``'s parameters are updated, and ``D``'s parameter gradients are not even
-computed.
+An MLP generator from Gaussian noise to images and an MLP discriminator giving a logit of "real",
+trained in alternating steps with the non-saturating generator loss; the losses and the "detach"
+of the discriminator step are set out in this module's notes.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import expit
 
 from ._validation import as_array, check_int, check_rng
-from .nn import (Adam, LeakyReLU, Sequential, Sigmoid, _check_images, _history, _minibatches,
-                 _mlp, _softplus, _training_setup, check_dtype)
+from .nn import (Adam, LeakyReLU, Sequential, Sigmoid, _check_images, _minibatches, _mlp,
+                 _softplus, _train, _training_setup, check_dtype)
 
 __all__ = ["GAN", "GANResult", "train_gan"]
 
@@ -40,17 +24,14 @@ class GAN:
 
     Parameters
     ----------
-    n_input : int
-        Pixels per image (784 for MNIST).
+    n_input, seed, dtype
+        As in :class:`mlhw.VAE`.
     n_noise : int
         Dimension of the generator's input noise.
     n_hidden : int
         Width of the one hidden layer of both networks.
     slope : float
         Negative slope of the leaky ReLUs.
-    seed : None, int or numpy.random.Generator
-        Initial weights.
-    dtype : {"float32", "float64"}
 
     Examples
     --------
@@ -65,8 +46,7 @@ class GAN:
         self.n_noise = check_int(n_noise, "n_noise", low=1)
         self.n_hidden = check_int(n_hidden, "n_hidden", low=1)
         self.dtype = check_dtype(dtype)
-        rng = check_rng(seed)
-        kw = {"seed": rng, "dtype": self.dtype}
+        kw = {"seed": check_rng(seed), "dtype": self.dtype}
         self.generator = Sequential(_mlp(self.n_noise, self.n_hidden, self.n_input,
                                          LeakyReLU(slope), **kw) + [Sigmoid()])
         self.discriminator = Sequential(_mlp(self.n_input, self.n_hidden, 1, LeakyReLU(slope),
@@ -139,15 +119,13 @@ class GAN:
         """
         x_real = _check_images(x_real, "x_real", self.n_input, self.dtype)
         z = as_array(z, "z", ndim=2, shape=(None, self.n_noise)).astype(self.dtype)
-        loss = self._d_step(x_real, z)[0]
-        return loss, [g.copy() for g in self.discriminator.gradients()]
+        return self._d_step(x_real, z)[0], [g.copy() for g in self.discriminator.gradients()]
 
     def generator_loss_and_gradients(self, z):
         """Non-saturating generator loss ``mean softplus(-D(G(z)))`` and its gradient for the
         generator's parameters (list in the order of ``generator.parameters()``)."""
         z = as_array(z, "z", ndim=2, shape=(None, self.n_noise)).astype(self.dtype)
-        loss = self._g_step(z)
-        return loss, [g.copy() for g in self.generator.gradients()]
+        return self._g_step(z), [g.copy() for g in self.generator.gradients()]
 
     def undetached_generator_gradients(self, z):
         """What ``.detach()`` blocks: the gradient of the discriminator's loss on the fakes,
@@ -191,10 +169,8 @@ class GANResult:
     d_real, d_fake : ndarray, shape (epochs,)
         After each epoch, the mean probability of "real" the discriminator gives to the test
         (or, without test data, the last training batch's) real and fake images.
-    sample_epochs : ndarray of int, shape (m,)
-    samples : ndarray, shape (m, n_samples, n_input)
-        ``G`` at the same fixed noise after each of ``sample_epochs``.
-    epoch_seconds : ndarray, shape (epochs,)
+    sample_epochs, samples, epoch_seconds : ndarray
+        As in :class:`mlhw.VAEResult`, the samples being ``G`` at the same fixed noise.
     """
 
     model: GAN
@@ -226,19 +202,12 @@ def train_gan(x_train, x_test=None, *, n_noise: int = 64, n_hidden: int = 256, e
         Held-out real images for the test losses.
     n_noise, n_hidden : int
         Noise dimension and hidden width (both networks).
-    epochs, batch_size : int
     lr : float
         Adam step size of both networks.
     betas : tuple of float
         Adam's moment decay rates (``beta1 = 0.5`` is the usual choice for GANs).
-    sample_every : int, optional
-        Record ``G`` at fixed noise after every ``sample_every``-th epoch.
-    n_samples : int
-    seed : None, int or numpy.random.Generator
-        Seeds weights, shuffling, noise and the fixed sample noise.
-    dtype : {"float32", "float64"}
-    progress : bool
-        Print one line per epoch.
+    epochs, batch_size, sample_every, n_samples, seed, dtype, progress
+        As in :func:`mlhw.train_vae`; the samples are ``G`` at fixed noise.
 
     Returns
     -------
@@ -268,12 +237,9 @@ def train_gan(x_train, x_test=None, *, n_noise: int = 64, n_hidden: int = 256, e
     z_fixed = rng_fixed.standard_normal((n_samples, model.n_noise), dtype=dt)
     z_eval = (rng_eval.standard_normal((len(x_test), model.n_noise), dtype=dt)
               if x_test is not None else None)
-    hist = {k: [] for k in ("train_d_loss", "train_g_loss", "test_d_loss", "test_g_loss",
-                            "d_real", "d_fake", "epoch_seconds")}
-    sample_epochs, samples = [], []
     n = len(x_train)
-    for epoch in range(1, epochs + 1):
-        t0 = time.perf_counter()
+
+    def run_epoch(epoch):
         d_sum = g_sum = 0.0
         for b, idx in enumerate(_minibatches(n, batch_size, rng_shuffle)):
             m = len(idx)
@@ -288,22 +254,17 @@ def train_gan(x_train, x_test=None, *, n_noise: int = 64, n_hidden: int = 256, e
             opt_g.step(model.generator.gradients())
             d_sum += d_loss * m
             g_sum += g_loss * m
-        hist["train_d_loss"].append(d_sum / n)
-        hist["train_g_loss"].append(g_sum / n)
+        stats = {"train_d_loss": d_sum / n, "train_g_loss": g_sum / n}
+        test = ""
         if x_test is not None:
             d_loss, real_l, fake_l = model._d_step(x_test, z_eval, backward=False)
-            hist["test_d_loss"].append(d_loss)
-            hist["test_g_loss"].append(float(_softplus(-fake_l).mean()))
-        hist["d_real"].append(float(expit(real_l).mean()))
-        hist["d_fake"].append(float(expit(fake_l).mean()))
-        if sample_every is not None and epoch % sample_every == 0:
-            sample_epochs.append(epoch)
-            samples.append(model.generator._forward(z_fixed).copy())
-        hist["epoch_seconds"].append(time.perf_counter() - t0)
-        if progress:
-            test = (f"  test D {hist['test_d_loss'][-1]:.3f} G {hist['test_g_loss'][-1]:.3f}"
-                    if x_test is not None else "")
-            print(f"GAN epoch {epoch:3d}/{epochs}  train D {hist['train_d_loss'][-1]:.3f} "
-                  f"G {hist['train_g_loss'][-1]:.3f}{test}  ({hist['epoch_seconds'][-1]:.1f} s)",
-                  flush=True)
-    return GANResult(model=model, **_history(hist, sample_epochs, samples, (0, n_samples, d), dt))
+            stats.update(test_d_loss=d_loss, test_g_loss=float(_softplus(-fake_l).mean()))
+            test = f"  test D {d_loss:.3f} G {stats['test_g_loss']:.3f}"
+        stats.update(d_real=float(expit(real_l).mean()), d_fake=float(expit(fake_l).mean()))
+        return stats, f"train D {stats['train_d_loss']:.3f} G {stats['train_g_loss']:.3f}{test}"
+
+    hist = _train("GAN", epochs, ("train_d_loss", "train_g_loss", "test_d_loss", "test_g_loss",
+                                  "d_real", "d_fake"), run_epoch,
+                  lambda: model.generator._forward(z_fixed).copy(), sample_every, progress,
+                  (0, n_samples, d), dt)
+    return GANResult(model=model, **hist)

@@ -1,36 +1,16 @@
 """Minimal neural-network pieces in NumPy, each with an explicit backward pass.
 
 This is the machinery behind the VAE of TUM ML worksheet 11 (problem 4) and the VAE and GAN of
-Waterloo CS480/680 HW4 (exercise 2). It is deliberately small: a :class:`Dense` layer, four
-activations, a :class:`Sequential` container, the Bernoulli log-loss on logits, the Adam optimiser
-and a finite-difference gradient check.
-
-Conventions
------------
-* A batch is a 2-D array ``(n, features)``; every operation is vectorised over the batch.
-* ``forward(x)`` caches what ``backward`` needs; ``backward(dy)`` takes the gradient of a scalar
-  loss with respect to the output and returns the gradient with respect to the input. With
-  ``param_grads=True`` (the default) it also stores the parameter gradients in ``layer.grads``
-  (same keys as ``layer.params``); ``param_grads=False`` skips that work, for a pass that only needs
-  the input gradient (the generator step of a GAN through a fixed discriminator).
-* Checks: each layer defines its passes once, ``_forward`` and ``_backward``, unchecked; the
-  training loops of :mod:`mlhw.vae` and :mod:`mlhw.gan` call them on data checked once at their
-  entry (a divergence is reported as a ``FloatingPointError`` by the loss check). The public
-  ``forward`` and ``backward``, written once in :class:`Layer`, check the batch (finite, 2-D,
-  numeric, of the layer's width; ``dy`` only after a ``forward`` and shaped like its output) and
-  run the same passes.
-* Precision: layers are created in float32 by default. Training is dominated by matrix products,
-  which run about twice as fast in float32 on a CPU and use half the memory, and minibatch noise
-  is orders of magnitude larger than float32 rounding. Gradient checks need float64: a central
-  difference with step ``eps`` has truncation error ``O(eps^2)`` and rounding error
-  ``O(u / eps)`` (``u`` the unit roundoff), which balance at about ``u^(2/3)``, i.e. ``1e-11`` in
-  float64 but only ``1e-5`` of the loss in float32, too coarse to tell a right gradient from a
-  slightly wrong one. Every constructor therefore takes ``dtype``.
+Waterloo CS480/680 HW4 (exercise 2): a :class:`Dense` layer, four activations, a
+:class:`Sequential` container, the Bernoulli log-loss on logits, the Adam optimiser and a
+finite-difference gradient check. Batches are 2-D ``(n, features)``; layers are float32 unless
+``dtype="float64"`` (for gradient checks). The conventions are set out in this module's notes.
 """
 
 from __future__ import annotations
 
 import numbers
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -42,18 +22,15 @@ from ._validation import as_array, check_int, check_positive, check_rng
 __all__ = ["Adam", "Dense", "GradCheckResult", "LeakyReLU", "ReLU", "Sequential", "Sigmoid",
            "Tanh", "bce_with_logits", "check_dtype", "check_module_gradients", "gradient_check"]
 
-_DTYPES = {"float32": np.float32, "float64": np.float64}
-
-
 def check_dtype(dtype) -> type:
     """Return ``np.float32`` or ``np.float64`` for ``dtype``; raise ``ValueError`` otherwise."""
     try:
         dt = np.dtype(dtype)
     except TypeError:
         raise TypeError(f"dtype: expected 'float32' or 'float64', got {dtype!r}") from None
-    if dt.name not in _DTYPES:
+    if dt.name not in ("float32", "float64"):
         raise ValueError(f"dtype: expected 'float32' or 'float64', got {dt.name!r}")
-    return _DTYPES[dt.name]
+    return dt.type
 
 
 def _check_batch(x, name: str, width: int | None = None) -> np.ndarray:
@@ -76,10 +53,9 @@ def _check_batch(x, name: str, width: int | None = None) -> np.ndarray:
 class Layer:
     """Base class: a layer without parameters (``params`` and ``grads`` are empty dicts).
 
-    A layer defines one pass each way, ``_forward(x)`` and ``_backward(dy, param_grads)``,
-    unchecked: the training loops of :mod:`mlhw.vae` and :mod:`mlhw.gan` call them on data
-    checked once at their entry. The public :meth:`forward` and :meth:`backward`, defined here
-    once for every layer, check their argument and then run the pass.
+    A layer defines one unchecked pass each way, ``_forward(x)`` and ``_backward(dy,
+    param_grads)``; :meth:`forward` and :meth:`backward`, here once for every layer, check their
+    argument and run it.
     """
 
     #: whether the output has the width of the input (activations); see :class:`Sequential`
@@ -545,10 +521,8 @@ def check_module_gradients(module: Layer, x, *, seed=0, eps: float = 1e-5,
     module : Layer
         A float64 module.
     x : array_like, shape (n, n_in)
-    seed : int or Generator
-    eps : float
-    n_entries : int or None
-        Entries checked per array (None: all).
+    seed, eps, n_entries
+        As in :func:`gradient_check`; ``n_entries`` is per array.
 
     Returns
     -------
@@ -575,16 +549,11 @@ def check_module_gradients(module: Layer, x, *, seed=0, eps: float = 1e-5,
     def loss():
         return float(np.sum(module.forward(x) * r))
 
-    module.forward(x)
-    dx = module.backward(r)
-    params = module.parameters()
-    grads = [np.array(g) for g in module.gradients()]
-    out = {"input": gradient_check(loss, x, dx, eps=eps, n_entries=n_entries,
-                                   seed=gen).max_rel_error}
-    for i, (p, g) in enumerate(zip(params, grads)):
-        out[f"param{i}"] = gradient_check(loss, p, g, eps=eps, n_entries=n_entries,
-                                          seed=gen).max_rel_error
-    return out
+    arrays = [("input", x, module.backward(r))] + [
+        (f"param{i}", p, np.array(g))
+        for i, (p, g) in enumerate(zip(module.parameters(), module.gradients()))]
+    return {name: gradient_check(loss, a, g, eps=eps, n_entries=n_entries, seed=gen).max_rel_error
+            for name, a, g in arrays}
 
 
 def _check_images(x, name: str, d: int | None, dt) -> np.ndarray:
@@ -622,8 +591,28 @@ def _training_setup(x_train, x_test, epochs, batch_size, n_samples, sample_every
             check_rng(seed).spawn(5))
 
 
-def _history(hist, sample_epochs, samples, empty_shape, dt) -> dict:
-    """A training run's per-epoch lists as arrays, with the samples stacked (or empty)."""
+def _train(name, epochs, keys, run_epoch, sample, sample_every, progress, empty_shape, dt) -> dict:
+    """The epoch loop of :func:`mlhw.train_vae` and :func:`mlhw.train_gan`.
+
+    ``run_epoch(epoch)`` trains one epoch and returns its numbers (a dict over ``keys``, without
+    the test ones when there is no test data) and the middle of its progress line; ``sample()``
+    gives the images at the fixed draws. Returns the result's per-epoch fields as arrays, with the
+    samples stacked (or empty, of ``empty_shape``).
+    """
+    hist = {k: [] for k in (*keys, "epoch_seconds")}
+    sample_epochs, samples = [], []
+    for epoch in range(1, epochs + 1):
+        t0 = time.perf_counter()
+        stats, line = run_epoch(epoch)
+        for k, v in stats.items():
+            hist[k].append(v)
+        if sample_every is not None and epoch % sample_every == 0:
+            sample_epochs.append(epoch)
+            samples.append(sample())
+        hist["epoch_seconds"].append(time.perf_counter() - t0)
+        if progress:
+            print(f"{name} epoch {epoch:3d}/{epochs}  {line}  ({hist['epoch_seconds'][-1]:.1f} s)",
+                  flush=True)
     out = {k: np.asarray(v, dtype=float) for k, v in hist.items()}
     out["sample_epochs"] = np.asarray(sample_epochs, dtype=int)
     out["samples"] = np.stack(samples) if samples else np.empty(empty_shape, dtype=dt)

@@ -1,24 +1,13 @@
 """A small variational auto-encoder in NumPy (TUM ML worksheet 11, problem 4; Waterloo CS480/680
 HW4, exercise 2a).
 
-Model, for images flattened to ``d`` grey levels in [0, 1]:
-
-* encoder ``x -> h = relu(x W1 + b1) -> (mu, log var) = h W2 + b2`` (a diagonal Gaussian
-  ``q(z | x) = N(mu, diag(var))`` over ``n_latent`` dimensions);
-* reparameterisation ``z = mu + exp(log var / 2) * eps`` with ``eps ~ N(0, I)``, so the sample is a
-  differentiable function of the encoder's outputs;
-* decoder ``z -> relu(z W3 + b3) -> logits``, a Bernoulli likelihood ``p(x | z)`` per pixel;
-* loss per image ``rec + kl_weight * KL(q(z | x) || N(0, I))`` with ``rec`` the Bernoulli
-  negative log-likelihood (binary cross-entropy) summed over pixels. ``kl_weight = 1`` is the
-  negative evidence lower bound; ``kl_weight = 0`` drops the KL term, as problem 4 asks.
-
-The KL term is :func:`mlhw.divergences.kl_diag_gaussians` against the standard normal prior; its
-gradient is the closed form ``dKL/dmu = mu`` and ``dKL/dlog var = (var - 1) / 2``.
+An MLP encoder to a diagonal Gaussian ``q(z | x)``, the reparameterised sample, an MLP decoder to
+Bernoulli pixel probabilities, and the loss ``rec + kl_weight * KL(q(z | x) || N(0, I))`` per
+image; the model is set out in this module's notes.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,8 +15,8 @@ from scipy.special import expit
 
 from ._validation import as_array, check_int, check_positive, check_rng
 from .divergences import _kl_diag
-from .nn import (Adam, ReLU, Sequential, _bce_with_logits, _check_images, _history, _minibatches,
-                 _mlp, _training_setup, check_dtype)
+from .nn import (Adam, ReLU, Sequential, _bce_with_logits, _check_images, _minibatches, _mlp,
+                 _train, _training_setup, check_dtype)
 
 __all__ = ["VAE", "VAELoss", "VAEResult", "prepare_images", "train_vae"]
 
@@ -59,17 +48,14 @@ def prepare_images(images, *, binarize: bool = False, dtype="float32") -> np.nda
     """
     dt = check_dtype(dtype)
     raw = np.asarray(images)
+    x = as_array(raw, "images", ndim=(2, 3)).astype(dt)
     if raw.dtype == np.uint8:
-        x = as_array(raw, "images", ndim=(2, 3)).astype(dt) / dt(255)
-    else:
-        x = as_array(raw, "images", ndim=(2, 3)).astype(dt)
-        if x.min() < 0 or x.max() > 1:
-            raise ValueError(f"images: expected uint8 grey levels or floats in [0, 1], got a "
-                             f"range [{x.min()!r}, {x.max()!r}]")
+        x = x / dt(255)
+    elif x.min() < 0 or x.max() > 1:
+        raise ValueError(f"images: expected uint8 grey levels or floats in [0, 1], got a "
+                         f"range [{x.min()!r}, {x.max()!r}]")
     x = x.reshape(len(x), -1)
-    if binarize:
-        x = (x >= 0.5).astype(dt)
-    return x
+    return (x >= 0.5).astype(dt) if binarize else x
 
 
 def _check_weight(kl_weight) -> float:
@@ -96,7 +82,7 @@ class VAELoss:
 
 
 class VAE:
-    """A multilayer-perceptron VAE with a Bernoulli decoder (see the module docstring).
+    """A multilayer-perceptron VAE with a Bernoulli decoder (the model is in this module's notes).
 
     Parameters
     ----------
@@ -125,8 +111,7 @@ class VAE:
         self.n_hidden = check_int(n_hidden, "n_hidden", low=1)
         self.n_latent = check_int(n_latent, "n_latent", low=1)
         self.dtype = check_dtype(dtype)
-        rng = check_rng(seed)
-        kw = {"seed": rng, "dtype": self.dtype}
+        kw = {"seed": check_rng(seed), "dtype": self.dtype}
         self.encoder = Sequential(_mlp(self.n_input, self.n_hidden, 2 * self.n_latent, ReLU(), **kw))
         self.decoder = Sequential(_mlp(self.n_latent, self.n_hidden, self.n_input, ReLU(), **kw))
 
@@ -168,8 +153,7 @@ class VAE:
     # -- public API ---------------------------------------------------------------------------
     def encode(self, x):
         """Posterior parameters ``(mu, log_var)``, each of shape (n, n_latent), for rows of ``x``."""
-        x = _check_images(x, "x", self.n_input, self.dtype)
-        return self._encode(x)
+        return self._encode(_check_images(x, "x", self.n_input, self.dtype))
 
     def decode(self, z):
         """Bernoulli means (pixel probabilities), shape (n, n_input), of codes ``z`` (n, n_latent)."""
@@ -183,8 +167,7 @@ class VAE:
     def sample(self, n: int, *, seed=None):
         """Decoder means at ``n`` codes drawn from the prior ``N(0, I)``, shape (n, n_input)."""
         n = check_int(n, "n", low=1)
-        z = check_rng(seed).standard_normal((n, self.n_latent))
-        return self.decode(z)
+        return self.decode(check_rng(seed).standard_normal((n, self.n_latent)))
 
     def loss_and_gradients(self, x, noise, *, kl_weight: float = 1.0):
         """Mean loss of a batch at given noise, and its gradient for every parameter array.
@@ -342,12 +325,9 @@ def train_vae(x_train, x_test=None, *, kl_weight: float = 1.0, n_hidden: int = 2
     opt = Adam(model.parameters(), lr=lr)
     eval_seed = int(rng_eval.integers(2**32))
     z_fixed = rng_prior.standard_normal((n_samples, model.n_latent))
-    hist = {k: [] for k in ("train_loss", "train_rec", "train_kl", "test_loss", "test_rec",
-                            "test_kl", "epoch_seconds")}
-    sample_epochs, samples = [], []
     n = len(x_train)
-    for epoch in range(1, epochs + 1):
-        t0 = time.perf_counter()
+
+    def run_epoch(epoch):
         rec_sum = kl_sum = 0.0
         for b, idx in enumerate(_minibatches(n, batch_size, rng_shuffle)):
             xb = x_train[idx]
@@ -363,22 +343,17 @@ def train_vae(x_train, x_test=None, *, kl_weight: float = 1.0, n_hidden: int = 2
             opt.step(model.gradients())
             rec_sum += float(rec.sum())
             kl_sum += float(kl.sum())
-        hist["train_rec"].append(rec_sum / n)
-        hist["train_kl"].append(kl_sum / n)
-        hist["train_loss"].append(rec_sum / n + w * kl_sum / n)
+        stats = {"train_rec": rec_sum / n, "train_kl": kl_sum / n,
+                 "train_loss": rec_sum / n + w * kl_sum / n}
+        test = ""
         if x_test is not None:
             ev = model._evaluate(x_test, w, np.random.default_rng(eval_seed))
-            hist["test_loss"].append(ev.loss)
-            hist["test_rec"].append(ev.rec)
-            hist["test_kl"].append(ev.kl)
-        if sample_every is not None and epoch % sample_every == 0:
-            sample_epochs.append(epoch)
-            samples.append(expit(model.decoder._forward(z_fixed.astype(dt))))
-        hist["epoch_seconds"].append(time.perf_counter() - t0)
-        if progress:
-            test = f"  test {hist['test_loss'][-1]:8.2f}" if x_test is not None else ""
-            print(f"VAE (kl_weight={w:g}) epoch {epoch:3d}/{epochs}  train "
-                  f"{hist['train_loss'][-1]:8.2f}{test}  ({hist['epoch_seconds'][-1]:.1f} s)",
-                  flush=True)
-    return VAEResult(model=model, kl_weight=w,
-                     **_history(hist, sample_epochs, samples, (0, n_samples, d), dt))
+            stats.update(test_loss=ev.loss, test_rec=ev.rec, test_kl=ev.kl)
+            test = f"  test {ev.loss:8.2f}"
+        return stats, f"train {stats['train_loss']:8.2f}{test}"
+
+    hist = _train(f"VAE (kl_weight={w:g})", epochs, ("train_loss", "train_rec", "train_kl",
+                  "test_loss", "test_rec", "test_kl"), run_epoch,
+                  lambda: expit(model.decoder._forward(z_fixed.astype(dt))), sample_every,
+                  progress, (0, n_samples, d), dt)
+    return VAEResult(model=model, kl_weight=w, **hist)
