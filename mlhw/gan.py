@@ -245,13 +245,13 @@ def train_gan(x_train, x_test=None, *, n_noise: int = 64, n_hidden: int = 256, e
             m = len(idx)
             z = rng_noise.standard_normal((m, model.n_noise), dtype=dt)
             d_loss, real_l, fake_l = model._d_step(x_train[idx], z)
-            opt_d.step(model.discriminator.gradients())
+            opt_d._step(model.discriminator.gradients())
             z = rng_noise.standard_normal((m, model.n_noise), dtype=dt)
             g_loss = model._g_step(z)
             if not (np.isfinite(d_loss) and np.isfinite(g_loss)):
                 raise FloatingPointError(f"GAN training diverged in epoch {epoch}, batch {b}: "
                                          f"losses D {d_loss}, G {g_loss}; lower lr (was {lr})")
-            opt_g.step(model.generator.gradients())
+            opt_g._step(model.generator.gradients())
             d_sum += d_loss * m
             g_sum += g_loss * m
         stats = {"train_d_loss": d_sum / n, "train_g_loss": g_sum / n}

@@ -399,6 +399,10 @@ class Adam:
             if g.shape != p.shape:
                 raise ValueError(f"grads[{i}]: expected the shape of params[{i}] {p.shape}, "
                                  f"got {g.shape}")
+        self._step(grads)
+
+    def _step(self, grads) -> None:
+        """:meth:`step` on checked gradients (the training loops' own, which match ``params``)."""
         self.t += 1
         c1 = 1 - self.beta1 ** self.t
         c2 = 1 - self.beta2 ** self.t

@@ -340,7 +340,7 @@ def train_vae(x_train, x_test=None, *, kl_weight: float = 1.0, n_hidden: int = 2
             except FloatingPointError as exc:
                 raise FloatingPointError(f"VAE training diverged in epoch {epoch}, batch {b} "
                                          f"({exc}); lower lr (was {lr})") from None
-            opt.step(model.gradients())
+            opt._step(model.gradients())
             rec_sum += float(rec.sum())
             kl_sum += float(kl.sum())
         stats = {"train_rec": rec_sum / n, "train_kl": kl_sum / n,
