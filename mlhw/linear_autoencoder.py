@@ -94,8 +94,7 @@ def autoencoder_loss(x, encoder, decoder, *, center: bool = True):
     W1 = as_array(encoder, "encoder", ndim=2)
     W2 = as_array(decoder, "decoder", ndim=2)
     if W1.shape[1] != d:
-        raise ValueError(f"encoder: expected shape (h, {d}) for data of dimension {d}, "
-                         f"got {W1.shape}")
+        raise ValueError(f"encoder: expected shape (h, {d}) for data of dimension {d}, got {W1.shape}")
     if W2.shape != W1.shape[::-1]:
         raise ValueError(f"decoder: expected shape {W1.shape[::-1]} (the encoder's transpose), "
                          f"got {W2.shape}")
@@ -138,8 +137,7 @@ def fit_linear_autoencoder(x, n_hidden: int = 10, *, n_steps: int = 1000, lr=Non
                            seed=None) -> LinearAutoencoderResult:
     """Train a linear autoencoder (no activation, squared loss) by full-batch gradient descent.
 
-    Answers CS181 HW4 problem 2.5: the trained decoder spans the top ``n_hidden`` principal
-    subspace.
+    CS181 HW4 problem 2.5: the trained decoder spans the top ``n_hidden`` principal subspace.
 
     Parameters
     ----------

@@ -328,10 +328,10 @@ def kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, seed=None) -> Lloy
 
     **Empty clusters**: when a cluster loses all its points, the point the current solution
     explains worst (the farthest from its own centre, taken from a cluster that keeps other
-    members) becomes its only member, and an :class:`EmptyClusterWarning` says so; this never
-    increases the objective. With more clusters than distinct points, once every point lies on its
-    centre (within the rounding error of the distances) no move can help: the clusters still empty
-    keep their previous centre (the warning says so) and the iteration converges.
+    members) becomes its only member, and an :class:`~mlhw.EmptyClusterWarning` says so; this
+    never increases the objective. With more clusters than distinct points, once every point lies
+    on its centre (within the rounding error of the distances) no move can help: the clusters
+    still empty keep their previous centre (the warning says so) and the iteration converges.
 
     Parameters
     ----------
