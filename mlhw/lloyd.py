@@ -477,7 +477,7 @@ def responsibility_entropy(resp) -> float:
     Raises
     ------
     ValueError
-        If ``resp`` is not a finite 2-D array.
+        If ``resp`` is not a finite 2-D array of non-negative rows summing to one.
 
     Examples
     --------
