@@ -19,6 +19,7 @@ __all__ = [
     "check_probabilities",
     "check_rng",
     "check_rng_arg",
+    "check_same_dim",
 ]
 
 
@@ -111,6 +112,13 @@ def check_positive(x, name: str, *, strict: bool = True, ndim=None) -> np.ndarra
                          f"entr{'y that is' if np.count_nonzero(bad) == 1 else 'ies that are'} not "
                          f"(for example {float(first)!r})")
     return arr
+
+
+def check_same_dim(got: int, want: int, name: str, ref: str, what: str = "points of dimension"):
+    """Check that two point sets share one space: ``got == want`` coordinates, else a ValueError
+    naming ``name`` and the set ``ref`` it must match."""
+    if got != want:
+        raise ValueError(f"{name}: expected {what} {want} {ref}, got {got}")
 
 
 def check_probabilities(p, name: str, *, axis: int = -1, atol: float = 1e-8,

@@ -1,27 +1,8 @@
 """Hierarchical agglomerative clustering (HAC), CS181 HW4 "Clustering and EM", problem 1.
 
 :func:`linkage` merges the two closest clusters until one is left and returns the merges as a
-SciPy linkage matrix, so :func:`scipy.cluster.hierarchy.dendrogram` draws the tree. The point
-distance is an ``l1``, ``l2`` or ``linf`` norm of the difference; the cluster distance (the
-*linkage*) is one row of the table :data:`METHODS`, written as a Lance-Williams update
-
-.. math::
-
-    d(k, i \\cup j) = \\alpha_i d(k, i) + \\alpha_j d(k, j) + \\beta d(i, j)
-                      + \\gamma |d(k, i) - d(k, j)|,
-
-which gives the distance from any cluster ``k`` to a merged cluster from the distances that are
-already known. The centroid row holds for *squared Euclidean* distances only (it rests on the
-parallelogram law of an inner product); under ``l1`` and ``linf`` the centroid distance is
-recomputed from the cluster means instead.
-
-:func:`cluster_distance` evaluates the four cluster distances straight from their definitions
-(for the first-merge table of the homework and as an oracle for :func:`linkage`).
-
-Numerical policy: duplicated points merge at height 0, and scaling the data scales every height.
-Data so large that a distance overflows float64 (about ``1e154`` for ``l2``, whose squares are
-summed) make :func:`linkage` raise ``FloatingPointError`` rather than return infinite or NaN
-heights.
+SciPy linkage matrix, so :func:`scipy.cluster.hierarchy.dendrogram` draws the tree;
+:func:`cluster_distance` evaluates the cluster distances straight from their definitions.
 """
 
 from __future__ import annotations
@@ -32,7 +13,7 @@ from typing import Callable
 import numpy as np
 from scipy.spatial.distance import cdist
 
-from ._validation import as_array, check_choice
+from ._validation import as_array, check_choice, check_same_dim
 
 __all__ = ["METHODS", "METRICS", "LinkageMethod", "cluster_distance", "cluster_distances",
            "linkage"]
@@ -116,13 +97,6 @@ def _lance_williams(method: LinkageMethod, d_ki, d_kj, d_ij, n_i, n_j, n_k):
     return out
 
 
-def _update(method: LinkageMethod, d_ki, d_kj, d_ij, n_i, n_j, n_k):
-    """The Lance-Williams update, through the exact closed form where the table gives one."""
-    if method.closed_form is not None:
-        return method.closed_form(d_ki, d_kj)
-    return _lance_williams(method, d_ki, d_kj, d_ij, n_i, n_j, n_k)
-
-
 def _check_X(X, name="X"):
     arr = as_array(X, name, ndim=2, min_rows=1)
     if arr.shape[1] == 0:
@@ -134,17 +108,10 @@ def linkage(X, metric: str = "l2", method: str = "avg") -> np.ndarray:
     """Agglomerative clustering of the rows of ``X`` (CS181 HW4, problem 1).
 
     Starts from one cluster per point and repeatedly merges the two clusters at the smallest
-    cluster distance. The distances between current clusters are kept in an ``n x n`` matrix
-    together with each row's minimum and its position; a merge overwrites one row and column by
-    the Lance-Williams update of :data:`METHODS` and rescans only the rows whose nearest cluster
-    took part in the merge. Time: ``O(n)`` per merge plus ``O(n)`` per rescanned row, so
-    ``O(n^2)`` in practice and ``O(n^3)`` in the worst case; memory ``O(n^2)``.
-
-    **Ties.** A cluster occupies the matrix slot of its smallest point index. Among pairs at
-    exactly the same distance, the pair whose smaller slot is smallest is merged, and then the
-    one whose larger slot is smallest: the merge is the lexicographically smallest pair
-    ``(min point index of A, min point index of B)``. SciPy's algorithms may break exact ties
-    differently; the merge heights are the same, the tree can differ.
+    cluster distance, updating the distances by the Lance-Williams rows of :data:`METHODS`
+    (the algorithm and its cost are in the module notes). **Ties**: among pairs at exactly the
+    same distance, the merge is the lexicographically smallest pair ``(min point index of A,
+    min point index of B)``. SciPy may break exact ties differently: same heights, another tree.
 
     Parameters
     ----------
@@ -214,8 +181,10 @@ def linkage(X, metric: str = "l2", method: str = "avg") -> np.ndarray:
         if from_centroids:
             centroids[a] = (n_a * centroids[a] + n_b * centroids[b]) / (n_a + n_b)
             new = cdist(centroids[a:a + 1], centroids, cdist_metric)[0]
+        elif meth.closed_form is not None:
+            new = meth.closed_form(D[a], D[b])
         else:
-            new = _update(meth, D[a], D[b], d_ab, n_a, n_b, size)
+            new = _lance_williams(meth, D[a], D[b], d_ab, n_a, n_b, size)
         new += dead
         new[a] = np.inf
         D[a] = new
@@ -279,9 +248,7 @@ def cluster_distance(A, B, metric: str = "l2", method: str = "avg") -> float:
     """
     A = _check_X(A, "A")
     B = _check_X(B, "B")
-    if A.shape[1] != B.shape[1]:
-        raise ValueError(f"B: expected points of dimension {A.shape[1]} like A, got "
-                         f"{B.shape[1]}")
+    check_same_dim(B.shape[1], A.shape[1], "B", "like A")
     return _cluster_distance(A, B, check_choice(metric, "metric", METRICS),
                              check_choice(method, "method", _METHOD_ALIASES))
 
@@ -322,9 +289,7 @@ def cluster_distances(clusters, metric: str = "l2", method: str = "avg") -> np.n
     c = len(clusters)
     clusters = [_check_X(a, f"clusters[{i}]") for i, a in enumerate(clusters)]
     for i, a in enumerate(clusters):
-        if a.shape[1] != clusters[0].shape[1]:
-            raise ValueError(f"clusters[{i}]: expected points of dimension "
-                             f"{clusters[0].shape[1]} like clusters[0], got {a.shape[1]}")
+        check_same_dim(a.shape[1], clusters[0].shape[1], f"clusters[{i}]", "like clusters[0]")
     cdist_metric = check_choice(metric, "metric", METRICS)
     name = check_choice(method, "method", _METHOD_ALIASES)
     out = np.zeros((c, c))

@@ -1,33 +1,8 @@
 """k-means and k-medians: Lloyd's algorithm, one loop for two metrics.
 
-Lloyd's algorithm alternates an assignment step (every point to its nearest centre) and an update
-step (every centre to the point that minimises the summed distance of its members,
-``mu_k = argmin_mu sum_{x in C_k} d(x, mu)``, TUM ML worksheet 11, problem 1). Under the squared
-Euclidean distance the update is the mean: :func:`kmeans` (CS181 HW4 "Clustering and EM",
-problem 3; the sigma -> 0 limit of EM for an isotropic Gaussian mixture). Under the l1 distance
-the sum splits over coordinates and the update is the coordinate-wise median: :func:`kmedians`
-(the sigma -> 0 limit of EM for a Laplace mixture). Both share everything but the metric:
-
-* **Initialisation** (``init``): ``"k-means++"`` / ``"k-medians++"``, greedy seeding after Arthur
-  and Vassilvitskii (2007): each new centre is the best of ``2 + log k`` candidates drawn with
-  probability proportional to each point's distance (squared, for k-means) to the nearest centre
-  so far; ``"random"``: ``k`` distinct data points drawn uniformly; or a ``(k, d)`` array.
-* **Empty clusters**: when a cluster loses all its points, the point the current solution explains
-  worst (the farthest from its own centre, taken from a cluster that keeps other members) becomes
-  its only member, and an :class:`EmptyClusterWarning` says so. This never increases the
-  objective. With more clusters than distinct points, once every point lies on its centre (within
-  the rounding error of the distances) no move can help: the clusters still empty keep their
-  previous centre (the warning says so) and the iteration converges.
-* **Stopping**: when the assignments stop changing, after ``max_iter`` centre updates, or when
-  the centres moved by at most ``tol`` (scikit-learn's k-means rule: the total squared movement,
-  relative to the mean per-feature variance of the data; unlike the EM driver's ``tol``, which
-  bounds the change of the mean log-likelihood).
-
-Cost per iteration: k-means, one ``N x d x K`` matrix product for the squared distances
-``||x||^2 - 2 x.c + ||c||^2``, with the centre sums updated from the points that changed cluster
-(recomputed in full, ``onehot^T X``, when more than a quarter moved); k-medians, ``O(N K d)`` for
-the l1 distances and one median per cluster. Distances that overflow float64 (data beyond about
-``1e154`` for k-means) raise ``FloatingPointError`` instead of returning a NaN objective.
+:func:`kmeans` (squared Euclidean distance, mean updates) and :func:`kmedians` (l1 distance,
+coordinate-wise median updates) share the initialisation, the empty-cluster policy and the stopping
+rule, stated in :func:`kmeans`. :func:`sigma_path` relates k-means to fixed-variance EM.
 """
 
 from __future__ import annotations
@@ -84,16 +59,14 @@ class LloydResult:
 def squared_distances(X, centers):
     """Squared Euclidean distances between the rows of ``X`` (n, d) and ``centers`` (k, d).
 
-    One matrix product, ``||x||^2 - 2 x.c + ||c||^2``, clipped at 0.
-
     Parameters
     ----------
-    X : array_like, shape (n, d)
-    centers : array_like, shape (k, d)
+    X, centers : array_like, shapes (n, d) and (k, d)
 
     Returns
     -------
     ndarray, shape (n, k)
+        ``||x||^2 - 2 x.c + ||c||^2`` by one matrix product, clipped at 0.
 
     Raises
     ------
@@ -199,7 +172,6 @@ def kmeans_plusplus(X, k, *, seed=None, n_local_trials=None):
 
     Examples
     --------
-    >>> import numpy as np
     >>> kmeans_plusplus(np.array([[0.0], [0.1], [10.0]]), 2, seed=0).shape
     (2, 1)
     """
@@ -284,8 +256,7 @@ def _new_centers(X, labels, k, d2_min, sums, counts, centers):
 
 
 def _medians(X, labels, k, dist_min, centers):
-    """k-medians update: the coordinate-wise medians of the clusters, after the empty-cluster
-    policy."""
+    """k-medians update: the coordinate-wise medians of the clusters, after the empty-cluster policy."""
     counts = np.bincount(labels, minlength=k)
     moves = _fill_empty(labels, counts, dist_min) if np.any(counts == 0) else []
     if moves:
@@ -326,43 +297,41 @@ def _lloyd(X, centers, max_iter, tol, squared):
                        n_iter=n_iter, converged=converged)
 
 
-def _fit(X, k, init, max_iter, tol, rng, squared):
-    """Initial centres from ``init`` (parsed here), then :func:`_lloyd`. ``X`` is checked."""
+def _kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, rng, squared=True):
+    """:func:`kmeans` (or, not ``squared``, :func:`kmedians`) on checked ``X``, ``k``, ``max_iter``,
+    ``tol`` and ``rng``: initial centres from ``init`` (parsed here), then :func:`_lloyd`."""
     plusplus = "k-means++" if squared else "k-medians++"
-    if isinstance(init, str):
-        if init == plusplus:
-            if squared:
-                centers = _kmeans_plusplus(X, k, rng)
-            else:
-                centers = _plusplus(X, k, rng, lambda C: cdist(X, C, metric="cityblock"))
-        elif init == "random":
-            centers = X[rng.choice(len(X), size=k, replace=False)].copy()
-        else:
-            raise ValueError(f"init: expected {plusplus!r}, 'random' or a (k, d) array, "
-                             f"got {init!r}")
-    else:
+    if not isinstance(init, str):
         centers = as_array(init, "init", shape=(k, X.shape[1])).copy()
+    elif init == "random":
+        centers = X[rng.choice(len(X), size=k, replace=False)].copy()
+    elif init != plusplus:
+        raise ValueError(f"init: expected {plusplus!r}, 'random' or a (k, d) array, got {init!r}")
+    elif squared:
+        centers = _kmeans_plusplus(X, k, rng)
+    else:
+        centers = _plusplus(X, k, rng, lambda C: cdist(X, C, metric="cityblock"))
     return _lloyd(X, centers, max_iter, tol, squared)
 
 
-def _kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, rng):
-    """:func:`kmeans` without the checks of its arguments, for callers that checked them."""
-    return _fit(X, k, init, max_iter, tol, rng, True)
-
-
-def _entry(X, k, max_iter, tol, seed):
-    """The checks shared by :func:`kmeans` and :func:`kmedians`."""
+def _checked_fit(X, k, init, max_iter, tol, seed, squared):
+    """The checks shared by :func:`kmeans` and :func:`kmedians`, then the fit."""
     X = _flatten(X, "X")
     k = check_k(k, len(X))
     max_iter = check_int(max_iter, "max_iter", low=1)
     tol = float(check_positive(tol, "tol", strict=False, ndim=0))
-    return X, k, max_iter, tol, check_rng(seed)
+    return _kmeans(X, k, init=init, max_iter=max_iter, tol=tol, rng=check_rng(seed), squared=squared)
 
 
 def kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, seed=None) -> LloydResult:
     """Lloyd's k-means (CS181 HW4 "Clustering and EM", problem 3).
 
-    Initialisation, empty clusters and stopping as in the module docstring.
+    **Empty clusters**: when a cluster loses all its points, the point the current solution
+    explains worst (the farthest from its own centre, taken from a cluster that keeps other
+    members) becomes its only member, and an :class:`~mlhw.EmptyClusterWarning` says so; this
+    never increases the objective. With more clusters than distinct points, once every point lies
+    on its centre (within the rounding error of the distances) no move can help: the clusters
+    still empty keep their previous centre (the warning says so) and the iteration converges.
 
     Parameters
     ----------
@@ -398,7 +367,6 @@ def kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, seed=None) -> Lloy
 
     Examples
     --------
-    >>> import numpy as np
     >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]])
     >>> res = kmeans(X, 2, init=X[[0, 2]])
     >>> res.centers
@@ -407,8 +375,7 @@ def kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, seed=None) -> Lloy
     >>> res.objective[-1]
     np.float64(1.0)
     """
-    X, k, max_iter, tol, rng = _entry(X, k, max_iter, tol, seed)
-    return _fit(X, k, init, max_iter, tol, rng, True)
+    return _checked_fit(X, k, init, max_iter, tol, seed, True)
 
 
 def kmedians(X, k, *, init="k-medians++", max_iter=300, tol=0.0, seed=None) -> LloydResult:
@@ -416,23 +383,17 @@ def kmedians(X, k, *, init="k-medians++", max_iter=300, tol=0.0, seed=None) -> L
     problem 1, the l1 metric).
 
     The generic update ``argmin_mu sum_{x in C_k} ||x - mu||_1`` splits over coordinates, and
-    each coordinate is minimised by a median. Initialisation, empty clusters and stopping as in
-    the module docstring.
+    each coordinate is minimised by a median. Empty clusters as in :func:`kmeans`.
 
     Parameters
     ----------
-    X : array_like, shape (n, d) or (n, h, w)
-        Data (images are flattened).
-    k : int
-        Number of clusters, ``1 <= k <= n``.
+    X, k, max_iter, seed
+        As in :func:`kmeans`.
     init : {"k-medians++", "random"} or array_like of shape (k, d)
-        "k-medians++": the ++ seeding with l1 distances; "random": ``k`` distinct data points
-        drawn uniformly; an array gives the initial centres.
-    max_iter : int
-        Maximum number of centre updates.
+        "k-medians++": the seeding of :func:`kmeans_plusplus` with l1 distances (not squared);
+        otherwise as in :func:`kmeans`.
     tol : float
         As in :func:`kmeans`; the default 0 stops only when the assignments no longer change.
-    seed : None, int or numpy.random.Generator
 
     Returns
     -------
@@ -445,7 +406,6 @@ def kmedians(X, k, *, init="k-medians++", max_iter=300, tol=0.0, seed=None) -> L
 
     Examples
     --------
-    >>> import numpy as np
     >>> X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 9.0], [10.0, 0.0], [11.0, 1.0], [12.0, 0.0]])
     >>> res = kmedians(X, 2, init=X[[0, 3]])
     >>> res.centers
@@ -456,8 +416,7 @@ def kmedians(X, k, *, init="k-medians++", max_iter=300, tol=0.0, seed=None) -> L
     >>> float(res.objective[-1])
     13.0
     """
-    X, k, max_iter, tol, rng = _entry(X, k, max_iter, tol, seed)
-    return _fit(X, k, init, max_iter, tol, rng, False)
+    return _checked_fit(X, k, init, max_iter, tol, seed, False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -518,7 +477,7 @@ def responsibility_entropy(resp) -> float:
     Raises
     ------
     ValueError
-        If ``resp`` is not a finite 2-D array.
+        If ``resp`` is not a finite 2-D array of non-negative rows summing to one.
 
     Examples
     --------
@@ -587,13 +546,10 @@ def sigma_path(X, init_centers, sigmas, *, max_iter: int = 5000, tol: float = 1e
             warnings.simplefilter("ignore", ConvergenceWarning)
             fits.append(_fit_gmm(X, k, None, covariance="fixed", init=init, max_iter=max_iter,
                                  tol=tol, reg=1e-6, sigma2=float(s**2), n_init=1))
-    km = _lloyd(X, init_centers.copy(), 300, 0.0, True)
-    return SigmaPath(sigmas=sigmas, means=np.array([f.means for f in fits]),
-                     weights=np.array([f.weights for f in fits]),
-                     resp=np.array([f.resp for f in fits]),
-                     entropy=np.array([_entropy(f.resp) for f in fits]),
-                     n_iter=np.array([f.n_iter for f in fits]),
-                     converged=np.array([f.converged for f in fits]), kmeans=km, X=X)
+    per_sigma = {a: np.array([getattr(f, a) for f in fits])
+                 for a in ("means", "weights", "resp", "n_iter", "converged")}
+    return SigmaPath(sigmas=sigmas, entropy=np.array([_entropy(f.resp) for f in fits]),
+                     kmeans=_lloyd(X, init_centers.copy(), 300, 0.0, True), X=X, **per_sigma)
 
 
 @dataclass(frozen=True)

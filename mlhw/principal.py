@@ -1,13 +1,5 @@
-"""Principal component analysis, with the names of the CS181 HW4 skeleton.
-
-``pca(x, n_comps)`` returns the top eigenvalues of the empirical covariance and the matching
-unit-norm principal components (as rows); ``calc_cfvs`` gives the cumulative fraction of
-variance; ``calc_errs`` the mean squared reconstruction errors.
-
-Numerical policy: constant features give zero eigenvalues (rounding below zero is clipped to 0);
-scaling the data by ``s`` scales the eigenvalues by ``s**2`` and leaves the components unchanged.
-Data whose squares overflow float64 (beyond about ``1e154``) raise ``FloatingPointError``.
-"""
+"""Principal component analysis, with the names of the CS181 HW4 skeleton: :func:`pca` (the top
+eigenpairs of the empirical covariance), :func:`calc_cfvs` and :func:`calc_errs`."""
 
 from __future__ import annotations
 
@@ -45,15 +37,9 @@ def _orthonormal_rows(A, name, d=None):
 def pca(x, n_comps: int = 500, *, ddof: int = 0):
     """Top principal components of the data ``x``.
 
-    The data are centred; the covariance is ``Xc^T Xc / (N - ddof)`` (``ddof=0``: the maximum
-    likelihood estimate used by CS181; ``ddof=1``: the unbiased one used by NumPy's ``cov`` and
-    by the NTU HW3 solution). Its eigenvalues are ``s_i^2 / (N - ddof)`` for the singular values
-    ``s_i`` of ``Xc``. For ``d <= N`` the ``d x d`` scatter matrix is formed and only its top
-    ``n_comps`` eigenpairs are computed; otherwise the thin SVD of ``Xc`` is used. Either way the
-    cost is ``O(N d min(N, d))``.
-
-    Signs are fixed so that the entry of largest magnitude of each component is positive (an
-    eigenvector is only defined up to sign).
+    The eigenpairs of the covariance ``Xc^T Xc / (N - ddof)`` of the centred data ``Xc``; signs
+    are fixed so that the entry of largest magnitude of each component is positive (an
+    eigenvector is only defined up to sign). How they are computed: see the module notes.
 
     Parameters
     ----------
@@ -62,7 +48,8 @@ def pca(x, n_comps: int = 500, *, ddof: int = 0):
     n_comps : int
         Number of components, ``1 <= n_comps <= min(N - ddof, d)``.
     ddof : int
-        Delta degrees of freedom of the covariance (0 or 1).
+        Delta degrees of freedom of the covariance: 0, the maximum likelihood estimate used by
+        CS181; 1, the unbiased one used by NumPy's ``cov`` and by the NTU HW3 solution.
 
     Returns
     -------
@@ -80,7 +67,6 @@ def pca(x, n_comps: int = 500, *, ddof: int = 0):
 
     Examples
     --------
-    >>> import numpy as np
     >>> x = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 1.0], [2.0, 1.0]])
     >>> vals, comps = pca(x, 2)
     >>> vals
