@@ -1,14 +1,7 @@
 """The two-coins problem of TUM ML worksheet 11, problem 2, on the shared EM driver.
 
-A fair coin and a biased coin (heads with probability ``theta``) are flipped alternately, starting
-with one picked at random. The latent variable ``b`` says whether the biased coin made the odd or
-the even flips. The observed data are the counts: ``n_odd`` odd flips with ``heads_odd`` heads and
-``n_even`` even flips with ``heads_even`` heads.
-
-Numerical policy: when one side has no flips (``n_odd = 0`` or ``n_even = 0``) the M-step's ratio
-equals heads / flips of the other side for every posterior in (0, 1). If the posterior rounds to
-exactly 0 or 1 in floating point (a long sequence makes one explanation overwhelmingly likely) the
-ratio would be ``0 / 0``; the M-step returns its limit, heads / flips, instead of NaN.
+The observed data are the counts of flips and heads among the odd and the even flips
+(:func:`coin_counts`); the latent variable says which of them the biased coin made.
 """
 
 from __future__ import annotations
@@ -27,6 +20,23 @@ __all__ = ["coin_counts", "coins_log_likelihood", "two_coins_em"]
 def coin_counts(sequence: str):
     """Counts ``(n_odd, heads_odd, n_even, heads_even)`` of a 0/1 string (flips numbered from 1).
 
+    Parameters
+    ----------
+    sequence : str
+        The flips in order, ``"1"`` for heads and ``"0"`` for tails.
+
+    Returns
+    -------
+    tuple of int
+        The counts, in the order of the arguments of :func:`two_coins_em`.
+
+    Raises
+    ------
+    ValueError
+        If ``sequence`` is not a non-empty string of 0s and 1s.
+
+    Examples
+    --------
     >>> coin_counts("0100110111")
     (5, 2, 5, 4)
     """
@@ -98,8 +108,8 @@ def coins_log_likelihood(theta, n_odd, heads_odd, n_even, heads_even):
     th = as_array(theta, "theta", min_rows=0)
     if np.any((th < 0) | (th > 1)):
         raise ValueError(f"theta: expected probabilities in [0, 1], got {th.tolist()}")
-    out = np.array([np.logaddexp(*_coins_log_joint(counts, t)[0]) for t in np.atleast_1d(th)])
-    return out.reshape(th.shape) if th.ndim else float(out[0])
+    out = np.logaddexp(*_coins_log_joint(counts, th)[0])
+    return out if th.ndim else float(out)
 
 
 def two_coins_em(n_odd, heads_odd, n_even, heads_even, theta0=0.5, *, max_iter=1000, tol=1e-10):

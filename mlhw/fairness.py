@@ -1,26 +1,10 @@
 """Fairness of a clustering, at the level of groups and of individuals (CS181 HW4, problem 4).
 
-Group fairness asks how the protected groups are spread over the clusters:
-
-* :func:`balance` (Chierichetti et al., 2017): in each cluster the smallest ratio between the counts
-  of two groups; the balance of the clustering is the worst cluster's. 1 is perfect mixing, 0
-  means some cluster misses a group.
-* :func:`representation` (bounded representation, Bera et al., 2019; Ahmadian et al., 2019): the
-  share of every group in every cluster, checked against lower and upper bounds, and its largest
-  deviation from the group's share in the whole population (proportional representation).
-
-Individual fairness asks whether similar people are treated similarly:
-
-* :func:`lipschitz_fairness` (Dwork et al., 2012): outcomes may differ at most ``L`` times as much as
-  the individuals differ under a task-relevant metric.
-* :func:`average_distance_fairness` (Kleindessner et al., 2020): every point is, on average, at
-  least as close to its own cluster as to any other cluster.
-* :func:`service_fairness` (Jung et al., 2020): every point is served by a centre within a small
-  multiple of the radius of its own neighbourhood of ``n / k`` points.
-
-:func:`fair_clustering` finds the exactly optimal k-means or k-medians clustering of a small data
-set under a minimum share of a protected group in every cluster, by enumerating every partition.
-:func:`toy_students` returns the eight students of the homework.
+Group fairness (:func:`balance`, :func:`representation`) asks how the protected groups are spread
+over the clusters; individual fairness (:func:`lipschitz_fairness`,
+:func:`average_distance_fairness`, :func:`service_fairness`) asks whether similar people are
+treated similarly. :func:`fair_clustering` finds the exactly optimal clustering of a small data set
+under a minimum share of a protected group in every cluster.
 """
 
 from __future__ import annotations
@@ -29,35 +13,18 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.spatial.distance import cdist
+from scipy.special import stirling2
 
 from ._validation import as_array, check_choice, check_int, check_k
 from .metrics import _contingency
 
-__all__ = [
-    "FairClusteringResult",
-    "FairnessSummary",
-    "LipschitzReport",
-    "Representation",
-    "ServiceReport",
-    "ToyStudents",
-    "AverageDistanceReport",
-    "average_distance_fairness",
-    "balance",
-    "fair_clustering",
-    "fairness_summary",
-    "lipschitz_fairness",
-    "partitions",
-    "representation",
-    "service_fairness",
-    "toy_students",
-]
+__all__ = ["FairClusteringResult", "FairnessSummary", "LipschitzReport", "Representation",
+           "ServiceReport", "ToyStudents", "AverageDistanceReport", "average_distance_fairness",
+           "balance", "fair_clustering", "fairness_summary", "lipschitz_fairness", "partitions",
+           "representation", "service_fairness", "toy_students"]
 
 #: Largest number of candidate partitions :func:`fair_clustering` will enumerate.
 MAX_PARTITIONS = 2_000_000
-
-
-# --------------------------------------------------------------------------------------------
-# data
 
 
 @dataclass(frozen=True)
@@ -98,6 +65,7 @@ def toy_students() -> ToyStudents:
     Returns
     -------
     ToyStudents
+        With read-only arrays.
 
     Examples
     --------
@@ -112,10 +80,6 @@ def toy_students() -> ToyStudents:
     female.setflags(write=False)
     return ToyStudents(names=tuple("abcdefgh"), X=X, feature_names=("GPA", "age", "gender"),
                        groups=female, group_names=("M", "F"))
-
-
-# --------------------------------------------------------------------------------------------
-# validation helpers
 
 
 def _cluster_labels(labels, name="labels", n=None) -> np.ndarray:
@@ -142,20 +106,11 @@ def _features(X, name="X", n=None) -> np.ndarray:
     return arr
 
 
-# --------------------------------------------------------------------------------------------
-# group fairness
-
-
 def balance(labels, groups) -> float:
     """Balance of a clustering (Chierichetti et al., 2017), for any number of groups.
 
-    For a cluster ``C`` with group counts ``c_1, ..., c_m`` (every group of ``groups`` counts,
-    present in ``C`` or not), ``balance(C) = min_{g, g'} c_g / c_g' = min_g c_g / max_g c_g``; the
-    balance of the clustering is ``min_C balance(C)``. With two groups this is the paper's
-    ``min(#red / #blue, #blue / #red)``. It is 0 when a cluster misses a group and at most the
-    balance of the whole data set.
-
-    Answers CS181 HW4 problem 4.2 (a group-fairness metric).
+    ``min_C min_g c_g / max_g c_g`` over the clusters ``C``, with ``c_g`` the count of group ``g``
+    in ``C`` (every group counts, present in ``C`` or not); see the module notes.
 
     Parameters
     ----------
@@ -181,7 +136,7 @@ def balance(labels, groups) -> float:
     >>> balance([0, 0, 1, 1], ["F", "F", "M", "M"])
     0.0
     """
-    return _balance(_counts(*_labels_groups(labels, groups))[2])
+    return _balance(_counts(labels, groups)[3])
 
 
 def _balance(counts):
@@ -199,18 +154,14 @@ def _groups(groups, n) -> np.ndarray:
     return grp
 
 
-def _labels_groups(labels, groups):
-    lab = _cluster_labels(labels)
-    return lab, _groups(groups, lab.size)
-
-
-def _counts(lab, grp):
-    """Clusters, group values and the (clusters x groups) counts of checked labels and groups,
-    by the contingency table of :mod:`mlhw.metrics`."""
-    table, group_values, clusters = _contingency(grp, lab)
+def _counts(labels, groups, n=None):
+    """The checked labels, then the clusters, group values and (clusters x groups) counts, by the
+    contingency table of :mod:`mlhw.metrics`."""
+    lab = _cluster_labels(labels, n=n)
+    table, group_values, clusters = _contingency(_groups(groups, lab.size), lab)
     if len(group_values) < 2:
         raise ValueError(f"groups: expected at least two distinct groups, got {len(group_values)}")
-    return clusters, group_values, table.T
+    return lab, clusters, group_values, table.T
 
 
 @dataclass(frozen=True)
@@ -248,19 +199,15 @@ class Representation:
 
 
 def representation(labels, groups, *, lower=0.0, upper=1.0) -> Representation:
-    """Bounded and proportional representation of groups in clusters.
+    """Bounded and proportional representation of groups in clusters (Bera et al., 2019).
 
-    Bounded representation (Bera et al., 2019; the upper bound alone is Ahmadian et al.'s
-    "clustering without over-representation", 2019) asks ``lower_g <= |C & G_g| / |C| <= upper_g``
-    for every cluster ``C`` and group ``g``. Proportional representation is the special case
-    ``lower_g = upper_g = |G_g| / n``; ``max_deviation`` measures how far from it a clustering is.
-
-    Answers CS181 HW4 problem 4.2 (a second group-fairness metric).
+    Checks ``lower_g <= |C & G_g| / |C| <= upper_g`` for every cluster ``C`` and group ``g``, and
+    measures the largest deviation from proportional representation (``|G_g| / n``).
 
     Parameters
     ----------
-    labels : array_like of int, shape (n,)
-    groups : array_like, shape (n,)
+    labels, groups : array_like, shape (n,)
+        As in :func:`balance`.
     lower, upper : float or array_like, shape (m,)
         Bounds on the share of each group (in the order of the sorted group values), in [0, 1].
 
@@ -280,7 +227,7 @@ def representation(labels, groups, *, lower=0.0, upper=1.0) -> Representation:
     >>> r.shares[:, 1].tolist(), round(r.max_deviation, 4), r.satisfied
     ([0.3333333333333333, 0.6666666666666666], 0.1667, False)
     """
-    clusters, group_values, counts = _counts(*_labels_groups(labels, groups))
+    _, clusters, group_values, counts = _counts(labels, groups)
     m = len(group_values)
     bounds = []
     for name, value in (("lower", lower), ("upper", upper)):
@@ -296,22 +243,24 @@ def representation(labels, groups, *, lower=0.0, upper=1.0) -> Representation:
     if np.any(lo > hi):
         raise ValueError(f"lower: expected lower <= upper, got lower {lo.tolist()} and upper "
                          f"{hi.tolist()}")
-    shares, overall = _shares(counts)
+    shares, overall, max_deviation = _shares(counts)
     violation = float(np.max(np.maximum(np.maximum(lo - shares, shares - hi), 0.0)))
     violation = 0.0 if violation < 1e-12 else violation
     return Representation(clusters=clusters, groups=group_values, counts=counts, shares=shares,
-                          overall=overall,
-                          max_deviation=float(np.max(np.abs(shares - overall))),
-                          violation=violation, satisfied=violation == 0.0)
+                          overall=overall, max_deviation=max_deviation, violation=violation,
+                          satisfied=violation == 0.0)
 
 
 def _shares(counts):
-    """Each group's share of each cluster, and of the whole data set."""
-    return counts / counts.sum(axis=1, keepdims=True), counts.sum(axis=0) / counts.sum()
+    """Each group's share of each cluster and of the whole data set, and the largest gap."""
+    shares, overall = counts / counts.sum(axis=1, keepdims=True), counts.sum(axis=0) / counts.sum()
+    return shares, overall, float(np.max(np.abs(shares - overall)))
 
 
-# --------------------------------------------------------------------------------------------
-# individual fairness
+def _ratio(num, den):
+    """``num / den`` of non-negative arrays: 0 where ``num`` is 0, ``inf`` where only ``den`` is."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(num == 0, 0.0, np.where(den > 0, num / den, np.inf))
 
 
 @dataclass(frozen=True)
@@ -338,13 +287,8 @@ def lipschitz_fairness(X, outcomes, *, lipschitz: float = 1.0,
                        metric: str = "euclidean") -> LipschitzReport:
     """Individual fairness as a Lipschitz condition (Dwork et al., 2012).
 
-    A mapping ``M`` from individuals to outcomes is fair when ``D(M(x), M(y)) <= L d(x, y)`` for
-    all pairs: similar individuals (under a task-relevant metric ``d`` on ``X``) get similar
-    outcomes. For a hard clustering the outcome is the cluster and ``D`` is 1 for different
-    clusters and 0 otherwise (the total variation distance between point masses); for a soft
-    clustering (rows of probabilities) ``D`` is the total variation distance.
-
-    Answers CS181 HW4 problem 4.3 (an individual-fairness metric).
+    Checks ``D(o_i, o_j) <= L d(x_i, x_j)`` for all pairs of points, ``D`` the total variation
+    distance between their outcomes (for labels: 1 for different clusters, 0 otherwise).
 
     Parameters
     ----------
@@ -403,8 +347,7 @@ def _lipschitz(Xf, D, lipschitz, metric):
     d = cdist(Xf, Xf, metric)
     iu = np.triu_indices(n, 1)
     Dp, dp = D[iu], d[iu]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(Dp > 0, np.where(dp > 0, Dp / np.where(dp > 0, dp, 1.0), np.inf), 0.0)
+    ratio = _ratio(Dp, dp)
     if ratio.size == 0 or np.max(ratio) == 0:
         const, pair = 0.0, (0, 0)
     else:
@@ -443,15 +386,9 @@ class AverageDistanceReport:
 def average_distance_fairness(X, labels, *, metric: str = "euclidean") -> AverageDistanceReport:
     """Individual fairness of a clustering in the sense of Kleindessner et al. (2020).
 
-    A point ``x`` in cluster ``C(x)`` is treated fairly when its mean distance to the other members
-    of ``C(x)`` is at most its mean distance to the members of any other cluster ``C'``::
-
-        (1 / (|C(x)| - 1)) sum_{y in C(x)} d(x, y)  <=  (1 / |C'|) sum_{y in C'} d(x, y)
-
-    (a point alone in its cluster is treated fairly). The report gives each point's ratio of the
-    two sides; the clustering is fair when every ratio is at most 1.
-
-    Answers CS181 HW4 problem 4.3 (a clustering-specific individual-fairness notion).
+    A point is treated fairly when its mean distance to the other members of its cluster is at
+    most its mean distance to any other cluster (a point alone in its cluster is); the clustering
+    is fair when every point's ratio of the two is at most 1.
 
     Parameters
     ----------
@@ -463,6 +400,11 @@ def average_distance_fairness(X, labels, *, metric: str = "euclidean") -> Averag
     Returns
     -------
     AverageDistanceReport
+
+    Raises
+    ------
+    ValueError
+        For mismatched lengths, non-finite values or an unknown ``metric``.
 
     Examples
     --------
@@ -478,9 +420,8 @@ def average_distance_fairness(X, labels, *, metric: str = "euclidean") -> Averag
 def _average_distance(Xf, lab, metric):
     n = len(Xf)
     d = cdist(Xf, Xf, metric)
-    clusters, idx = np.unique(lab, return_inverse=True)
-    onehot = np.zeros((n, len(clusters)))
-    onehot[np.arange(n), idx] = 1.0
+    idx = np.unique(lab, return_inverse=True)[1]
+    onehot = (idx[:, None] == np.arange(idx.max() + 1)).astype(float)
     sizes = onehot.sum(axis=0)
     sums = d @ onehot                                     # (n, k) total distance to each cluster
     own_size = sizes[idx] - 1
@@ -488,8 +429,7 @@ def _average_distance(Xf, lab, metric):
     means = sums / sizes
     means[np.arange(n), idx] = np.inf
     other = means.min(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = np.where(own == 0, 0.0, np.where(other > 0, own / other, np.inf))
+    ratios = _ratio(own, other)
     return AverageDistanceReport(own=own, other=other, ratios=ratios,
                                  alpha=float(ratios.max()), unfair=np.flatnonzero(ratios > 1.0))
 
@@ -521,13 +461,9 @@ class ServiceReport:
 def service_fairness(X, centers, labels=None, *, metric: str = "euclidean") -> ServiceReport:
     """Individual fairness of centres: "service in your neighbourhood" (Jung et al., 2020).
 
-    With ``k`` centres, each point ``x`` can claim that its own neighbourhood, the ``n / k``
-    points nearest to it, deserves a centre: it should be served within ``alpha * r(x)``, where
-    ``r(x)`` is the radius of the smallest ball around ``x`` containing ``ceil(n / k)`` points. The
-    point is served by its nearest centre, or by the centre of its cluster when ``labels`` is
-    given (useful when a constraint assigns points to clusters other than the nearest).
-
-    Answers CS181 HW4 problem 4.3 (another clustering-specific individual-fairness notion).
+    Each point ``x`` should be served within ``alpha * r(x)`` (the radius ``r`` of
+    :class:`ServiceReport`) by its nearest centre or, when ``labels`` is given, by its cluster's
+    (a constraint may assign it to another than the nearest).
 
     Parameters
     ----------
@@ -541,6 +477,12 @@ def service_fairness(X, centers, labels=None, *, metric: str = "euclidean") -> S
     Returns
     -------
     ServiceReport
+
+    Raises
+    ------
+    ValueError
+        For centres of another dimension than ``X``, more centres than points, or ``labels`` that
+        are not centre indices.
 
     Examples
     --------
@@ -572,24 +514,8 @@ def _service(Xf, C, lab, metric):
     dist = to_centers.min(axis=1) if lab is None else to_centers[np.arange(n), lab]
     m = -(-n // k)                                        # ceil(n / k)
     radii = np.sort(cdist(Xf, Xf, metric), axis=1)[:, m - 1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = np.where(dist == 0, 0.0, np.where(radii > 0, dist / radii, np.inf))
+    ratios = _ratio(dist, radii)
     return ServiceReport(radii=radii, distances=dist, ratios=ratios, alpha=float(ratios.max()))
-
-
-# --------------------------------------------------------------------------------------------
-# exact fair clustering by enumeration
-
-
-def _stirling2(n: int, k: int) -> int:
-    """Number of partitions of ``n`` labelled points into ``k`` non-empty blocks."""
-    row = [1] + [0] * k
-    for i in range(1, n + 1):
-        new = [0] * (k + 1)
-        for j in range(1, min(i, k) + 1):
-            new[j] = j * row[j] + row[j - 1]
-        row = new
-    return row[k]
 
 
 def partitions(n: int, k: int) -> np.ndarray:
@@ -623,9 +549,9 @@ def partitions(n: int, k: int) -> np.ndarray:
     """
     n = check_int(n, "n", low=1)
     k = check_k(k, n)
-    if _stirling2(n, k) > MAX_PARTITIONS:
+    if (count := stirling2(n, k, exact=True)) > MAX_PARTITIONS:
         raise ValueError(f"n: expected at most {MAX_PARTITIONS} partitions to enumerate, got "
-                         f"S({n}, {k}) = {_stirling2(n, k)}")
+                         f"S({n}, {k}) = {count}")
     rgs = np.zeros((1, 1), dtype=np.int8)
     top = np.zeros(1, dtype=np.int8)                    # largest label so far
     for i in range(1, n):
@@ -696,12 +622,10 @@ def fair_clustering(X, groups, k, *, min_share: float = 0.0, protected=1,
                     cost: str = "kmeans", features=None) -> FairClusteringResult:
     """Exactly optimal clustering under a minimum share of a protected group in every cluster.
 
-    Minimises the k-means cost (sum of squared distances to the cluster means) or the k-medians
-    cost (sum of L1 distances to the coordinatewise medians) over every partition of the points
-    into exactly ``k`` non-empty clusters in which the share of the ``protected`` group is at least
-    ``min_share`` in every cluster. The partitions are enumerated (there are ``S(n, k)``, at most
-    4140 over all ``k`` for ``n = 8``), so the answer is the global optimum, not a local one as
-    Lloyd's algorithm would give. Answers CS181 HW4 problem 4.4.
+    Minimises the k-means cost (squared distances to the means) or the k-medians cost (L1
+    distances to the coordinatewise medians) over every partition of the points into ``k``
+    non-empty clusters in which the ``protected`` group has a share of at least ``min_share`` in
+    every cluster: the global optimum, found by enumerating the partitions (:func:`partitions`).
 
     Parameters
     ----------
@@ -774,15 +698,10 @@ def fair_clustering(X, groups, k, *, min_share: float = 0.0, protected=1,
     fc = np.where(feasible, costs, np.inf)
     best = float(fc.min())
     tie = np.flatnonzero(fc <= best + 1e-9 * max(1.0, abs(best)))
-    i = int(tie[0])
-    return FairClusteringResult(labels=labels[i], centers=centers[i], cost=best,
+    return FairClusteringResult(labels=labels[tie[0]], centers=centers[tie[0]], cost=best,
                                 optimal_labels=labels[tie], n_partitions=len(labels),
                                 n_feasible=int(feasible.sum()),
                                 unconstrained_cost=float(costs.min()), features=cols)
-
-
-# --------------------------------------------------------------------------------------------
-# all metrics at once
 
 
 @dataclass(frozen=True)
@@ -837,6 +756,11 @@ def fairness_summary(X, labels, groups) -> FairnessSummary:
     -------
     FairnessSummary
 
+    Raises
+    ------
+    ValueError
+        For mismatched lengths or a single group.
+
     Examples
     --------
     >>> s = toy_students()
@@ -845,15 +769,12 @@ def fairness_summary(X, labels, groups) -> FairnessSummary:
     (0.0, 8.3333)
     """
     Xf = _features(X)
-    lab = _cluster_labels(labels, n=len(Xf))
-    counts = _counts(lab, _groups(groups, len(lab)))[2]
-    shares, overall = _shares(counts)
-    clusters, idx = np.unique(lab, return_inverse=True)
+    lab, clusters, _, counts = _counts(labels, groups, len(Xf))
+    idx = np.searchsorted(clusters, lab)
     centers = np.array([Xf[idx == j].mean(axis=0) for j in range(len(clusters))])
     ad = _average_distance(Xf, lab, "euclidean")
     lipschitz = _lipschitz(Xf, (lab[:, None] != lab[None, :]).astype(float), 1.0, "euclidean")
-    return FairnessSummary(balance=_balance(counts),
-                           max_deviation=float(np.max(np.abs(shares - overall))),
+    return FairnessSummary(balance=_balance(counts), max_deviation=_shares(counts)[2],
                            lipschitz=lipschitz.constant, average_distance_alpha=ad.alpha,
                            n_unfair=len(ad.unfair),
                            service_alpha=_service(Xf, centers, idx, "euclidean").alpha)

@@ -1,14 +1,6 @@
 """Agreement between a clustering and reference labels (used with CS181 HW4 problem 3 and the
 MNIST chapters).
 
-* :func:`contingency_table`: counts of points per (class, cluster) pair;
-* :func:`purity`: the share of points that carry the majority class of their cluster
-  (many-to-one matching; grows with the number of clusters, 1 for one point per cluster);
-* :func:`adjusted_rand_index`: the Rand index (agreement on pairs of points) corrected for
-  chance, 0 in expectation for random labels and 1 for identical partitions;
-* :func:`match_labels`: the one-to-one matching of clusters to classes that maximises the number
-  of agreeing points (the Hungarian algorithm), to read cluster ids as class labels.
-
 Labels can be any integers or strings; only equality matters.
 """
 
@@ -65,7 +57,9 @@ def contingency_table(labels_true, labels_pred):
     Raises
     ------
     ValueError
-        If the label arrays are empty, not 1-D, or of different lengths.
+        If the label arrays are empty, not 1-D, of different lengths, or hold NaN or infinity.
+    TypeError
+        If the labels are neither numbers nor strings (complex, say).
 
     Examples
     --------
@@ -104,8 +98,13 @@ def purity(labels_true, labels_pred) -> float:
 
     Raises
     ------
-    ValueError
+    ValueError, TypeError
         As :func:`contingency_table`.
+
+    Notes
+    -----
+    Purity grows with the number of clusters (1 for one point per cluster): compare it between
+    clusterings with the same number of clusters, or use :func:`adjusted_rand_index`.
 
     Examples
     --------
@@ -119,18 +118,15 @@ def purity(labels_true, labels_pred) -> float:
 def _pairs(counts):
     """Sum of ``binom(c, 2)`` over the counts, as an exact Python integer."""
     c = np.asarray(counts, dtype=np.int64).ravel()
-    return int((c * (c - 1) // 2).sum(dtype=np.int64)) if c.size else 0
+    return int((c * (c - 1) // 2).sum(dtype=np.int64))
 
 
 def adjusted_rand_index(labels_true, labels_pred) -> float:
     """Adjusted Rand index (Hubert and Arabie, 1985) of two partitions of the same points.
 
-    With the contingency table ``n_ij``, row sums ``a_i`` and column sums ``b_j``, the number of
-    pairs placed together by both partitions is ``I = sum_ij C(n_ij, 2)``; its expectation under
-    random labels with the same cluster sizes is ``E = sum_i C(a_i, 2) sum_j C(b_j, 2) / C(n, 2)``
-    and its maximum is taken as ``M = (sum_i C(a_i, 2) + sum_j C(b_j, 2)) / 2``. The index is
-    ``(I - E) / (M - E)``, and 1 when the two partitions are identical (including the cases
-    ``M = E``: one cluster each, or singletons each). Computed with exact integers.
+    The Rand index (the share of pairs of points on which the partitions agree) corrected for
+    chance: 0 in expectation for random labels, 1 for identical partitions (also when both are one
+    cluster, or both singletons). Computed with exact integers, by the formula of the module notes.
 
     Parameters
     ----------
@@ -145,8 +141,12 @@ def adjusted_rand_index(labels_true, labels_pred) -> float:
 
     Raises
     ------
-    ValueError
+    ValueError, TypeError
         As :func:`contingency_table`.
+
+    References
+    ----------
+    L. Hubert and P. Arabie, "Comparing partitions", Journal of Classification 2, 193-218 (1985).
 
     Examples
     --------
@@ -156,11 +156,8 @@ def adjusted_rand_index(labels_true, labels_pred) -> float:
     -0.5
     """
     table, _, _ = contingency_table(labels_true, labels_pred)
-    n = int(table.sum())
-    index = _pairs(table)
-    sum_a = _pairs(table.sum(axis=1))
-    sum_b = _pairs(table.sum(axis=0))
-    total = n * (n - 1) // 2
+    index, total = _pairs(table), _pairs(table.sum())
+    sum_a, sum_b = _pairs(table.sum(axis=1)), _pairs(table.sum(axis=0))
     # (I - E) / (M - E) multiplied through by 2 C(n, 2), in integers
     num = 2 * (index * total - sum_a * sum_b)
     den = (sum_a + sum_b) * total - 2 * sum_a * sum_b
@@ -222,8 +219,12 @@ def match_labels(labels_true, labels_pred, *, fill=-1) -> LabelMatch:
 
     Raises
     ------
-    ValueError
+    ValueError, TypeError
         As :func:`contingency_table`.
+
+    See Also
+    --------
+    purity : reads every cluster as its majority class (many-to-one).
 
     Examples
     --------
