@@ -4,8 +4,8 @@ Every fitter of the package is run for 5 and for 40 iterations while a profile h
 calls into :mod:`mlhw._validation` (the hook sees every function of that module, however it was
 imported) and into the public methods that check their own arguments. The counts must be equal:
 a check inside the loop would add calls with every iteration. Where the data argument has one
-name, the hook also counts how often that array went
-through :func:`mlhw._validation.as_array`: once per call.
+name, the hook also counts how often that array went through
+:func:`mlhw._validation.as_array`: once per call.
 """
 
 import inspect
