@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validation import as_array, check_choice, check_int, check_positive
 from .lloyd import SigmaPath, responsibility_entropy, sigma_path
-from .plotting import _PNG_SIGNATURE
+from .plotting import _PNG_SIGNATURE, _by_mean_gpa, _check_students
 
 __all__: list[str] = []
 
@@ -23,16 +24,30 @@ FAIR_FEATURES = {"GPA": (0,), "GPA, age": (0, 1), "GPA, gender": (0, 2),
                  "GPA, age, gender": (0, 1, 2)}
 
 
-def _check_students(students):
+def _students(students):
     """The toy students (default :func:`mlhw.fairness.toy_students`), or a TypeError."""
-    from .fairness import ToyStudents, toy_students
+    from .fairness import toy_students
 
-    if students is None:
-        return toy_students()
-    if not isinstance(students, ToyStudents):
-        raise TypeError(f"students: expected mlhw.fairness.ToyStudents (from toy_students()), "
-                        f"got {type(students).__name__}")
-    return students
+    return toy_students() if students is None else _check_students(students)
+
+
+def _check_alt(alt, of=""):
+    """A non-empty text alternative, or a ValueError (``of`` says which image it describes)."""
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt: expected a non-empty description{of}, got {alt!r}")
+    return alt
+
+
+def _jshtml(fig, draw, n_frames, *, interval, fps=None, alt):
+    """The frames ``draw(0..n_frames-1)`` of ``fig`` as a ``to_jshtml`` player, made offline and
+    accessible by :func:`offline_jshtml`; closes ``fig``."""
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import FuncAnimation
+
+    anim = FuncAnimation(fig, draw, frames=n_frames, interval=interval, repeat=False)
+    html = anim.to_jshtml(fps=fps, default_mode="once")
+    plt.close(fig)
+    return offline_jshtml(html, alt=alt)
 
 
 def _fair_fit(students, k, min_share, features, cost):
@@ -75,10 +90,8 @@ def _fair_metrics_text(cost, res, m):
 
 def _fair_tiers(students, labels):
     """Members of each cluster by letter, the highest mean GPA first: ``"abcde / fgh"``."""
-    clusters = np.unique(labels)
-    means = np.array([students.gpa[labels == c].mean() for c in clusters])
-    return " / ".join("".join(np.asarray(students.names)[labels == c])
-                      for c in clusters[np.argsort(-means, kind="stable")])
+    names = np.asarray(students.names)
+    return " / ".join("".join(names[labels == c]) for c in _by_mean_gpa(students.gpa, labels))
 
 
 def _draw_fair_frame(fig, students, k, min_share, features, cost, fit):
@@ -88,16 +101,12 @@ def _draw_fair_frame(fig, students, k, min_share, features, cost, fit):
     fig.clear()
     ax = fig.add_axes((0.12, 0.15, 0.5, 0.75))
     tx = fig.add_axes((0.65, 0.15, 0.34, 0.75))
-    names = {v: key for key, v in FAIR_FEATURES.items()}
-    seen = names.get(tuple(features), ", ".join(students.feature_names[c] for c in features))
+    seen = {v: key for key, v in FAIR_FEATURES.items()}[tuple(features)]
     labels, lines = _fair_metrics_text(cost, *fit)
     title = f"k = {k}, women >= {min_share:.0%} per cluster, sees: {seen}"
     if labels is None:
         ax.set_title(title, fontsize=9)
-        ax.set_xlabel("GPA (4.0 scale)")
-        ax.set_ylabel("cluster")
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.set(xlabel="GPA (4.0 scale)", ylabel="cluster", xticks=[], yticks=[])
         ax.text(0.5, 0.5, "infeasible", ha="center", va="center", transform=ax.transAxes)
     else:
         plot_fair_clustering(students, labels, ax=ax, title=title)
@@ -127,7 +136,7 @@ def fair_clustering_widget(students=None):
     import ipywidgets as w
     import matplotlib.pyplot as plt
 
-    s = _check_students(students)
+    s = _students(students)
     k = w.IntSlider(value=2, min=1, max=4, description="clusters k")
     share = w.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, description="min. women",
                           readout_format=".0%")
@@ -162,8 +171,6 @@ def _fair_frames(students, ks, shares, features, cost):
     ``features`` is the outer loop, then ``ks``, then ``shares``: the order of the frames.
     """
     import itertools
-
-    from ._validation import as_array, check_choice, check_int
 
     n = len(students.names)
     if isinstance(features, str):
@@ -211,17 +218,16 @@ def _fair_table(s, frames, cost) -> str:
     rows = []
     for i, (f, k, sh, (res, m)) in enumerate(frames, start=1):
         cells = [str(i), f, str(k), f"{sh:.0%}"]
-        if res is None:
-            body = "".join(f"<td>{html_lib.escape(c)}</td>" for c in cells)
-            body += (f'<td colspan="{len(heads) - len(cells)}">infeasible (min. share: '
-                     f"{html_lib.escape(m)})</td>")
-        else:
+        if res is not None:
             cells += [_fair_tiers(s, res.labels), f"{res.cost:.4f}",
                       f"{res.unconstrained_cost:.4f}",
                       f"{len(res.optimal_labels)} / {res.n_feasible}", f"{m.balance:.3f}",
                       f"{m.max_deviation:.3f}", fmt(m.lipschitz, ".3g"), str(m.n_unfair),
                       fmt(m.service_alpha, ".3g")]
-            body = "".join(f"<td>{html_lib.escape(c)}</td>" for c in cells)
+        body = "".join(f"<td>{html_lib.escape(c)}</td>" for c in cells)
+        if res is None:
+            body += (f'<td colspan="{len(heads) - len(cells)}">infeasible (min. share: '
+                     f"{html_lib.escape(m)})</td>")
         rows.append(f"<tr>{body}</tr>")
     head = "".join(f'<th scope="col">{html_lib.escape(h)}</th>' for h in heads)
     women = [str(x) for x in np.asarray(s.names)[s.groups == 1]]
@@ -272,16 +278,12 @@ def fair_clustering_animation(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.
         HTML; show it with ``IPython.display.HTML``.
     """
     import matplotlib.pyplot as plt
-    from matplotlib.animation import FuncAnimation
 
-    from ._validation import check_int
-
-    s = _check_students(students)
+    s = _students(students)
     dpi = check_int(dpi, "dpi", low=10)
     if not isinstance(table, bool):
         raise TypeError(f"table: expected True or False, got {type(table).__name__}")
-    if not isinstance(alt, str) or not alt.strip():
-        raise ValueError(f"alt: expected a non-empty description, got {alt!r}")
+    alt = _check_alt(alt)
     frames, cost = _fair_frames(s, ks, shares, features, cost)
     fig = plt.figure(figsize=(10, 3.8), dpi=dpi)
 
@@ -290,12 +292,9 @@ def fair_clustering_animation(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.
         _draw_fair_frame(fig, s, k, sh, FAIR_FEATURES[f], cost, fit)
         return []
 
-    anim = FuncAnimation(fig, draw, frames=len(frames), interval=1000, repeat=False)
-    html = anim.to_jshtml(fps=1, default_mode="once")
-    plt.close(fig)
-    if not table:
-        return offline_jshtml(html, alt=alt)
-    return offline_jshtml(html, alt=alt.rstrip() + _FAIR_TABLE_ALT) + _fair_table(s, frames, cost)
+    html = _jshtml(fig, draw, len(frames), interval=1000, fps=1,
+                   alt=alt.rstrip() + _FAIR_TABLE_ALT if table else alt)
+    return html + _fair_table(s, frames, cost) if table else html
 
 
 __all__ += ["FAIR_FEATURES", "fair_clustering_animation", "fair_clustering_widget"]
@@ -345,8 +344,7 @@ def offline_jshtml(html: str, *, alt: str) -> str:
     import html as html_lib
     import re
 
-    if not isinstance(alt, str) or not alt.strip():
-        raise ValueError(f"alt: expected a non-empty description, got {alt!r}")
+    _check_alt(alt)
     out = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">', "", html)
     for cls, sym in _PLAYER_SYMBOLS.items():
         out = out.replace(f'<i class="{cls}"></i>', f'<span aria-hidden="true">{sym}</span>')
@@ -356,17 +354,12 @@ def offline_jshtml(html: str, *, alt: str) -> str:
     return out
 
 
-def _sigma_colours(k):
-    base = np.array(_SIGMA_COLOURS)
-    return base[np.arange(k) % len(base)]
-
-
 def _sigma_figure(path, entropy_sigmas, entropy_values, *, figsize, dpi):
     """Figure and artists of the sigma-limit explorer; returns (fig, update(resp, means, sigma))."""
     import matplotlib.pyplot as plt
     X, km = path.X, path.kmeans
     k = km.centers.shape[0]
-    colours = _sigma_colours(k)
+    colours = np.array(_SIGMA_COLOURS)[np.arange(k) % len(_SIGMA_COLOURS)]
     fig, (ax, ax_h) = plt.subplots(1, 2, figsize=figsize, dpi=dpi,
                                    gridspec_kw={"width_ratios": [1.25, 1]})
     pts = ax.scatter(X[:, 0], X[:, 1], s=12, c=np.full((len(X), 3), 0.5), lw=0)
@@ -374,11 +367,8 @@ def _sigma_figure(path, entropy_sigmas, entropy_values, *, figsize, dpi):
                label="k-means centres", zorder=3)
     cen = ax.scatter(path.means[0][:, 0], path.means[0][:, 1], marker="o", s=70, c=colours,
                      edgecolors="k", lw=1.2, label="EM means", zorder=4)
-    pad = 0.5
-    ax.set_xlim(X[:, 0].min() - pad, X[:, 0].max() + pad)
-    ax.set_ylim(X[:, 1].min() - pad, X[:, 1].max() + pad)
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
+    ax.set(xlim=(X[:, 0].min() - 0.5, X[:, 0].max() + 0.5), xlabel="$x_1$",
+           ylim=(X[:, 1].min() - 0.5, X[:, 1].max() + 0.5), ylabel="$x_2$")
     ax.legend(loc="upper left", fontsize=7, framealpha=0.8)
     ax.tick_params(labelsize=7)
     ax_h.plot(entropy_sigmas, entropy_values, color="0.3", lw=1.5)
@@ -386,10 +376,8 @@ def _sigma_figure(path, entropy_sigmas, entropy_values, *, figsize, dpi):
     ax_h.text(entropy_sigmas.min(), np.log(k), f" log {k}", va="bottom", fontsize=7,
               color="0.4")
     dot, = ax_h.plot([], [], "o", color="tab:red", ms=7)
-    ax_h.set_xscale("log")
-    ax_h.set_ylim(-0.05, np.log(k) * 1.15)
-    ax_h.set_xlabel(r"$\sigma$ (log scale)")
-    ax_h.set_ylabel("mean entropy (nats)")
+    ax_h.set(xscale="log", ylim=(-0.05, np.log(k) * 1.15), xlabel=r"$\sigma$ (log scale)",
+             ylabel="mean entropy (nats)")
     ax_h.set_title("entropy of the responsibilities", fontsize=9)
     ax_h.tick_params(labelsize=7)
     fig.tight_layout()
@@ -397,8 +385,7 @@ def _sigma_figure(path, entropy_sigmas, entropy_values, *, figsize, dpi):
     def update(resp, means, sigma):
         pts.set_facecolors(np.clip(resp @ colours, 0, 1))
         cen.set_offsets(means)
-        h = responsibility_entropy(resp)
-        dot.set_data([sigma], [h])
+        dot.set_data([sigma], [responsibility_entropy(resp)])
         ax.set_title(rf"fixed-$\sigma$ EM, $\sigma$ = {sigma:.3g}: colour = responsibilities",
                      fontsize=9)
         return pts, cen, dot
@@ -438,11 +425,6 @@ def sigma_limit_animation(path, *, figsize=(7.0, 3.0), dpi=72, interval=400) -> 
     >>> html.count("data:image/png"), "https://" in html
     (2, False)
     """
-    import matplotlib.pyplot as plt
-    from matplotlib.animation import FuncAnimation
-
-    from ._validation import check_int
-
     if not isinstance(path, SigmaPath):
         raise TypeError(f"path: expected a SigmaPath (from sigma_path), got {type(path).__name__}")
     if len(figsize) != 2 or not all(np.isfinite(v) and v > 0 for v in figsize):
@@ -457,14 +439,11 @@ def sigma_limit_animation(path, *, figsize=(7.0, 3.0), dpi=72, interval=400) -> 
     def draw(i):
         return update(path.resp[i], path.means[i], path.sigmas[i])
 
-    anim = FuncAnimation(fig, draw, frames=len(path.sigmas), interval=interval, repeat=False)
-    html = anim.to_jshtml(default_mode="once")
-    plt.close(fig)
     alt = (f"Animation over {len(path.sigmas)} values of sigma from {path.sigmas[0]:.3g} to "
            f"{path.sigmas[-1]:.3g}: 2-D points coloured by their EM responsibilities, the "
            "fitted means and the k-means centres, and the mean entropy of the responsibilities "
            "against sigma.")
-    return offline_jshtml(html, alt=alt)
+    return _jshtml(fig, draw, len(path.sigmas), interval=interval, alt=alt)
 
 
 def sigma_limit_widget(X, init_centers, *, sigma_range=(0.02, 20.0), value=1.0,
@@ -498,8 +477,6 @@ def sigma_limit_widget(X, init_centers, *, sigma_range=(0.02, 20.0), value=1.0,
     import ipywidgets as w
     import matplotlib.pyplot as plt
 
-    from ._validation import as_array
-
     X = as_array(X, "X", ndim=2, shape=(None, 2))
     lo, hi = (float(v) for v in as_array(sigma_range, "sigma_range", ndim=1, shape=(2,),
                                          finite=False))
@@ -512,19 +489,14 @@ def sigma_limit_widget(X, init_centers, *, sigma_range=(0.02, 20.0), value=1.0,
     slider = w.FloatLogSlider(value=value, base=10, min=np.log10(lo), max=np.log10(hi),
                               step=0.02, description="σ", readout_format=".3g",
                               continuous_update=False, layout=w.Layout(width="60%"))
-    out = w.Output()
 
-    def redraw(change=None):
-        one = sigma_path(base.X, init_centers, [slider.value])
-        with out:
-            out.clear_output(wait=True)
-            fig, update = _sigma_figure(one, grid, base.entropy, figsize=figsize, dpi=80)
-            update(one.resp[0], one.means[0], slider.value)
-            plt.show()
+    def show(sigma):
+        one = sigma_path(base.X, init_centers, [sigma])
+        _, update = _sigma_figure(one, grid, base.entropy, figsize=figsize, dpi=80)
+        update(one.resp[0], one.means[0], sigma)
+        plt.show()
 
-    slider.observe(redraw, names="value")
-    redraw()
-    return w.VBox([slider, out])
+    return w.VBox([slider, w.interactive_output(show, {"sigma": slider})])
 
 
 __all__ += ["offline_jshtml", "sigma_limit_animation", "sigma_limit_widget"]
@@ -589,29 +561,23 @@ def image_stack_slider(images_png, values, *, description: str, alt, captions=No
 
     import ipywidgets as w
 
-    from ._validation import check_int, check_positive
-
     images_png = list(images_png)
     values = [str(v) for v in values]
-    if not images_png:
+    m = len(images_png)
+    if not m:
         raise ValueError("images_png: expected at least one PNG image, got none")
-    if len(values) != len(images_png):
-        raise ValueError(f"values: expected one value per image ({len(images_png)}), "
-                         f"got {len(values)}")
+    alts = [alt] * m if isinstance(alt, str) else list(alt)
+    captions = [None] * m if captions is None else [str(c) for c in captions]
+    for name, seq, what in (("values", values, "one value per image"),
+                            ("alt", alts, "a string or one per image"),
+                            ("captions", captions, "one per image")):
+        if len(seq) != m:
+            raise ValueError(f"{name}: expected {what} ({m}), got {len(seq)}")
     if len(set(values)) != len(values):
         raise ValueError(f"values: expected distinct labels, got {values}")
-    alts = [alt] * len(images_png) if isinstance(alt, str) else list(alt)
-    if len(alts) != len(images_png):
-        raise ValueError(f"alt: expected a string or one per image ({len(images_png)}), "
-                         f"got {len(alts)}")
     for i, a in enumerate(alts):
-        if not isinstance(a, str) or not a.strip():
-            raise ValueError(f"alt: expected a non-empty description of image {i}, got {a!r}")
-    captions = [None] * len(images_png) if captions is None else [str(c) for c in captions]
-    if len(captions) != len(images_png):
-        raise ValueError(f"captions: expected one per image ({len(images_png)}), "
-                         f"got {len(captions)}")
-    index = check_int(index, "index", low=0, high=len(images_png) - 1)
+        _check_alt(a, f" of image {i}")
+    index = check_int(index, "index", low=0, high=m - 1)
     scale = float(check_positive(scale, "scale", ndim=0))
 
     children = []
@@ -622,8 +588,7 @@ def image_stack_slider(images_png, values, *, description: str, alt, captions=No
         if not png.startswith(_PNG_SIGNATURE) or len(png) < 24:
             raise ValueError(f"images_png: expected PNG bytes, got something else at "
                              f"position {i}")
-        width = round(int.from_bytes(png[16:20], "big") * scale)
-        height = round(int.from_bytes(png[20:24], "big") * scale)
+        width, height = (round(int.from_bytes(png[at:at + 4], "big") * scale) for at in (16, 20))
         data = base64.b64encode(png).decode("ascii")
         img = (f'<img alt="{html_lib.escape(a)}" width="{width}" height="{height}" '
                f'style="image-rendering: pixelated; max-width: 100%; height: auto" '
