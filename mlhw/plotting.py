@@ -11,7 +11,9 @@ import numpy as np
 from ._validation import as_array, check_int, check_positive, check_probabilities
 from .spectral import _check_weights
 
-__all__: list[str] = []
+__all__ = ["plot_gaussian_ellipses", "plot_regression_mixture", "plot_fair_clustering",
+           "plot_embedding_3d", "plot_graph", "plot_image_rows", "plot_em_vs_gradient_ascent",
+           "plot_gamma_mixture_fit", "plot_training_curves", "grayscale_png"]
 
 
 def _plt():
@@ -20,10 +22,11 @@ def _plt():
     return plt
 
 
-def _axes(ax, figsize, ncols=1):
-    """``ax`` if given, else the new axes (``ncols`` side by side) of a figure of ``figsize``."""
+def _axes(ax, figsize, ncols=1, **subplot_kw):
+    """``ax`` if given, else the new axes (``ncols`` side by side, made with ``subplot_kw``) of a
+    figure of ``figsize``."""
     if ax is None:
-        _, ax = _plt().subplots(1, ncols, figsize=figsize)
+        _, ax = _plt().subplots(1, ncols, figsize=figsize, subplot_kw=subplot_kw)
     return ax
 
 
@@ -56,9 +59,6 @@ def _check_mapping(value, name: str, what: str) -> dict:
 
 
 # --- Gaussian components and regression mixtures (NTU HW3, problems 4 and 5) -----------------
-
-__all__ += ["plot_gaussian_ellipses", "plot_regression_mixture"]
-
 
 def plot_gaussian_ellipses(means, covariances, *, ax=None, n_std=2.0, colors=None,
                            linestyle="-", label=None, title=None):
@@ -200,20 +200,16 @@ def plot_fair_clustering(students, labels, *, ax=None, title=None):
     styles = {0: ("s", "tab:blue"), 1: ("o", "tab:orange")}
     seen = {}
     for i, name in enumerate(students.names):
-        row = tier[labels[i]]
-        key = (row, gpa[i])
-        stacked = seen.get(key, 0)
+        row, g = tier[labels[i]], int(students.groups[i])
+        stacked = seen.get((row, gpa[i]), 0)          # earlier points of equal GPA in the row
+        seen[row, gpa[i]] = stacked + 1
         y = row + 0.18 * stacked
-        seen[key] = stacked + 1
-        g = int(students.groups[i])
-        marker, colour = styles[g]
-        ax.scatter(gpa[i], y, marker=marker, color=colour, s=70, zorder=3,
+        ax.scatter(gpa[i], y, marker=styles[g][0], color=styles[g][1], s=70, zorder=3,
                    label=students.group_names[g])
         ax.annotate(name, (gpa[i], y), textcoords="offset points",
                     xytext=(8, -4) if stacked else (0, 7), ha="left" if stacked else "center",
                     fontsize=9)
-    handles, names = ax.get_legend_handles_labels()
-    unique = dict(zip(names, handles))
+    unique = dict(zip(*ax.get_legend_handles_labels()[::-1]))   # label -> handle: one per group
     ax.legend(unique.values(), unique.keys(), loc="center left", fontsize=8)
     ax.set_yticks(range(len(tier)), [f"cluster {r + 1}" for r in range(len(tier))])
     ax.set_ylim(len(tier) - 0.4, -0.6)
@@ -221,9 +217,6 @@ def plot_fair_clustering(students, labels, *, ax=None, title=None):
     ax.grid(axis="x", alpha=0.3)
     return _label(ax, xlabel="GPA (4.0 scale)", ylabel="cluster (1 = highest mean GPA)",
                   title=title or "Clustering of the eight applicants")
-
-
-__all__ += ["plot_fair_clustering"]
 
 
 def _node_labels(labels, n: int) -> list:
@@ -299,8 +292,7 @@ def plot_embedding_3d(Z, *, W=None, ax=None, labels=None, title=None, axis_label
     labels = _node_labels(labels, n)
     if axis_labels is not None and len(axis_labels) != 3:
         raise ValueError(f"axis_labels: expected three names, got {len(axis_labels)}")
-    if ax is None:
-        ax = _plt().figure(figsize=(6.5, 5.5)).add_subplot(projection="3d")
+    ax = _axes(ax, (6.5, 5.5), projection="3d")
     if W is not None:
         for i, j in np.argwhere(np.triu(W, 1)):
             ax.plot(*Z[[i, j]].T, color="0.6", lw=1)
@@ -310,9 +302,6 @@ def plot_embedding_3d(Z, *, W=None, ax=None, labels=None, title=None, axis_label
     names = axis_labels or ("coordinate 1", "coordinate 2", "coordinate 3")
     return _label(ax, xlabel=names[0], ylabel=names[1], zlabel=names[2],
                   title=title or "3-D embedding")
-
-
-__all__ += ["plot_embedding_3d", "plot_graph"]
 
 
 def plot_image_rows(images, *, ax=None, row_labels=None, col_labels=None, title=None, pad=2,
@@ -368,13 +357,7 @@ def plot_image_rows(images, *, ax=None, row_labels=None, col_labels=None, title=
     return _label(ax, xlabel=xlabel, ylabel=ylabel, title=title)
 
 
-__all__ += ["plot_image_rows"]
-
-
 # --- Gamma mixture and first-order EM (CS181 HW4 "latent variable models", problems 1 and 3) --
-
-__all__ += ["plot_em_vs_gradient_ascent", "plot_gamma_mixture_fit"]
-
 
 def plot_gamma_mixture_fit(x, theta, betas, alpha, *, truth=None, bins=60, axes=None,
                            title=None):
@@ -487,9 +470,6 @@ def plot_em_vs_gradient_ascent(trajectories, log_lik_max, *, coords=(1, 3), coor
 
 # --- VAE and GAN training (TUM ML worksheet 11 problem 4; Waterloo CS480/680 HW4 exercise 2) --
 
-__all__ += ["plot_training_curves"]
-
-
 def plot_training_curves(curves, *, ax=None, title=None, ylabel="loss per image",
                          reference=None):
     """Plot per-epoch curves (epochs numbered from 1) on one axes.
@@ -522,8 +502,6 @@ def plot_training_curves(curves, *, ax=None, title=None, ylabel="loss per image"
 
 
 # --- Images for the static web page -----------------------------------------------------------
-
-__all__ += ["grayscale_png"]
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -1,8 +1,9 @@
 """Interactive figures. ipywidgets and matplotlib are imported on first use only.
 
 Each widget comes in two forms: a live ipywidgets version for Binder or a local Jupyter, and a
-static version (a matplotlib ``Animation.to_jshtml`` frame slider over precomputed settings) that
-works on the website with no kernel.
+static version that works on the website with no kernel: a matplotlib ``Animation.to_jshtml``
+frame slider over precomputed settings, every frame an embedded PNG, made self-contained and
+accessible by :func:`offline_jshtml`.
 """
 
 from __future__ import annotations
@@ -13,22 +14,56 @@ from ._validation import as_array, check_choice, check_int, check_positive
 from .lloyd import SigmaPath, responsibility_entropy, sigma_path
 from .plotting import _PNG_SIGNATURE, _by_mean_gpa, _check_students
 
-__all__: list[str] = []
+__all__ = ["FAIR_FEATURES", "fair_clustering_animation", "fair_clustering_widget",
+           "offline_jshtml", "sigma_limit_animation", "sigma_limit_widget", "image_stack_slider"]
 
 
 # --------------------------------------------------------------------------------------------
-# Fair clustering of the eight toy students (CS181 HW4, problem 4.4)
+# Frame players: static animations for the website (no kernel, no network)
 
-#: Feature sets offered by the fair-clustering widgets: label -> columns of ToyStudents.X.
-FAIR_FEATURES = {"GPA": (0,), "GPA, age": (0, 1), "GPA, gender": (0, 2),
-                 "GPA, age, gender": (0, 1, 2)}
+# matplotlib's to_jshtml player draws its buttons with Font Awesome icons from a CDN stylesheet;
+# these text symbols replace them so the player needs no network and no icon font.
+_PLAYER_SYMBOLS = {"fa fa-minus": "&#8722;", "fa fa-fast-backward": "&#8676;",
+                   "fa fa-step-backward": "&#8612;",
+                   "fa fa-play fa-flip-horizontal": "&#9664;", "fa fa-pause": "&#10074;&#10074;",
+                   "fa fa-play": "&#9654;", "fa fa-step-forward": "&#8614;",
+                   "fa fa-fast-forward": "&#8677;", "fa fa-plus": "+"}
 
 
-def _students(students):
-    """The toy students (default :func:`mlhw.fairness.toy_students`), or a TypeError."""
-    from .fairness import toy_students
+def offline_jshtml(html: str, *, alt: str) -> str:
+    """Make matplotlib ``Animation.to_jshtml`` output self-contained and accessible.
 
-    return toy_students() if students is None else _check_students(students)
+    Removes the ``<link>`` to the Font Awesome stylesheet on a CDN, replaces the player's icon
+    elements by plain text symbols, gives the frame image an ``alt`` text and the frame slider an
+    accessible name.
+
+    Parameters
+    ----------
+    html : str
+        The output of ``to_jshtml``.
+    alt : str
+        Description of the animation for screen readers.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        If ``alt`` is empty.
+    """
+    import html as html_lib
+    import re
+
+    _check_alt(alt)
+    out = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">', "", html)
+    for cls, sym in _PLAYER_SYMBOLS.items():
+        out = out.replace(f'<i class="{cls}"></i>', f'<span aria-hidden="true">{sym}</span>')
+    out = re.sub(r'<img id="_anim_img', f'<img alt="{html_lib.escape(alt)}" id="_anim_img', out)
+    out = out.replace('<input id="_anim_slider',
+                      '<input aria-label="Animation frame" id="_anim_slider')
+    return out
 
 
 def _check_alt(alt, of=""):
@@ -48,6 +83,21 @@ def _jshtml(fig, draw, n_frames, *, interval, fps=None, alt):
     html = anim.to_jshtml(fps=fps, default_mode="once")
     plt.close(fig)
     return offline_jshtml(html, alt=alt)
+
+
+# --------------------------------------------------------------------------------------------
+# Fair clustering of the eight toy students (CS181 HW4, problem 4.4)
+
+#: Feature sets offered by the fair-clustering widgets: label -> columns of ToyStudents.X.
+FAIR_FEATURES = {"GPA": (0,), "GPA, age": (0, 1), "GPA, gender": (0, 2),
+                 "GPA, age, gender": (0, 1, 2)}
+
+
+def _students(students):
+    """The toy students (default :func:`mlhw.fairness.toy_students`), or a TypeError."""
+    from .fairness import toy_students
+
+    return toy_students() if students is None else _check_students(students)
 
 
 def _fair_fit(students, k, min_share, features, cost):
@@ -249,12 +299,10 @@ def fair_clustering_animation(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.
     """Static explorer of fair clustering: a frame slider over precomputed settings (no kernel).
 
     One frame per combination of ``features`` (outer), ``ks`` and ``shares`` (inner), drawn as
-    in :func:`fair_clustering_widget` and packed by matplotlib's ``Animation.to_jshtml`` into
-    self-contained HTML: the frames are embedded PNGs, and :func:`offline_jshtml` removes the
-    player's link to a CDN stylesheet and adds the ``alt`` text. With ``table=True`` the text
-    equivalent of the frames follows the player: an HTML table with one row per frame (its
-    setting, the clusters by letter, the optimal and unconstrained costs and the fairness metrics
-    the frame shows; the reason for an infeasible setting), computed by the same exact fits.
+    in :func:`fair_clustering_widget`. With ``table=True`` the text equivalent of the frames
+    follows the player: an HTML table with one row per frame (its setting, the clusters by letter,
+    the optimal and unconstrained costs and the fairness metrics the frame shows; the reason for
+    an infeasible setting), computed by the same exact fits.
 
     Parameters
     ----------
@@ -297,61 +345,12 @@ def fair_clustering_animation(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.
     return html + _fair_table(s, frames, cost) if table else html
 
 
-__all__ += ["FAIR_FEATURES", "fair_clustering_animation", "fair_clustering_widget"]
-
-
 # --------------------------------------------------------------------------------------------
 # k-means as the sigma -> 0 limit of fixed-variance EM (TUM ML worksheet 11, problem 1)
-
-
 
 #: Colours of the components in the sigma-limit figures (RGB, tab10 blue, orange, green, red).
 _SIGMA_COLOURS = ((0.122, 0.467, 0.706), (1.0, 0.498, 0.055), (0.173, 0.627, 0.173),
                   (0.839, 0.153, 0.157), (0.580, 0.404, 0.741), (0.549, 0.337, 0.294))
-
-# matplotlib's to_jshtml player draws its buttons with Font Awesome icons from a CDN stylesheet;
-# these text symbols replace them so the player needs no network and no icon font.
-_PLAYER_SYMBOLS = {"fa fa-minus": "&#8722;", "fa fa-fast-backward": "&#8676;",
-                   "fa fa-step-backward": "&#8612;",
-                   "fa fa-play fa-flip-horizontal": "&#9664;", "fa fa-pause": "&#10074;&#10074;",
-                   "fa fa-play": "&#9654;", "fa fa-step-forward": "&#8614;",
-                   "fa fa-fast-forward": "&#8677;", "fa fa-plus": "+"}
-
-
-def offline_jshtml(html: str, *, alt: str) -> str:
-    """Make matplotlib ``Animation.to_jshtml`` output self-contained and accessible.
-
-    Removes the ``<link>`` to the Font Awesome stylesheet on a CDN, replaces the player's icon
-    elements by plain text symbols, gives the frame image an ``alt`` text and the frame slider an
-    accessible name.
-
-    Parameters
-    ----------
-    html : str
-        The output of ``to_jshtml``.
-    alt : str
-        Description of the animation for screen readers.
-
-    Returns
-    -------
-    str
-
-    Raises
-    ------
-    ValueError
-        If ``alt`` is empty.
-    """
-    import html as html_lib
-    import re
-
-    _check_alt(alt)
-    out = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">', "", html)
-    for cls, sym in _PLAYER_SYMBOLS.items():
-        out = out.replace(f'<i class="{cls}"></i>', f'<span aria-hidden="true">{sym}</span>')
-    out = re.sub(r'<img id="_anim_img', f'<img alt="{html_lib.escape(alt)}" id="_anim_img', out)
-    out = out.replace('<input id="_anim_slider',
-                      '<input aria-label="Animation frame" id="_anim_slider')
-    return out
 
 
 def _sigma_figure(path, entropy_sigmas, entropy_values, *, figsize, dpi):
@@ -400,8 +399,7 @@ def sigma_limit_animation(path, *, figsize=(7.0, 3.0), dpi=72, interval=400) -> 
     of the component colours, so points turn from a grey blend into the pure colours of the
     hard k-means clusters as sigma shrinks), the fitted EM means (circles), the k-means centres
     from the same start (crosses) and, on the right, the mean entropy of the responsibilities
-    against sigma with the current sigma marked. Packed by ``Animation.to_jshtml`` and
-    :func:`offline_jshtml`, it works on a static web page with no kernel and no network.
+    against sigma with the current sigma marked.
 
     Parameters
     ----------
@@ -497,9 +495,6 @@ def sigma_limit_widget(X, init_centers, *, sigma_range=(0.02, 20.0), value=1.0,
         plt.show()
 
     return w.VBox([slider, w.interactive_output(show, {"sigma": slider})])
-
-
-__all__ += ["offline_jshtml", "sigma_limit_animation", "sigma_limit_widget"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -603,6 +598,3 @@ def image_stack_slider(images_png, values, *, description: str, alt, captions=No
                                layout=w.Layout(width="min(100%, 32rem)"))
     w.jslink((slider, "index"), (stack, "selected_index"))
     return w.VBox([slider, stack])
-
-
-__all__ += ["image_stack_slider"]
