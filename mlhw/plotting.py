@@ -387,18 +387,16 @@ def plot_gamma_mixture_fit(x, theta, betas, alpha, *, truth=None, bins=60, axes=
 
     x = check_positive(as_array(x, "x", ndim=1), "x")
     bins = check_int(bins, "bins", low=1)
-    mixtures = [("fitted mixture", (theta, betas, alpha), "-", "C3", "")]
+    curves = [("fitted mixture", (theta, betas, alpha), "-", "C3", "")]
     if truth is not None:
         if len(truth) != 3:
             raise ValueError(f"truth: expected (theta, betas, alpha), got {len(truth)} items")
-        mixtures.append(("generating mixture", truth, "--", "k", "truth: "))
-    curves = []
-    for label, (t, b, a), ls, color, prefix in mixtures:
+        curves.append(("generating mixture", truth, "--", "k", "truth: "))
+    for n, (label, (t, b, a), ls, color, prefix) in enumerate(curves):
         t = check_probabilities(as_array(t, prefix + "theta", ndim=1), prefix + "theta")
         b = check_positive(as_array(b, prefix + "betas", ndim=1, shape=(len(t),)),
                            prefix + "betas")
-        a = check_positive(a, prefix + "alpha")
-        curves.append((label, (t, b, a), ls, color))
+        curves[n] = (label, (t, b, check_positive(a, prefix + "alpha")), ls, color)
     axes = _axes(axes, (11, 4), ncols=2)
     lin = np.linspace(1e-3, np.quantile(x, 0.995), 600)
     logs = np.linspace(np.log10(x.min()) - 0.2, np.log10(x.max()) + 0.2, 600)

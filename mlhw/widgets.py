@@ -200,9 +200,8 @@ def fair_clustering_widget(students=None):
                          _fair_fit(s, k, min_share, features, cost))
         plt.show()
 
-    out = w.interactive_output(show, {"k": k, "min_share": share, "features": feats,
-                                      "cost": cost})
-    return w.VBox([w.HBox([k, share]), w.HBox([feats, cost]), out])
+    controls = {"k": k, "min_share": share, "features": feats, "cost": cost}
+    return w.VBox([w.HBox([k, share]), w.HBox([feats, cost]), w.interactive_output(show, controls)])
 
 
 _FAIR_ALT = ("Frame slider over precomputed settings of the fair-clustering explorer: each frame "
