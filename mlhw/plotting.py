@@ -11,13 +11,40 @@ import numpy as np
 from ._validation import as_array, check_int, check_positive, check_probabilities
 from .spectral import _check_weights
 
-__all__: list[str] = []
+__all__ = ["plot_gaussian_ellipses", "plot_regression_mixture", "plot_fair_clustering",
+           "plot_embedding_3d", "plot_graph", "plot_image_rows", "plot_em_vs_gradient_ascent",
+           "plot_gamma_mixture_fit", "plot_training_curves", "grayscale_png"]
 
 
 def _plt():
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def _axes(ax, figsize, ncols=1, **subplot_kw):
+    """``ax`` if given, else the new axes (``ncols`` side by side, made with ``subplot_kw``) of a
+    figure of ``figsize``."""
+    if ax is None:
+        _, ax = _plt().subplots(1, ncols, figsize=figsize, subplot_kw=subplot_kw)
+    return ax
+
+
+def _label(ax, legend=None, **labels):
+    """Set the labels given (``xlabel``, ``title``, ...; ``None`` leaves one as it is), draw the
+    legend if ``legend`` (the keyword arguments of ``Axes.legend``) is given; return ``ax``."""
+    ax.set(**{key: text for key, text in labels.items() if text is not None})
+    if legend is not None:
+        ax.legend(**legend)
+    return ax
+
+
+def _suptitle(fig, title):
+    """A two-panel figure's title (if given) and tight layout; return ``fig``."""
+    if title is not None:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
 
 
 def _check_mapping(value, name: str, what: str) -> dict:
@@ -32,9 +59,6 @@ def _check_mapping(value, name: str, what: str) -> dict:
 
 
 # --- Gaussian components and regression mixtures (NTU HW3, problems 4 and 5) -----------------
-
-__all__ += ["plot_gaussian_ellipses", "plot_regression_mixture"]
-
 
 def plot_gaussian_ellipses(means, covariances, *, ax=None, n_std=2.0, colors=None,
                            linestyle="-", label=None, title=None):
@@ -61,7 +85,6 @@ def plot_gaussian_ellipses(means, covariances, *, ax=None, n_std=2.0, colors=Non
     """
     from matplotlib.patches import Ellipse
 
-    plt = _plt()
     means = as_array(means, "means", ndim=2, shape=(None, 2))
     k = len(means)
     covs = as_array(covariances, "covariances", ndim=(1, 2, 3))
@@ -69,17 +92,12 @@ def plot_gaussian_ellipses(means, covariances, *, ax=None, n_std=2.0, colors=Non
     if covs.shape != want:
         raise ValueError(f"covariances: expected shape {want} for {k} components of dimension 2, "
                          f"got {covs.shape}")
-    if covs.ndim < 3:
-        check_positive(covs, "covariances", strict=False)
+    if covs.ndim < 3:                        # spherical or diagonal: diagonal 2 x 2 matrices
+        covs = check_positive(covs, "covariances", strict=False).reshape(k, -1, 1) * np.eye(2)
     elif not np.allclose(covs, covs.transpose(0, 2, 1)):
         raise ValueError("covariances: expected symmetric 2 x 2 matrices, got a non-symmetric one")
     n_std = float(check_positive(n_std, "n_std", ndim=0))
-    if covs.ndim == 1:
-        covs = covs[:, None, None] * np.eye(2)
-    elif covs.ndim == 2:
-        covs = np.stack([np.diag(c) for c in covs])
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 4))
+    ax = _axes(ax, (5, 4))
     if colors is None:
         colors = [f"C{j}" for j in range(k)]
     for j in range(k):
@@ -90,11 +108,7 @@ def plot_gaussian_ellipses(means, covariances, *, ax=None, n_std=2.0, colors=Non
                              linestyle=linestyle, linewidth=2,
                              label=label if j == 0 else None))
         ax.plot(*means[j], marker="x", color=colors[j], markersize=9, mew=2)
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
-    if title is not None:
-        ax.set_title(title)
-    return ax
+    return _label(ax, xlabel="$x_1$", ylabel="$x_2$", title=title)
 
 
 def plot_regression_mixture(x, y, resp, coefs, *, true_coefs=None, ax=None, title=None):
@@ -123,7 +137,6 @@ def plot_regression_mixture(x, y, resp, coefs, *, true_coefs=None, ax=None, titl
     """
     from matplotlib.colors import to_rgb
 
-    plt = _plt()
     x = as_array(x, "x", ndim=1)
     y = as_array(y, "y", ndim=1, shape=(len(x),))
     resp = check_probabilities(as_array(resp, "resp", ndim=2, shape=(len(x), None)), "resp")
@@ -132,8 +145,7 @@ def plot_regression_mixture(x, y, resp, coefs, *, true_coefs=None, ax=None, titl
     if true_coefs is not None:
         true_coefs = as_array(true_coefs, "true_coefs", ndim=2, shape=(None, 2))
     palette = np.array([to_rgb(f"C{j}") for j in range(k)])
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 4))
+    ax = _axes(ax, (6, 4))
     ax.scatter(x, y, c=np.clip(resp @ palette, 0, 1), s=14, alpha=0.8, edgecolors="none")
     grid = np.linspace(x.min(), x.max(), 2)
     for j in range(k):
@@ -143,12 +155,24 @@ def plot_regression_mixture(x, y, resp, coefs, *, true_coefs=None, ax=None, titl
         for j, c in enumerate(true_coefs):
             ax.plot(grid, c[0] + c[1] * grid, color="k", linestyle="--", linewidth=1,
                     label="generating lines" if j == 0 else None)
-    ax.set_xlabel("$x$")
-    ax.set_ylabel("$y$")
-    ax.legend(loc="best", fontsize="small")
-    if title is not None:
-        ax.set_title(title)
-    return ax
+    return _label(ax, legend={"loc": "best", "fontsize": "small"}, xlabel="$x$", ylabel="$y$",
+                  title=title)
+
+
+def _check_students(students):
+    """``students`` if it is a :class:`mlhw.fairness.ToyStudents`, else a TypeError."""
+    from .fairness import ToyStudents
+
+    if not isinstance(students, ToyStudents):
+        raise TypeError(f"students: expected mlhw.fairness.ToyStudents (from toy_students()), "
+                        f"got {type(students).__name__}")
+    return students
+
+
+def _by_mean_gpa(gpa, labels):
+    """The clusters of ``labels``, the highest mean ``gpa`` first (the top tier)."""
+    clusters = np.unique(labels)
+    return clusters[np.argsort([-gpa[labels == c].mean() for c in clusters], kind="stable")]
 
 
 def plot_fair_clustering(students, labels, *, ax=None, title=None):
@@ -168,48 +192,31 @@ def plot_fair_clustering(students, labels, *, ax=None, title=None):
     -------
     matplotlib Axes
     """
-    from .fairness import ToyStudents
-
-    if not isinstance(students, ToyStudents):
-        raise TypeError(f"students: expected mlhw.fairness.ToyStudents (from toy_students()), "
-                        f"got {type(students).__name__}")
+    students = _check_students(students)
     labels = as_array(labels, "labels", ndim=1, shape=(len(students.names),), dtype=np.int64)
-    plt = _plt()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3))
+    ax = _axes(ax, (7, 3))
     gpa = students.gpa
-    clusters = np.unique(labels)
-    means = np.array([gpa[labels == c].mean() for c in clusters])
-    tier = {c: r for r, c in enumerate(clusters[np.argsort(-means, kind="stable")])}
+    tier = {c: r for r, c in enumerate(_by_mean_gpa(gpa, labels))}
     styles = {0: ("s", "tab:blue"), 1: ("o", "tab:orange")}
     seen = {}
     for i, name in enumerate(students.names):
-        row = tier[labels[i]]
-        key = (row, gpa[i])
-        stacked = seen.get(key, 0)
+        row, g = tier[labels[i]], int(students.groups[i])
+        stacked = seen.get((row, gpa[i]), 0)          # earlier points of equal GPA in the row
+        seen[row, gpa[i]] = stacked + 1
         y = row + 0.18 * stacked
-        seen[key] = stacked + 1
-        g = int(students.groups[i])
-        marker, colour = styles[g]
-        ax.scatter(gpa[i], y, marker=marker, color=colour, s=70, zorder=3,
+        ax.scatter(gpa[i], y, marker=styles[g][0], color=styles[g][1], s=70, zorder=3,
                    label=students.group_names[g])
         ax.annotate(name, (gpa[i], y), textcoords="offset points",
                     xytext=(8, -4) if stacked else (0, 7), ha="left" if stacked else "center",
                     fontsize=9)
-    handles, names = ax.get_legend_handles_labels()
-    unique = dict(zip(names, handles))
+    unique = dict(zip(*ax.get_legend_handles_labels()[::-1]))   # label -> handle: one per group
     ax.legend(unique.values(), unique.keys(), loc="center left", fontsize=8)
-    ax.set_yticks(range(len(clusters)), [f"cluster {r + 1}" for r in range(len(clusters))])
-    ax.set_ylim(len(clusters) - 0.4, -0.6)
+    ax.set_yticks(range(len(tier)), [f"cluster {r + 1}" for r in range(len(tier))])
+    ax.set_ylim(len(tier) - 0.4, -0.6)
     ax.set_xlim(3.60, 4.04)                  # room for the legend left of the lowest GPA
-    ax.set_xlabel("GPA (4.0 scale)")
-    ax.set_ylabel("cluster (1 = highest mean GPA)")
     ax.grid(axis="x", alpha=0.3)
-    ax.set_title(title or "Clustering of the eight applicants")
-    return ax
-
-
-__all__ += ["plot_fair_clustering"]
+    return _label(ax, xlabel="GPA (4.0 scale)", ylabel="cluster (1 = highest mean GPA)",
+                  title=title or "Clustering of the eight applicants")
 
 
 def _node_labels(labels, n: int) -> list:
@@ -242,25 +249,21 @@ def plot_graph(W, pos, *, ax=None, labels=None, title=None, node_size=420):
     -------
     matplotlib Axes
     """
-    plt = _plt()
     W = _check_weights(W)
     n = W.shape[0]
     pos = as_array(pos, "pos", ndim=2, shape=(n, 2))
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 5))
     labels = _node_labels(labels, n)
-    for i, j in zip(*np.nonzero(np.triu(W, 1))):
+    ax = _axes(ax, (6, 5))
+    edges = np.argwhere(np.triu(W, 1))
+    for i, j in edges:
         ax.plot(pos[[i, j], 0], pos[[i, j], 1], color="0.45", lw=1.5, zorder=1)
     ax.scatter(pos[:, 0], pos[:, 1], s=node_size, color="white", edgecolor="tab:blue", lw=2,
                zorder=2)
     for i in range(n):
         ax.annotate(labels[i], pos[i], ha="center", va="center", fontsize=10, zorder=3)
-    ax.set_title(title or f"Graph with {n} vertices and {int(np.count_nonzero(np.triu(W, 1)))} "
-                 "edges")
-    ax.set_xlabel("layout coordinate 1")
-    ax.set_ylabel("layout coordinate 2")
     ax.margins(0.12)
-    return ax
+    return _label(ax, xlabel="layout coordinate 1", ylabel="layout coordinate 2",
+                  title=title or f"Graph with {n} vertices and {len(edges)} edges")
 
 
 def plot_embedding_3d(Z, *, W=None, ax=None, labels=None, title=None, axis_labels=None):
@@ -282,7 +285,6 @@ def plot_embedding_3d(Z, *, W=None, ax=None, labels=None, title=None, axis_label
     -------
     matplotlib Axes (3-D)
     """
-    plt = _plt()
     Z = as_array(Z, "Z", ndim=2, shape=(None, 3))
     n = Z.shape[0]
     if W is not None:
@@ -290,24 +292,16 @@ def plot_embedding_3d(Z, *, W=None, ax=None, labels=None, title=None, axis_label
     labels = _node_labels(labels, n)
     if axis_labels is not None and len(axis_labels) != 3:
         raise ValueError(f"axis_labels: expected three names, got {len(axis_labels)}")
-    if ax is None:
-        fig = plt.figure(figsize=(6.5, 5.5))
-        ax = fig.add_subplot(projection="3d")
+    ax = _axes(ax, (6.5, 5.5), projection="3d")
     if W is not None:
-        for i, j in zip(*np.nonzero(np.triu(W, 1))):
+        for i, j in np.argwhere(np.triu(W, 1)):
             ax.plot(*Z[[i, j]].T, color="0.6", lw=1)
     ax.scatter(*Z.T, s=40, color="tab:blue", depthshade=False)
     for i in range(n):
         ax.text(*Z[i], f" {labels[i]}", fontsize=9)
     names = axis_labels or ("coordinate 1", "coordinate 2", "coordinate 3")
-    ax.set_xlabel(names[0])
-    ax.set_ylabel(names[1])
-    ax.set_zlabel(names[2])
-    ax.set_title(title or "3-D embedding")
-    return ax
-
-
-__all__ += ["plot_embedding_3d", "plot_graph"]
+    return _label(ax, xlabel=names[0], ylabel=names[1], zlabel=names[2],
+                  title=title or "3-D embedding")
 
 
 def plot_image_rows(images, *, ax=None, row_labels=None, col_labels=None, title=None, pad=2,
@@ -334,7 +328,6 @@ def plot_image_rows(images, *, ax=None, row_labels=None, col_labels=None, title=
     -------
     matplotlib Axes
     """
-    plt = _plt()
     # NaN pixels are allowed (drawn white); infinite ones are not
     imgs = as_array(images, "images", ndim=4, finite=False)
     if np.isinf(imgs).any():
@@ -347,14 +340,12 @@ def plot_image_rows(images, *, ax=None, row_labels=None, col_labels=None, title=
     for name, lab, m in (("row_labels", row_labels, r), ("col_labels", col_labels, c)):
         if lab is not None and len(lab) != m:
             raise ValueError(f"{name}: expected {m} labels, got {len(lab)}")
-    canvas = np.full((r * (h + pad) + pad, c * (w + pad) + pad), np.nan)
-    for i in range(r):
-        for j in range(c):
-            top, left = pad + i * (h + pad), pad + j * (w + pad)
-            canvas[top:top + h, left:left + w] = imgs[i, j]
-    if ax is None:
-        _, ax = plt.subplots(figsize=(0.45 * c + 1.5, 0.45 * r + 1))
-    cm = plt.get_cmap(cmap).copy()
+    canvas = np.full((r, h + pad, c, w + pad), np.nan)  # each image with pad above and left
+    canvas[:, pad:, :, pad:] = imgs.transpose(0, 2, 1, 3)
+    canvas = np.pad(canvas.reshape(r * (h + pad), c * (w + pad)), ((0, pad), (0, pad)),
+                    constant_values=np.nan)
+    ax = _axes(ax, (0.45 * c + 1.5, 0.45 * r + 1))
+    cm = _plt().get_cmap(cmap).copy()
     cm.set_bad("white")
     ax.imshow(np.ma.masked_invalid(canvas), cmap=cm, interpolation="nearest")
     ax.set_yticks(pad + (h + pad) * np.arange(r) + h / 2 - 0.5,
@@ -362,24 +353,11 @@ def plot_image_rows(images, *, ax=None, row_labels=None, col_labels=None, title=
     ax.set_xticks(pad + (w + pad) * np.arange(c) + w / 2 - 0.5,
                   col_labels if col_labels is not None else [""] * c)
     ax.tick_params(length=0)
-    for side in ax.spines.values():
-        side.set_visible(False)
-    if xlabel is not None:
-        ax.set_xlabel(xlabel)
-    if ylabel is not None:
-        ax.set_ylabel(ylabel)
-    if title is not None:
-        ax.set_title(title)
-    return ax
-
-
-__all__ += ["plot_image_rows"]
+    ax.spines[:].set_visible(False)
+    return _label(ax, xlabel=xlabel, ylabel=ylabel, title=title)
 
 
 # --- Gamma mixture and first-order EM (CS181 HW4 "latent variable models", problems 1 and 3) --
-
-__all__ += ["plot_em_vs_gradient_ascent", "plot_gamma_mixture_fit"]
-
 
 def plot_gamma_mixture_fit(x, theta, betas, alpha, *, truth=None, bins=60, axes=None,
                            title=None):
@@ -409,45 +387,32 @@ def plot_gamma_mixture_fit(x, theta, betas, alpha, *, truth=None, bins=60, axes=
 
     x = check_positive(as_array(x, "x", ndim=1), "x")
     bins = check_int(bins, "bins", low=1)
-    mixtures = [("fitted mixture", (theta, betas, alpha), "-", "C3", "")]
+    curves = [("fitted mixture", (theta, betas, alpha), "-", "C3", "")]
     if truth is not None:
         if len(truth) != 3:
             raise ValueError(f"truth: expected (theta, betas, alpha), got {len(truth)} items")
-        mixtures.append(("generating mixture", truth, "--", "k", "truth: "))
-    curves = []
-    for label, (t, b, a), ls, color, prefix in mixtures:
+        curves.append(("generating mixture", truth, "--", "k", "truth: "))
+    for n, (label, (t, b, a), ls, color, prefix) in enumerate(curves):
         t = check_probabilities(as_array(t, prefix + "theta", ndim=1), prefix + "theta")
         b = check_positive(as_array(b, prefix + "betas", ndim=1, shape=(len(t),)),
                            prefix + "betas")
-        a = check_positive(a, prefix + "alpha")
-        curves.append((label, (t, b, a), ls, color))
-    plt = _plt()
-    if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-    else:
-        fig = axes[0].figure
+        curves[n] = (label, (t, b, check_positive(a, prefix + "alpha")), ls, color)
+    axes = _axes(axes, (11, 4), ncols=2)
     lin = np.linspace(1e-3, np.quantile(x, 0.995), 600)
     logs = np.linspace(np.log10(x.min()) - 0.2, np.log10(x.max()) + 0.2, 600)
+    g = 10.0**logs
     edges = np.linspace(0.0, lin[-1], bins + 1)  # area = share of the data shown, as the pdf's
     axes[0].hist(x, bins=edges, weights=np.full(len(x), 1.0 / (len(x) * (edges[1] - edges[0]))),
                  color="0.8", label="data")
     axes[1].hist(np.log10(x), bins=bins, density=True, color="0.8", label="data")
     for label, (t, b, a), ls, color in curves:
         axes[0].plot(lin, gamma_mixture_pdf(lin, t, b, a), ls, color=color, label=label)
-        g = 10.0**logs
         axes[1].plot(logs, gamma_mixture_pdf(g, t, b, a) * g * np.log(10), ls, color=color,
                      label=label)
-    axes[0].set_xlabel("$x$")
-    axes[0].set_ylabel("density")
-    axes[0].set_title("linear axis (up to the 99.5% quantile)")
-    axes[1].set_xlabel(r"$\log_{10} x$")
-    axes[1].set_ylabel(r"density of $\log_{10} x$")
-    axes[1].set_title("logarithmic axis")
-    axes[1].legend()
-    if title is not None:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    _label(axes[0], xlabel="$x$", ylabel="density", title="linear axis (up to the 99.5% quantile)")
+    _label(axes[1], legend={}, xlabel=r"$\log_{10} x$", ylabel=r"density of $\log_{10} x$",
+           title="logarithmic axis")
+    return _suptitle(axes[0].figure, title)
 
 
 def plot_em_vs_gradient_ascent(trajectories, log_lik_max, *, coords=(1, 3), coord_labels=None,
@@ -485,11 +450,7 @@ def plot_em_vs_gradient_ascent(trajectories, log_lik_max, *, coords=(1, 3), coor
     if len(coords) != 2:
         raise ValueError(f"coords: expected two coordinate indices, got {coords!r}")
     i, j = (check_int(c, "coords", low=0, high=dim - 1) for c in coords)
-    plt = _plt()
-    if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-    else:
-        fig = axes[0].figure
+    axes = _axes(axes, (11, 4.2), ncols=2)
     for c, (label, (th, ll)) in enumerate(paths.items()):
         gap = np.maximum(log_lik_max - ll, 1e-12)
         style = "o-" if len(gap) <= 60 else "-"
@@ -498,25 +459,14 @@ def plot_em_vs_gradient_ascent(trajectories, log_lik_max, *, coords=(1, 3), coor
     start = next(iter(paths.values()))[0][0]
     axes[1].plot(start[i], start[j], "ks", ms=7, label="start")
     axes[0].set_xscale("symlog", linthresh=10)
-    axes[0].set_xlabel("iteration $t$")
-    axes[0].set_ylabel(r"$\ell^\star - \ell(\theta^t)$")
-    axes[0].set_title("distance to the maximum log-likelihood")
-    axes[0].legend()
+    _label(axes[0], legend={}, xlabel="iteration $t$", ylabel=r"$\ell^\star - \ell(\theta^t)$",
+           title="distance to the maximum log-likelihood")
     labels = coord_labels or (rf"$\theta_{i}$", rf"$\theta_{j}$")
-    axes[1].set_xlabel(labels[0])
-    axes[1].set_ylabel(labels[1])
-    axes[1].set_title("paths of the iterates")
-    axes[1].legend()
-    if title is not None:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    _label(axes[1], legend={}, xlabel=labels[0], ylabel=labels[1], title="paths of the iterates")
+    return _suptitle(axes[0].figure, title)
 
 
 # --- VAE and GAN training (TUM ML worksheet 11 problem 4; Waterloo CS480/680 HW4 exercise 2) --
-
-__all__ += ["plot_training_curves"]
-
 
 def plot_training_curves(curves, *, ax=None, title=None, ylabel="loss per image",
                          reference=None):
@@ -541,24 +491,15 @@ def plot_training_curves(curves, *, ax=None, title=None, ylabel="loss per image"
     if reference is not None:
         reference = {label: float(as_array(v, f"reference[{label!r}]", ndim=0))
                      for label, v in _check_mapping(reference, "reference", "value").items()}
-    plt = _plt()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 3.5))
+    ax = _axes(ax, (5, 3.5))
     for label, values in curves.items():
         ax.plot(np.arange(1, len(values) + 1), values, marker="o", ms=3, label=label)
     for i, (label, value) in enumerate((reference or {}).items()):
         ax.axhline(value, ls="--", lw=1, color=f"C{len(curves) + i}", label=label)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(ylabel)
-    if title is not None:
-        ax.set_title(title)
-    ax.legend(fontsize="small")
-    return ax
+    return _label(ax, legend={"fontsize": "small"}, xlabel="epoch", ylabel=ylabel, title=title)
 
 
 # --- Images for the static web page -----------------------------------------------------------
-
-__all__ += ["grayscale_png"]
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -1,18 +1,88 @@
 """Interactive figures. ipywidgets and matplotlib are imported on first use only.
 
 Each widget comes in two forms: a live ipywidgets version for Binder or a local Jupyter, and a
-static version (a matplotlib ``Animation.to_jshtml`` frame slider over precomputed settings) that
-works on the website with no kernel.
+static version that works on the website with no kernel: a matplotlib ``Animation.to_jshtml``
+frame slider over precomputed settings, every frame an embedded PNG, made self-contained and
+accessible by :func:`offline_jshtml`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ._validation import as_array, check_choice, check_int, check_positive
 from .lloyd import SigmaPath, responsibility_entropy, sigma_path
-from .plotting import _PNG_SIGNATURE
+from .plotting import _PNG_SIGNATURE, _by_mean_gpa, _check_students
 
-__all__: list[str] = []
+__all__ = ["FAIR_FEATURES", "fair_clustering_animation", "fair_clustering_widget",
+           "offline_jshtml", "sigma_limit_animation", "sigma_limit_widget", "image_stack_slider"]
+
+
+# --------------------------------------------------------------------------------------------
+# Frame players: static animations for the website (no kernel, no network)
+
+# matplotlib's to_jshtml player draws its buttons with Font Awesome icons from a CDN stylesheet;
+# these text symbols replace them so the player needs no network and no icon font.
+_PLAYER_SYMBOLS = {"fa fa-minus": "&#8722;", "fa fa-fast-backward": "&#8676;",
+                   "fa fa-step-backward": "&#8612;",
+                   "fa fa-play fa-flip-horizontal": "&#9664;", "fa fa-pause": "&#10074;&#10074;",
+                   "fa fa-play": "&#9654;", "fa fa-step-forward": "&#8614;",
+                   "fa fa-fast-forward": "&#8677;", "fa fa-plus": "+"}
+
+
+def offline_jshtml(html: str, *, alt: str) -> str:
+    """Make matplotlib ``Animation.to_jshtml`` output self-contained and accessible.
+
+    Removes the ``<link>`` to the Font Awesome stylesheet on a CDN, replaces the player's icon
+    elements by plain text symbols, gives the frame image an ``alt`` text and the frame slider an
+    accessible name.
+
+    Parameters
+    ----------
+    html : str
+        The output of ``to_jshtml``.
+    alt : str
+        Description of the animation for screen readers.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        If ``alt`` is empty.
+    """
+    import html as html_lib
+    import re
+
+    _check_alt(alt)
+    out = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">', "", html)
+    for cls, sym in _PLAYER_SYMBOLS.items():
+        out = out.replace(f'<i class="{cls}"></i>', f'<span aria-hidden="true">{sym}</span>')
+    out = re.sub(r'<img id="_anim_img', f'<img alt="{html_lib.escape(alt)}" id="_anim_img', out)
+    out = out.replace('<input id="_anim_slider',
+                      '<input aria-label="Animation frame" id="_anim_slider')
+    return out
+
+
+def _check_alt(alt, of=""):
+    """A non-empty text alternative, or a ValueError (``of`` says which image it describes)."""
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt: expected a non-empty description{of}, got {alt!r}")
+    return alt
+
+
+def _jshtml(fig, draw, n_frames, *, interval, fps=None, alt):
+    """The frames ``draw(0..n_frames-1)`` of ``fig`` as a ``to_jshtml`` player, made offline and
+    accessible by :func:`offline_jshtml`; closes ``fig``."""
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import FuncAnimation
+
+    anim = FuncAnimation(fig, draw, frames=n_frames, interval=interval, repeat=False)
+    html = anim.to_jshtml(fps=fps, default_mode="once")
+    plt.close(fig)
+    return offline_jshtml(html, alt=alt)
 
 
 # --------------------------------------------------------------------------------------------
@@ -23,16 +93,11 @@ FAIR_FEATURES = {"GPA": (0,), "GPA, age": (0, 1), "GPA, gender": (0, 2),
                  "GPA, age, gender": (0, 1, 2)}
 
 
-def _check_students(students):
+def _students(students):
     """The toy students (default :func:`mlhw.fairness.toy_students`), or a TypeError."""
-    from .fairness import ToyStudents, toy_students
+    from .fairness import toy_students
 
-    if students is None:
-        return toy_students()
-    if not isinstance(students, ToyStudents):
-        raise TypeError(f"students: expected mlhw.fairness.ToyStudents (from toy_students()), "
-                        f"got {type(students).__name__}")
-    return students
+    return toy_students() if students is None else _check_students(students)
 
 
 def _fair_fit(students, k, min_share, features, cost):
@@ -75,10 +140,8 @@ def _fair_metrics_text(cost, res, m):
 
 def _fair_tiers(students, labels):
     """Members of each cluster by letter, the highest mean GPA first: ``"abcde / fgh"``."""
-    clusters = np.unique(labels)
-    means = np.array([students.gpa[labels == c].mean() for c in clusters])
-    return " / ".join("".join(np.asarray(students.names)[labels == c])
-                      for c in clusters[np.argsort(-means, kind="stable")])
+    names = np.asarray(students.names)
+    return " / ".join("".join(names[labels == c]) for c in _by_mean_gpa(students.gpa, labels))
 
 
 def _draw_fair_frame(fig, students, k, min_share, features, cost, fit):
@@ -88,16 +151,12 @@ def _draw_fair_frame(fig, students, k, min_share, features, cost, fit):
     fig.clear()
     ax = fig.add_axes((0.12, 0.15, 0.5, 0.75))
     tx = fig.add_axes((0.65, 0.15, 0.34, 0.75))
-    names = {v: key for key, v in FAIR_FEATURES.items()}
-    seen = names.get(tuple(features), ", ".join(students.feature_names[c] for c in features))
+    seen = {v: key for key, v in FAIR_FEATURES.items()}[tuple(features)]
     labels, lines = _fair_metrics_text(cost, *fit)
     title = f"k = {k}, women >= {min_share:.0%} per cluster, sees: {seen}"
     if labels is None:
         ax.set_title(title, fontsize=9)
-        ax.set_xlabel("GPA (4.0 scale)")
-        ax.set_ylabel("cluster")
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.set(xlabel="GPA (4.0 scale)", ylabel="cluster", xticks=[], yticks=[])
         ax.text(0.5, 0.5, "infeasible", ha="center", va="center", transform=ax.transAxes)
     else:
         plot_fair_clustering(students, labels, ax=ax, title=title)
@@ -127,7 +186,7 @@ def fair_clustering_widget(students=None):
     import ipywidgets as w
     import matplotlib.pyplot as plt
 
-    s = _check_students(students)
+    s = _students(students)
     k = w.IntSlider(value=2, min=1, max=4, description="clusters k")
     share = w.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, description="min. women",
                           readout_format=".0%")
@@ -141,9 +200,8 @@ def fair_clustering_widget(students=None):
                          _fair_fit(s, k, min_share, features, cost))
         plt.show()
 
-    out = w.interactive_output(show, {"k": k, "min_share": share, "features": feats,
-                                      "cost": cost})
-    return w.VBox([w.HBox([k, share]), w.HBox([feats, cost]), out])
+    controls = {"k": k, "min_share": share, "features": feats, "cost": cost}
+    return w.VBox([w.HBox([k, share]), w.HBox([feats, cost]), w.interactive_output(show, controls)])
 
 
 _FAIR_ALT = ("Frame slider over precomputed settings of the fair-clustering explorer: each frame "
@@ -162,8 +220,6 @@ def _fair_frames(students, ks, shares, features, cost):
     ``features`` is the outer loop, then ``ks``, then ``shares``: the order of the frames.
     """
     import itertools
-
-    from ._validation import as_array, check_choice, check_int
 
     n = len(students.names)
     if isinstance(features, str):
@@ -211,17 +267,16 @@ def _fair_table(s, frames, cost) -> str:
     rows = []
     for i, (f, k, sh, (res, m)) in enumerate(frames, start=1):
         cells = [str(i), f, str(k), f"{sh:.0%}"]
-        if res is None:
-            body = "".join(f"<td>{html_lib.escape(c)}</td>" for c in cells)
-            body += (f'<td colspan="{len(heads) - len(cells)}">infeasible (min. share: '
-                     f"{html_lib.escape(m)})</td>")
-        else:
+        if res is not None:
             cells += [_fair_tiers(s, res.labels), f"{res.cost:.4f}",
                       f"{res.unconstrained_cost:.4f}",
                       f"{len(res.optimal_labels)} / {res.n_feasible}", f"{m.balance:.3f}",
                       f"{m.max_deviation:.3f}", fmt(m.lipschitz, ".3g"), str(m.n_unfair),
                       fmt(m.service_alpha, ".3g")]
-            body = "".join(f"<td>{html_lib.escape(c)}</td>" for c in cells)
+        body = "".join(f"<td>{html_lib.escape(c)}</td>" for c in cells)
+        if res is None:
+            body += (f'<td colspan="{len(heads) - len(cells)}">infeasible (min. share: '
+                     f"{html_lib.escape(m)})</td>")
         rows.append(f"<tr>{body}</tr>")
     head = "".join(f'<th scope="col">{html_lib.escape(h)}</th>' for h in heads)
     women = [str(x) for x in np.asarray(s.names)[s.groups == 1]]
@@ -243,12 +298,10 @@ def fair_clustering_animation(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.
     """Static explorer of fair clustering: a frame slider over precomputed settings (no kernel).
 
     One frame per combination of ``features`` (outer), ``ks`` and ``shares`` (inner), drawn as
-    in :func:`fair_clustering_widget` and packed by matplotlib's ``Animation.to_jshtml`` into
-    self-contained HTML: the frames are embedded PNGs, and :func:`offline_jshtml` removes the
-    player's link to a CDN stylesheet and adds the ``alt`` text. With ``table=True`` the text
-    equivalent of the frames follows the player: an HTML table with one row per frame (its
-    setting, the clusters by letter, the optimal and unconstrained costs and the fairness metrics
-    the frame shows; the reason for an infeasible setting), computed by the same exact fits.
+    in :func:`fair_clustering_widget`. With ``table=True`` the text equivalent of the frames
+    follows the player: an HTML table with one row per frame (its setting, the clusters by letter,
+    the optimal and unconstrained costs and the fairness metrics the frame shows; the reason for
+    an infeasible setting), computed by the same exact fits.
 
     Parameters
     ----------
@@ -272,16 +325,12 @@ def fair_clustering_animation(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.
         HTML; show it with ``IPython.display.HTML``.
     """
     import matplotlib.pyplot as plt
-    from matplotlib.animation import FuncAnimation
 
-    from ._validation import check_int
-
-    s = _check_students(students)
+    s = _students(students)
     dpi = check_int(dpi, "dpi", low=10)
     if not isinstance(table, bool):
         raise TypeError(f"table: expected True or False, got {type(table).__name__}")
-    if not isinstance(alt, str) or not alt.strip():
-        raise ValueError(f"alt: expected a non-empty description, got {alt!r}")
+    alt = _check_alt(alt)
     frames, cost = _fair_frames(s, ks, shares, features, cost)
     fig = plt.figure(figsize=(10, 3.8), dpi=dpi)
 
@@ -290,75 +339,17 @@ def fair_clustering_animation(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.
         _draw_fair_frame(fig, s, k, sh, FAIR_FEATURES[f], cost, fit)
         return []
 
-    anim = FuncAnimation(fig, draw, frames=len(frames), interval=1000, repeat=False)
-    html = anim.to_jshtml(fps=1, default_mode="once")
-    plt.close(fig)
-    if not table:
-        return offline_jshtml(html, alt=alt)
-    return offline_jshtml(html, alt=alt.rstrip() + _FAIR_TABLE_ALT) + _fair_table(s, frames, cost)
-
-
-__all__ += ["FAIR_FEATURES", "fair_clustering_animation", "fair_clustering_widget"]
+    html = _jshtml(fig, draw, len(frames), interval=1000, fps=1,
+                   alt=alt.rstrip() + _FAIR_TABLE_ALT if table else alt)
+    return html + _fair_table(s, frames, cost) if table else html
 
 
 # --------------------------------------------------------------------------------------------
 # k-means as the sigma -> 0 limit of fixed-variance EM (TUM ML worksheet 11, problem 1)
 
-
-
 #: Colours of the components in the sigma-limit figures (RGB, tab10 blue, orange, green, red).
 _SIGMA_COLOURS = ((0.122, 0.467, 0.706), (1.0, 0.498, 0.055), (0.173, 0.627, 0.173),
                   (0.839, 0.153, 0.157), (0.580, 0.404, 0.741), (0.549, 0.337, 0.294))
-
-# matplotlib's to_jshtml player draws its buttons with Font Awesome icons from a CDN stylesheet;
-# these text symbols replace them so the player needs no network and no icon font.
-_PLAYER_SYMBOLS = {"fa fa-minus": "&#8722;", "fa fa-fast-backward": "&#8676;",
-                   "fa fa-step-backward": "&#8612;",
-                   "fa fa-play fa-flip-horizontal": "&#9664;", "fa fa-pause": "&#10074;&#10074;",
-                   "fa fa-play": "&#9654;", "fa fa-step-forward": "&#8614;",
-                   "fa fa-fast-forward": "&#8677;", "fa fa-plus": "+"}
-
-
-def offline_jshtml(html: str, *, alt: str) -> str:
-    """Make matplotlib ``Animation.to_jshtml`` output self-contained and accessible.
-
-    Removes the ``<link>`` to the Font Awesome stylesheet on a CDN, replaces the player's icon
-    elements by plain text symbols, gives the frame image an ``alt`` text and the frame slider an
-    accessible name.
-
-    Parameters
-    ----------
-    html : str
-        The output of ``to_jshtml``.
-    alt : str
-        Description of the animation for screen readers.
-
-    Returns
-    -------
-    str
-
-    Raises
-    ------
-    ValueError
-        If ``alt`` is empty.
-    """
-    import html as html_lib
-    import re
-
-    if not isinstance(alt, str) or not alt.strip():
-        raise ValueError(f"alt: expected a non-empty description, got {alt!r}")
-    out = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">', "", html)
-    for cls, sym in _PLAYER_SYMBOLS.items():
-        out = out.replace(f'<i class="{cls}"></i>', f'<span aria-hidden="true">{sym}</span>')
-    out = re.sub(r'<img id="_anim_img', f'<img alt="{html_lib.escape(alt)}" id="_anim_img', out)
-    out = out.replace('<input id="_anim_slider',
-                      '<input aria-label="Animation frame" id="_anim_slider')
-    return out
-
-
-def _sigma_colours(k):
-    base = np.array(_SIGMA_COLOURS)
-    return base[np.arange(k) % len(base)]
 
 
 def _sigma_figure(path, entropy_sigmas, entropy_values, *, figsize, dpi):
@@ -366,7 +357,7 @@ def _sigma_figure(path, entropy_sigmas, entropy_values, *, figsize, dpi):
     import matplotlib.pyplot as plt
     X, km = path.X, path.kmeans
     k = km.centers.shape[0]
-    colours = _sigma_colours(k)
+    colours = np.array(_SIGMA_COLOURS)[np.arange(k) % len(_SIGMA_COLOURS)]
     fig, (ax, ax_h) = plt.subplots(1, 2, figsize=figsize, dpi=dpi,
                                    gridspec_kw={"width_ratios": [1.25, 1]})
     pts = ax.scatter(X[:, 0], X[:, 1], s=12, c=np.full((len(X), 3), 0.5), lw=0)
@@ -374,11 +365,8 @@ def _sigma_figure(path, entropy_sigmas, entropy_values, *, figsize, dpi):
                label="k-means centres", zorder=3)
     cen = ax.scatter(path.means[0][:, 0], path.means[0][:, 1], marker="o", s=70, c=colours,
                      edgecolors="k", lw=1.2, label="EM means", zorder=4)
-    pad = 0.5
-    ax.set_xlim(X[:, 0].min() - pad, X[:, 0].max() + pad)
-    ax.set_ylim(X[:, 1].min() - pad, X[:, 1].max() + pad)
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
+    ax.set(xlim=(X[:, 0].min() - 0.5, X[:, 0].max() + 0.5), xlabel="$x_1$",
+           ylim=(X[:, 1].min() - 0.5, X[:, 1].max() + 0.5), ylabel="$x_2$")
     ax.legend(loc="upper left", fontsize=7, framealpha=0.8)
     ax.tick_params(labelsize=7)
     ax_h.plot(entropy_sigmas, entropy_values, color="0.3", lw=1.5)
@@ -386,10 +374,8 @@ def _sigma_figure(path, entropy_sigmas, entropy_values, *, figsize, dpi):
     ax_h.text(entropy_sigmas.min(), np.log(k), f" log {k}", va="bottom", fontsize=7,
               color="0.4")
     dot, = ax_h.plot([], [], "o", color="tab:red", ms=7)
-    ax_h.set_xscale("log")
-    ax_h.set_ylim(-0.05, np.log(k) * 1.15)
-    ax_h.set_xlabel(r"$\sigma$ (log scale)")
-    ax_h.set_ylabel("mean entropy (nats)")
+    ax_h.set(xscale="log", ylim=(-0.05, np.log(k) * 1.15), xlabel=r"$\sigma$ (log scale)",
+             ylabel="mean entropy (nats)")
     ax_h.set_title("entropy of the responsibilities", fontsize=9)
     ax_h.tick_params(labelsize=7)
     fig.tight_layout()
@@ -397,8 +383,7 @@ def _sigma_figure(path, entropy_sigmas, entropy_values, *, figsize, dpi):
     def update(resp, means, sigma):
         pts.set_facecolors(np.clip(resp @ colours, 0, 1))
         cen.set_offsets(means)
-        h = responsibility_entropy(resp)
-        dot.set_data([sigma], [h])
+        dot.set_data([sigma], [responsibility_entropy(resp)])
         ax.set_title(rf"fixed-$\sigma$ EM, $\sigma$ = {sigma:.3g}: colour = responsibilities",
                      fontsize=9)
         return pts, cen, dot
@@ -413,8 +398,7 @@ def sigma_limit_animation(path, *, figsize=(7.0, 3.0), dpi=72, interval=400) -> 
     of the component colours, so points turn from a grey blend into the pure colours of the
     hard k-means clusters as sigma shrinks), the fitted EM means (circles), the k-means centres
     from the same start (crosses) and, on the right, the mean entropy of the responsibilities
-    against sigma with the current sigma marked. Packed by ``Animation.to_jshtml`` and
-    :func:`offline_jshtml`, it works on a static web page with no kernel and no network.
+    against sigma with the current sigma marked.
 
     Parameters
     ----------
@@ -438,11 +422,6 @@ def sigma_limit_animation(path, *, figsize=(7.0, 3.0), dpi=72, interval=400) -> 
     >>> html.count("data:image/png"), "https://" in html
     (2, False)
     """
-    import matplotlib.pyplot as plt
-    from matplotlib.animation import FuncAnimation
-
-    from ._validation import check_int
-
     if not isinstance(path, SigmaPath):
         raise TypeError(f"path: expected a SigmaPath (from sigma_path), got {type(path).__name__}")
     if len(figsize) != 2 or not all(np.isfinite(v) and v > 0 for v in figsize):
@@ -457,14 +436,11 @@ def sigma_limit_animation(path, *, figsize=(7.0, 3.0), dpi=72, interval=400) -> 
     def draw(i):
         return update(path.resp[i], path.means[i], path.sigmas[i])
 
-    anim = FuncAnimation(fig, draw, frames=len(path.sigmas), interval=interval, repeat=False)
-    html = anim.to_jshtml(default_mode="once")
-    plt.close(fig)
     alt = (f"Animation over {len(path.sigmas)} values of sigma from {path.sigmas[0]:.3g} to "
            f"{path.sigmas[-1]:.3g}: 2-D points coloured by their EM responsibilities, the "
            "fitted means and the k-means centres, and the mean entropy of the responsibilities "
            "against sigma.")
-    return offline_jshtml(html, alt=alt)
+    return _jshtml(fig, draw, len(path.sigmas), interval=interval, alt=alt)
 
 
 def sigma_limit_widget(X, init_centers, *, sigma_range=(0.02, 20.0), value=1.0,
@@ -498,8 +474,6 @@ def sigma_limit_widget(X, init_centers, *, sigma_range=(0.02, 20.0), value=1.0,
     import ipywidgets as w
     import matplotlib.pyplot as plt
 
-    from ._validation import as_array
-
     X = as_array(X, "X", ndim=2, shape=(None, 2))
     lo, hi = (float(v) for v in as_array(sigma_range, "sigma_range", ndim=1, shape=(2,),
                                          finite=False))
@@ -512,22 +486,14 @@ def sigma_limit_widget(X, init_centers, *, sigma_range=(0.02, 20.0), value=1.0,
     slider = w.FloatLogSlider(value=value, base=10, min=np.log10(lo), max=np.log10(hi),
                               step=0.02, description="σ", readout_format=".3g",
                               continuous_update=False, layout=w.Layout(width="60%"))
-    out = w.Output()
 
-    def redraw(change=None):
-        one = sigma_path(base.X, init_centers, [slider.value])
-        with out:
-            out.clear_output(wait=True)
-            fig, update = _sigma_figure(one, grid, base.entropy, figsize=figsize, dpi=80)
-            update(one.resp[0], one.means[0], slider.value)
-            plt.show()
+    def show(sigma):
+        one = sigma_path(base.X, init_centers, [sigma])
+        _, update = _sigma_figure(one, grid, base.entropy, figsize=figsize, dpi=80)
+        update(one.resp[0], one.means[0], sigma)
+        plt.show()
 
-    slider.observe(redraw, names="value")
-    redraw()
-    return w.VBox([slider, out])
-
-
-__all__ += ["offline_jshtml", "sigma_limit_animation", "sigma_limit_widget"]
+    return w.VBox([slider, w.interactive_output(show, {"sigma": slider})])
 
 
 # --------------------------------------------------------------------------------------------
@@ -589,29 +555,23 @@ def image_stack_slider(images_png, values, *, description: str, alt, captions=No
 
     import ipywidgets as w
 
-    from ._validation import check_int, check_positive
-
     images_png = list(images_png)
     values = [str(v) for v in values]
-    if not images_png:
+    m = len(images_png)
+    if not m:
         raise ValueError("images_png: expected at least one PNG image, got none")
-    if len(values) != len(images_png):
-        raise ValueError(f"values: expected one value per image ({len(images_png)}), "
-                         f"got {len(values)}")
+    alts = [alt] * m if isinstance(alt, str) else list(alt)
+    captions = [None] * m if captions is None else [str(c) for c in captions]
+    for name, seq, what in (("values", values, "one value per image"),
+                            ("alt", alts, "a string or one per image"),
+                            ("captions", captions, "one per image")):
+        if len(seq) != m:
+            raise ValueError(f"{name}: expected {what} ({m}), got {len(seq)}")
     if len(set(values)) != len(values):
         raise ValueError(f"values: expected distinct labels, got {values}")
-    alts = [alt] * len(images_png) if isinstance(alt, str) else list(alt)
-    if len(alts) != len(images_png):
-        raise ValueError(f"alt: expected a string or one per image ({len(images_png)}), "
-                         f"got {len(alts)}")
     for i, a in enumerate(alts):
-        if not isinstance(a, str) or not a.strip():
-            raise ValueError(f"alt: expected a non-empty description of image {i}, got {a!r}")
-    captions = [None] * len(images_png) if captions is None else [str(c) for c in captions]
-    if len(captions) != len(images_png):
-        raise ValueError(f"captions: expected one per image ({len(images_png)}), "
-                         f"got {len(captions)}")
-    index = check_int(index, "index", low=0, high=len(images_png) - 1)
+        _check_alt(a, f" of image {i}")
+    index = check_int(index, "index", low=0, high=m - 1)
     scale = float(check_positive(scale, "scale", ndim=0))
 
     children = []
@@ -622,8 +582,7 @@ def image_stack_slider(images_png, values, *, description: str, alt, captions=No
         if not png.startswith(_PNG_SIGNATURE) or len(png) < 24:
             raise ValueError(f"images_png: expected PNG bytes, got something else at "
                              f"position {i}")
-        width = round(int.from_bytes(png[16:20], "big") * scale)
-        height = round(int.from_bytes(png[20:24], "big") * scale)
+        width, height = (round(int.from_bytes(png[at:at + 4], "big") * scale) for at in (16, 20))
         data = base64.b64encode(png).decode("ascii")
         img = (f'<img alt="{html_lib.escape(a)}" width="{width}" height="{height}" '
                f'style="image-rendering: pixelated; max-width: 100%; height: auto" '
@@ -638,6 +597,3 @@ def image_stack_slider(images_png, values, *, description: str, alt, captions=No
                                layout=w.Layout(width="min(100%, 32rem)"))
     w.jslink((slider, "index"), (stack, "selected_index"))
     return w.VBox([slider, stack])
-
-
-__all__ += ["image_stack_slider"]
