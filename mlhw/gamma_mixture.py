@@ -149,7 +149,7 @@ def gamma_mixture_log_likelihood(x, theta, betas, alpha) -> float:
     >>> gamma_mixture_log_likelihood([1.0], [1.0], [2.0], 1.0)  # one exponential: log 2 - 2
     -1.3068528194400546
     """
-    x, params = _check_inputs(x, theta, betas, alpha)
+    x, params = _check_x_params(x, theta, betas, alpha)
     return float(logsumexp(_gamma_log_joint(x, params), axis=1).sum())
 
 
@@ -180,7 +180,7 @@ def gamma_mixture_pdf(grid, theta, betas, alpha) -> np.ndarray:
     array([2.    , 0.2707])
     """
     grid = check_positive(grid, "grid", strict=False, ndim=1)
-    _, params = _check_inputs(np.ones(1), theta, betas, alpha)
+    _, params = _check_x_params(np.ones(1), theta, betas, alpha)
     return np.exp(logsumexp(_gamma_log_joint(grid, params), axis=1))
 
 
@@ -209,7 +209,7 @@ def _check_alpha(alpha) -> float:
     return a
 
 
-def _check_inputs(x, theta, betas, alpha):
+def _check_x_params(x, theta, betas, alpha):
     x = _check_data(x)
     theta = check_probabilities(theta, "theta", shape=(None,))
     betas = check_positive(betas, "betas", ndim=1)
@@ -259,7 +259,7 @@ def e_step(x, theta, betas, alpha) -> np.ndarray:
     array([[0.976, 0.024],
            [0.   , 1.   ]])
     """
-    x, params = _check_inputs(x, theta, betas, alpha)
+    x, params = _check_x_params(x, theta, betas, alpha)
     return em.e_step(x, params, _gamma_log_joint)[1]
 
 
@@ -350,7 +350,7 @@ def run_em(x, theta, betas, alpha, iterations=1000):
     >>> theta.round(2), betas.round(2)
     (array([0.2 , 0.46, 0.34]), array([5.01, 0.94, 0.25]))
     """
-    x, params = _check_inputs(x, theta, betas, alpha)
+    x, params = _check_x_params(x, theta, betas, alpha)
     iterations = check_int(iterations, "iterations", low=1)
     res = em._run(x, params, _gamma_log_joint, _m_step_fixed_alpha, iterations, 0.0, 1, None)
     return res.params.theta, res.params.betas
@@ -393,7 +393,7 @@ def expected_complete_log_likelihood(x, q, theta, betas, alpha) -> float:
     >>> round(expected_complete_log_likelihood([1.0], [[1.0]], [1.0], [2.0], 1.0), 6)
     -1.306853
     """
-    x, params = _check_inputs(x, theta, betas, alpha)
+    x, params = _check_x_params(x, theta, betas, alpha)
     q = check_probabilities(q, "q", axis=1, shape=(len(x), len(params.theta)))
     lj = _gamma_log_joint(x, params)
     return float(np.sum(q * np.where(q > 0, lj, 0.0)))
