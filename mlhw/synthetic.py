@@ -1,17 +1,11 @@
-"""A stand-in for the data set of Waterloo CS480/680 HW4, exercise 1a, and a cautionary E-step.
+"""A stand-in for the data set of Waterloo CS480/680 HW4, exercise 1a, the package's sampler of
+Gaussian mixtures, and a cautionary E-step.
 
 The exercise fits diagonal Gaussian mixtures with k = 1, ..., 10 components to a course file,
 ``gmm_dataset.csv``, that was never published. :func:`gmm_dataset` draws a replacement from a
-mixture stated here in full (:data:`SUBSTITUTE_WEIGHTS`, :data:`SUBSTITUTE_MEANS`,
-:data:`SUBSTITUTE_VARIANCES`: six components in ten dimensions), so a chapter can check whether
-model selection recovers the generating number of components.
-
-:func:`naive_e_step` is the E-step written literally in probability space, the way the
-exercise's Algorithm 1 states it. It is **not** used by any model: it exists to show, on
-high-dimensional data, how the NaNs the exercise warns about arise: the exponentials of every
-component can underflow to 0 (``0 / 0``), or a determinant ``|2 pi S_k|`` can underflow to 0, so
-that its ``-1/2`` power is infinite (``inf * 0`` and ``inf / inf``).
-The models of :mod:`mlhw` compute the E-step in log space (:func:`mlhw.em.e_step`).
+mixture stated here in full (six components in ten dimensions), so a chapter can check whether
+model selection recovers the generating number of components. :func:`naive_e_step` is the E-step
+in probability space, as the exercise's Algorithm 1 states it, to show how its NaNs arise.
 """
 
 from __future__ import annotations
@@ -21,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import as_array, check_choice, check_int, check_rng
+from .mixtures import _gmm_params
 
 __all__ = ["GMMSample", "NaiveEStep", "SUBSTITUTE_MEANS", "SUBSTITUTE_VARIANCES",
            "SUBSTITUTE_WEIGHTS", "gmm_dataset", "naive_e_step", "sample_gmm"]
@@ -101,8 +96,6 @@ class NaiveEStep:
 
 
 def _mixture(weights, means, covariances, covariance, d=None):
-    from .mixtures import _gmm_params
-
     return _gmm_params({"weights": weights, "means": means, "covariances": covariances},
                          covariance, d=d)
 
@@ -203,9 +196,8 @@ def naive_e_step(X, weights, means, covariances) -> NaiveEStep:
     determinant ``prod_j 2 pi s_kj`` under- or overflows: an underflow to 0 makes its ``-1/2``
     power infinite, and then ``inf * 0`` or ``inf / inf`` is NaN. The output holds NaN, 0 and
     infinity. Floating-point warnings are silenced here on purpose: the caller inspects the
-    result. Never use this in a model; :func:`mlhw.em.e_step` is the log-space version.
-
-    Answers the warning about NaNs in Waterloo CS480/680 HW4, exercise 1a.
+    result. No model of :mod:`mlhw` uses it: they compute the E-step in log space
+    (:func:`mlhw.em.e_step`). Answers the warning about NaNs in Waterloo CS480/680 HW4, exercise 1a.
 
     Parameters
     ----------
@@ -228,7 +220,6 @@ def naive_e_step(X, weights, means, covariances) -> NaiveEStep:
 
     Examples
     --------
-    >>> import numpy as np
     >>> X = np.zeros((1, 2000))
     >>> out = naive_e_step(X, [0.5, 0.5], np.ones((2, 2000)), np.ones((2, 2000)))
     >>> out.n_nan_rows, out.neg_log_likelihood
