@@ -16,22 +16,13 @@ import numpy as np
 from scipy.special import logsumexp
 
 from ._validation import as_array, check_choice, check_int, check_k, check_rng
-from .mixtures import COVARIANCE_TYPES, GMMParams, _fit_gmm, _gmm_log_joint, _gmm_options, \
-    _gmm_params, _n_parameters
+from .mixtures import _ESTIMATED, COVARIANCE_TYPES, GMMParams, _fit_gmm, _gmm_log_joint, \
+    _gmm_options, _gmm_params, _n_parameters
 from .principal import _flatten, _pca
 from .synthetic import sample_gmm
 
-__all__ = [
-    "GMMClassifier",
-    "KSweep",
-    "elbow_index",
-    "fit_gmm_classifier",
-    "gmm_bic",
-    "gmm_k_sweep",
-    "mean_log_likelihood",
-]
-
-_COVS = ("full", "diag", "spherical")
+__all__ = ["GMMClassifier", "KSweep", "elbow_index", "fit_gmm_classifier", "gmm_bic", "gmm_k_sweep",
+           "mean_log_likelihood"]
 
 
 @dataclass(frozen=True)
@@ -150,11 +141,11 @@ def fit_gmm_classifier(X, y, k=5, *, covariance="diag", n_pca=None, max_iter=100
                        reg=1e-6, n_init=1, seed=None) -> GMMClassifier:
     """Fit one Gaussian mixture per class: the plug-in Bayes classifier of exercise 1b.
 
-    Waterloo CS480/680 HW4, exercise 1b. The training points of class ``c`` (and only those)
-    give a ``k``-component mixture ``p(x | y = c)`` fitted by :func:`mlhw.fit_gmm`; the prior
-    ``Pr(y = c)`` is the class's share of the training set. With ``n_pca`` the data are first
-    projected on the ``n_pca`` leading principal components of the whole training set
-    (:func:`mlhw.pca`), and the same projection is applied to every point classified later.
+    The training points of class ``c`` (and only those) give a ``k``-component mixture
+    ``p(x | y = c)`` fitted by :func:`mlhw.fit_gmm`; the prior ``Pr(y = c)`` is the class's share
+    of the training set. With ``n_pca`` the data are first projected on the ``n_pca`` leading
+    principal components of the whole training set (:func:`mlhw.pca`), and the same projection
+    is applied to every point classified later.
 
     Parameters
     ----------
@@ -199,7 +190,7 @@ def fit_gmm_classifier(X, y, k=5, *, covariance="diag", n_pca=None, max_iter=100
     if y.ndim != 1 or len(y) != len(F):
         raise ValueError(f"y: expected a 1-dimensional array of {len(F)} labels (one per row of "
                          f"X), got shape {y.shape}")
-    covariance = check_choice(covariance, "covariance", _COVS)
+    covariance = check_choice(covariance, "covariance", _ESTIMATED)
     classes, counts = np.unique(y, return_counts=True)
     k = check_k(k, int(counts.min()), "k")
     pca_mean = pca_components = None
@@ -321,11 +312,11 @@ def gmm_bic(X, model, *, covariance=None) -> float:
 def elbow_index(values, *, rel_gain: float = 0.05) -> int:
     """Index where a decreasing curve (a loss against k) flattens: its elbow.
 
-    Returns the smallest index ``i`` such that every later step
-    ``values[j - 1] - values[j]`` (``j > i``) gains less than ``rel_gain`` times the largest
-    single-step gain of the whole curve. In words: beyond the elbow, adding one more component
-    is never worth more than 5 % (by default) of the best step. A heuristic, stated so that it
-    can be checked and changed; the chapters back it with BIC and held-out likelihood.
+    The smallest index ``i`` such that every later step ``values[j - 1] - values[j]`` (``j > i``)
+    gains less than ``rel_gain`` (5 %) times the largest single-step gain of the whole curve:
+    beyond the elbow, one more component is never worth more than that share of the best step.
+    A heuristic, stated so that it can be checked and changed; the chapters back it with BIC and
+    held-out likelihood.
 
     Parameters
     ----------
@@ -357,8 +348,7 @@ def elbow_index(values, *, rel_gain: float = 0.05) -> int:
     big = gains.max()
     if big <= 0:
         return 0
-    worth = np.flatnonzero(gains >= rel_gain * big)
-    return int(worth[-1] + 1)
+    return int(np.flatnonzero(gains >= rel_gain * big)[-1] + 1)
 
 
 @dataclass(frozen=True)

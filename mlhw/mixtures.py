@@ -19,8 +19,7 @@ from scipy.special import logsumexp
 from threadpoolctl import threadpool_limits
 
 from . import em
-from ._gaussian import LOG_2PI as _LOG_2PI
-from ._gaussian import check_cov
+from ._gaussian import LOG_2PI as _LOG_2PI, check_cov
 from ._validation import as_array, check_choice, check_int, check_k, check_positive, \
     check_probabilities, check_rng
 from ._warnings import EmptyComponentWarning, VarianceFloorWarning
@@ -29,6 +28,7 @@ __all__ = ["COVARIANCE_TYPES", "GMMParams", "fit_gmm", "gmm_log_likelihood", "gm
            "n_parameters"]
 
 COVARIANCE_TYPES = ("full", "diag", "spherical", "fixed")
+_ESTIMATED = COVARIANCE_TYPES[:3]  # the types whose covariances are estimated, not given
 
 
 def _warn_if_floored(who: str, covariances, covariance: str, floor: float,
@@ -292,7 +292,7 @@ def _gmm_params(init, covariance, name="", k=None, d=None) -> GMMParams:
     """Checked :class:`GMMParams` from a dict (or a :class:`GMMParams`) of mixture parameters;
     messages name ``name['weights']``, ... (the bare keys when ``name`` is empty)."""
     if isinstance(init, GMMParams):
-        init = {"weights": init.weights, "means": init.means, "covariances": init.covariances}
+        init = vars(init)
     if not isinstance(init, dict) or set(init) != {"weights", "means", "covariances"}:
         got = sorted(init) if isinstance(init, dict) else type(init).__name__
         raise ValueError(f"{name or 'params'}: expected a dict with keys 'weights', 'means', "
@@ -385,10 +385,9 @@ def fit_gmm(X, k, *, covariance="full", init=None, max_iter=100, tol=1e-3, reg=1
     Returns
     -------
     EMResult
-        ``params`` a :class:`GMMParams`, so ``.weights (k,)``, ``.means (k, d)``,
-        ``.covariances`` (``(k, d, d)`` full, ``(k, d)`` diag, ``(k,)`` spherical or fixed);
-        ``.covariance`` the covariance type; ``.log_likelihood`` (a sum over points, at the
-        start and after every M-step), ``.resp``, ``.labels``, ``.converged``, ``.n_iter``.
+        ``params`` a :class:`GMMParams` (``.weights``, ``.means``, ``.covariances`` in the layout
+        of ``covariance``), ``.covariance`` the covariance type; ``.log_likelihood`` is a sum
+        over points, at the start and after every M-step.
 
     Raises
     ------
@@ -398,7 +397,6 @@ def fit_gmm(X, k, *, covariance="full", init=None, max_iter=100, tol=1e-3, reg=1
 
     Examples
     --------
-    >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> X = np.concatenate([rng.normal(-3, 1, (200, 1)), rng.normal(3, 1, (200, 1))])
     >>> res = fit_gmm(X, 2, covariance="diag", seed=0)

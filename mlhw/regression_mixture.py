@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
@@ -65,7 +66,6 @@ def _regmix_m_step(data, resp, params, reg=1e-6):
     solution maximises Q).
     """
     X, y = data
-    n = X.shape[0]
     nk = resp.sum(axis=0)
     coefs = np.array(params.coefs, dtype=float, copy=True)
     variances = np.array(params.variances, dtype=float, copy=True)
@@ -79,7 +79,7 @@ def _regmix_m_step(data, resp, params, reg=1e-6):
     resid2 = (y[:, None] - X @ coefs.T) ** 2
     rho = np.einsum("nk,nk->k", resp, resid2) / np.where(active, nk, 1.0)
     variances[active] = np.maximum(rho[active], reg)
-    return RegressionMixtureParams(weights=nk / n, coefs=coefs, variances=variances)
+    return RegressionMixtureParams(weights=nk / len(X), coefs=coefs, variances=variances)
 
 
 def regression_mixture_log_likelihood(X, y, weights, coefs, variances) -> float:
@@ -144,7 +144,6 @@ def _flat_start(coefs, y, reg):
 
 
 def _init_points(X, y, k, reg, rng):
-    """Each component starts at the least-squares fit through ``m`` random data points."""
     n, m = X.shape
     coefs = np.empty((k, m))
     for j in range(k):
@@ -154,7 +153,6 @@ def _init_points(X, y, k, reg, rng):
 
 
 def _init_random(X, y, k, reg, rng):
-    """One M-step from responsibilities drawn from a flat Dirichlet."""
     resp = rng.dirichlet(np.ones(k), size=X.shape[0])
     return _regmix_m_step((X, y), resp, _flat_start(np.zeros((k, X.shape[1])), y, reg), reg)
 
@@ -186,8 +184,7 @@ def fit_regression_mixture(X, y, k, *, init="points", max_iter=200, tol=1e-6, re
     reg : float
         Lower bound on every variance ``rho_k`` (keeps the likelihood bounded).
     n_init : int
-        Number of runs from random starts (the best final log-likelihood wins). Must be 1 when
-        ``init`` gives fixed parameters.
+        As :func:`mlhw.fit_gmm` (1 when ``init`` gives fixed parameters).
     seed : None, int or numpy.random.Generator
         Randomness of the initialisation.
 
@@ -218,8 +215,7 @@ def fit_regression_mixture(X, y, k, *, init="points", max_iter=200, tol=1e-6, re
     k = check_k(k, n)
     reg = float(check_positive(reg, "reg", ndim=0))
     if isinstance(init, str):
-        make = _INITS[check_choice(init, "init", tuple(_INITS))]
-        start = lambda rng: make(X, y, k, reg, rng)  # noqa: E731
+        start = partial(_INITS[check_choice(init, "init", tuple(_INITS))], X, y, k, reg)
     else:
         if isinstance(init, RegressionMixtureParams):
             init = vars(init)
@@ -229,12 +225,8 @@ def fit_regression_mixture(X, y, k, *, init="points", max_iter=200, tol=1e-6, re
                              f"{init if not isinstance(init, dict) else sorted(init)!r}")
         start = _regmix_params(init["weights"], init["coefs"], init["variances"], m, k)
         start = replace(start, variances=np.maximum(start.variances, reg))
-
-    def m_step(data, resp, params):
-        return _regmix_m_step(data, resp, params, reg)
-
-    res = em.run((X, y), start, _regmix_log_joint, m_step, max_iter=max_iter, tol=tol,
-                 n_init=n_init, seed=seed, n_points=n)
+    res = em.run((X, y), start, _regmix_log_joint, partial(_regmix_m_step, reg=reg),
+                 max_iter=max_iter, tol=tol, n_init=n_init, seed=seed, n_points=n)
     _warn_if_floored("fit_regression_mixture", res.params.variances, "diag", reg)
     return res
 

@@ -9,26 +9,22 @@ are set out in this module's notes.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
 from . import em
 from ._validation import as_array, check_choice, check_int, check_k, check_positive, check_rng
-from .mixtures import GMMParams, _gmm_params, _clip_eigenvalues, _gmm_m_step, _log_gauss, \
-    _warn_if_floored
+from .mixtures import _ESTIMATED, GMMParams, _clip_eigenvalues, _gmm_m_step, _gmm_params, \
+    _log_gauss, _warn_if_floored
 
 __all__ = ["fit_semi_supervised_gmm", "hide_labels"]
 
-_COVARIANCES = ("full", "diag", "spherical")
-_WEIGHTS_FROM = ("unlabelled", "all")
-
 
 def _log_prior(y, weights, weights_from):
-    """``log p(z_i = k | y_i)`` part of the log joint, shape (N, K).
-
-    Unlabelled rows: ``log pi_k``. Labelled rows: ``-inf`` off the label; on the label ``0``
-    (the homework's model) or ``log pi_{y_i}`` (``weights_from="all"``).
-    """
+    """``log p(z_i = k | y_i)`` part of the log joint, shape (N, K): ``log pi_k`` on unlabelled
+    rows; on labelled rows ``-inf`` off the label and ``0`` (``log pi_{y_i}`` if
+    ``weights_from="all"``) on it."""
     with np.errstate(divide="ignore"):
         log_w = np.log(weights)
     out = np.repeat(log_w[None, :], len(y), axis=0)
@@ -149,8 +145,8 @@ def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabel
     n = X.shape[0]
     k = check_k(k, n)
     y = _check_labels(y, n, k)
-    covariance = check_choice(covariance, "covariance", _COVARIANCES)
-    weights_from = check_choice(weights_from, "weights_from", _WEIGHTS_FROM)
+    covariance = check_choice(covariance, "covariance", _ESTIMATED)
+    weights_from = check_choice(weights_from, "weights_from", ("unlabelled", "all"))
     reg = float(check_positive(reg, "reg", strict=False, ndim=0))
     rng = check_rng(seed)
     if isinstance(init, str):
@@ -158,14 +154,10 @@ def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabel
         start = _init_from_labels(X, y, k, covariance, reg, rng)
     else:
         start = _gmm_params(init, covariance, "init", k, X.shape[1])
-
-    def log_joint(data, p):
-        return _ssgmm_log_joint(data, p, covariance, weights_from)
-
-    def m_step(data, resp, p):
-        return _ssgmm_m_step(data, resp, p, covariance, reg, weights_from)
-
-    res = em.run((X, y), start, log_joint, m_step, max_iter=max_iter, tol=tol, n_points=n)
+    res = em.run((X, y), start,
+                 partial(_ssgmm_log_joint, covariance=covariance, weights_from=weights_from),
+                 partial(_ssgmm_m_step, covariance=covariance, reg=reg, weights_from=weights_from),
+                 max_iter=max_iter, tol=tol, n_points=n)
     _warn_if_floored("fit_semi_supervised_gmm", res.params.covariances, covariance, reg)
     return replace(res, extra={"covariance": covariance, "weights_from": weights_from})
 
