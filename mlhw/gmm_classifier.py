@@ -1,14 +1,10 @@
-"""A Bayes classifier with one Gaussian mixture per class, and choosing a mixture's size.
+"""A Bayes classifier with one Gaussian mixture per class (Waterloo CS480/680 HW4, exercise 1b),
+and the tools of exercise 1a for choosing a mixture's size.
 
-Answers Waterloo CS480/680 HW4, exercise 1b: fit a Gaussian mixture to the training points of each
-class (``p(x | y = c)``), estimate the priors ``Pr(y = c)`` by the class proportions, and classify
-with the Bayes rule ``argmax_c log Pr(y = c) + log p(x | y = c)``, optionally after projecting
-the data on its leading principal components. Every density is evaluated in log space
-(the mixtures' log joint and :func:`scipy.special.logsumexp`).
-
-It also holds the model-selection tools of exercise 1a: the Bayesian information criterion
-(:func:`gmm_bic`), the mean log-likelihood of held-out data (:func:`mean_log_likelihood`) and a
-sweep over the number of components (:func:`gmm_k_sweep`) that records both plus an elbow.
+The classifier is :func:`fit_gmm_classifier`, every density evaluated in log space; the
+model-selection tools are the Bayesian information criterion (:func:`gmm_bic`), the mean
+log-likelihood of held-out data (:func:`mean_log_likelihood`) and a sweep over the number of
+components (:func:`gmm_k_sweep`) that records both plus an elbow.
 """
 
 from __future__ import annotations
@@ -20,22 +16,13 @@ import numpy as np
 from scipy.special import logsumexp
 
 from ._validation import as_array, check_choice, check_int, check_k, check_rng
-from .mixtures import COVARIANCE_TYPES, GMMParams, _fit_gmm, _gmm_log_joint, _gmm_options, \
-    _gmm_params, _n_parameters
+from .mixtures import _ESTIMATED, COVARIANCE_TYPES, GMMParams, _fit_gmm, _gmm_log_joint, \
+    _gmm_options, _gmm_params, _n_parameters
 from .principal import _flatten, _pca
 from .synthetic import sample_gmm
 
-__all__ = [
-    "GMMClassifier",
-    "KSweep",
-    "elbow_index",
-    "fit_gmm_classifier",
-    "gmm_bic",
-    "gmm_k_sweep",
-    "mean_log_likelihood",
-]
-
-_COVS = ("full", "diag", "spherical")
+__all__ = ["GMMClassifier", "KSweep", "elbow_index", "fit_gmm_classifier", "gmm_bic", "gmm_k_sweep",
+           "mean_log_likelihood"]
 
 
 @dataclass(frozen=True)
@@ -74,9 +61,8 @@ class GMMClassifier:
     @property
     def n_features_in(self) -> int:
         """Number of input features ``D`` (784 for flattened MNIST images)."""
-        if self.pca_components is not None:
-            return self.pca_components.shape[1]
-        return self.mixtures[0].means.shape[1]
+        pca = self.pca_components
+        return (self.mixtures[0].means if pca is None else pca).shape[1]
 
     def transform(self, X) -> np.ndarray:
         """Flatten images and project on the principal components: shape (N, p) (or (N, D))."""
@@ -84,9 +70,7 @@ class GMMClassifier:
         if F.shape[1] != self.n_features_in:
             raise ValueError(f"X: expected {self.n_features_in} features per point, got "
                              f"{F.shape[1]}")
-        if self.pca_components is None:
-            return F
-        return (F - self.pca_mean) @ self.pca_components.T
+        return F if self.pca_components is None else (F - self.pca_mean) @ self.pca_components.T
 
     def inverse_transform(self, Z) -> np.ndarray:
         """Map features back to the input space: ``pca_mean + Z @ pca_components``, (N, D)."""
@@ -95,9 +79,7 @@ class GMMClassifier:
         if Z.shape[1] != width:
             raise ValueError(f"Z: expected {width} features per point (the space the mixtures "
                              f"live in), got {Z.shape[1]}")
-        if self.pca_components is None:
-            return Z
-        return self.pca_mean + Z @ self.pca_components
+        return Z if self.pca_components is None else self.pca_mean + Z @ self.pca_components
 
     def sample(self, label, n, *, seed=None) -> np.ndarray:
         """Draw ``n`` points from ``p(x | y = label)``, mapped back to the input space, (n, D).
@@ -159,11 +141,11 @@ def fit_gmm_classifier(X, y, k=5, *, covariance="diag", n_pca=None, max_iter=100
                        reg=1e-6, n_init=1, seed=None) -> GMMClassifier:
     """Fit one Gaussian mixture per class: the plug-in Bayes classifier of exercise 1b.
 
-    Waterloo CS480/680 HW4, exercise 1b. The training points of class ``c`` (and only those)
-    give a ``k``-component mixture ``p(x | y = c)`` fitted by :func:`mlhw.fit_gmm`; the prior
-    ``Pr(y = c)`` is the class's share of the training set. With ``n_pca`` the data are first
-    projected on the ``n_pca`` leading principal components of the whole training set
-    (:func:`mlhw.pca`), and the same projection is applied to every point classified later.
+    The training points of class ``c`` (and only those) give a ``k``-component mixture
+    ``p(x | y = c)`` fitted by :func:`mlhw.fit_gmm`; the prior ``Pr(y = c)`` is the class's share
+    of the training set. With ``n_pca`` the data are first projected on the ``n_pca`` leading
+    principal components of the whole training set (:func:`mlhw.pca`), and the same projection
+    is applied to every point classified later.
 
     Parameters
     ----------
@@ -194,7 +176,6 @@ def fit_gmm_classifier(X, y, k=5, *, covariance="diag", n_pca=None, max_iter=100
 
     Examples
     --------
-    >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> X = np.concatenate([rng.normal(-2, 1, (100, 2)), rng.normal(2, 1, (100, 2))])
     >>> y = np.repeat([0, 1], 100)
@@ -209,7 +190,7 @@ def fit_gmm_classifier(X, y, k=5, *, covariance="diag", n_pca=None, max_iter=100
     if y.ndim != 1 or len(y) != len(F):
         raise ValueError(f"y: expected a 1-dimensional array of {len(F)} labels (one per row of "
                          f"X), got shape {y.shape}")
-    covariance = check_choice(covariance, "covariance", _COVS)
+    covariance = check_choice(covariance, "covariance", _ESTIMATED)
     classes, counts = np.unique(y, return_counts=True)
     k = check_k(k, int(counts.min()), "k")
     pca_mean = pca_components = None
@@ -228,9 +209,7 @@ def fit_gmm_classifier(X, y, k=5, *, covariance="diag", n_pca=None, max_iter=100
         converged=tuple(f.converged for f in fits))
 
 
-# ---------------------------------------------------------------------------------------------
 # Choosing the number of components (exercise 1a)
-# ---------------------------------------------------------------------------------------------
 
 def _model(X, model, covariance):
     """Checked ``(X, GMMParams, covariance)`` from data and a :func:`mlhw.fit_gmm` result (or
@@ -278,8 +257,6 @@ def mean_log_likelihood(X, model, *, covariance=None) -> float:
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from mlhw.mixtures import GMMParams
     >>> m = GMMParams(np.array([1.0]), np.zeros((1, 1)), np.ones((1, 1)))
     >>> round(mean_log_likelihood([[0.0]], m, covariance="diag"), 6)  # log N(0 | 0, 1)
     -0.918939
@@ -300,27 +277,30 @@ def _bic(X, params, cov):
 def gmm_bic(X, model, *, covariance=None) -> float:
     """Bayesian information criterion ``-2 log L + p log N`` (lower is better).
 
-    ``p`` counts the free parameters (:func:`mlhw.mixtures.n_parameters`): ``k - 1`` weights,
-    ``k d`` means and ``k d`` variances for ``"diag"`` (``k d (d + 1) / 2`` for ``"full"``). Same
-    convention as scikit-learn's ``GaussianMixture.bic``.
+    ``p`` counts the free parameters (:func:`mlhw.mixtures.n_parameters`: ``k - 1`` weights,
+    ``k d`` means and the variances), as scikit-learn's ``GaussianMixture.bic`` does.
 
     Parameters
     ----------
     X : array_like, shape (N, d)
         The data the model was fitted to.
-    model : EMResult or GMMParams
-    covariance : str, optional
-        Taken from ``model.covariance`` when omitted.
+    model, covariance :
+        As :func:`mean_log_likelihood`.
 
     Returns
     -------
     float
         ``-2 log L + p log N``; lower is better.
 
+    Raises
+    ------
+    ValueError
+        As :func:`mean_log_likelihood`.
+    TypeError
+        If ``model`` has no mixture parameters.
+
     Examples
     --------
-    >>> import numpy as np
-    >>> from mlhw.mixtures import GMMParams
     >>> m = GMMParams(np.array([1.0]), np.zeros((1, 1)), np.ones((1, 1)))
     >>> X = np.zeros((4, 1))
     >>> bool(np.isclose(gmm_bic(X, m, covariance="diag"), 4 * np.log(2 * np.pi) + 2 * np.log(4)))
@@ -332,11 +312,11 @@ def gmm_bic(X, model, *, covariance=None) -> float:
 def elbow_index(values, *, rel_gain: float = 0.05) -> int:
     """Index where a decreasing curve (a loss against k) flattens: its elbow.
 
-    Returns the smallest index ``i`` such that every later step
-    ``values[j - 1] - values[j]`` (``j > i``) gains less than ``rel_gain`` times the largest
-    single-step gain of the whole curve. In words: beyond the elbow, adding one more component
-    is never worth more than 5 % (by default) of the best step. A heuristic, stated so that it
-    can be checked and changed; the chapters back it with BIC and held-out likelihood.
+    The smallest index ``i`` such that every later step ``values[j - 1] - values[j]`` (``j > i``)
+    gains less than ``rel_gain`` (5 %) times the largest single-step gain of the whole curve:
+    beyond the elbow, one more component is never worth more than that share of the best step.
+    A heuristic, stated so that it can be checked and changed; the chapters back it with BIC and
+    held-out likelihood.
 
     Parameters
     ----------
@@ -368,8 +348,7 @@ def elbow_index(values, *, rel_gain: float = 0.05) -> int:
     big = gains.max()
     if big <= 0:
         return 0
-    worth = np.flatnonzero(gains >= rel_gain * big)
-    return int(worth[-1] + 1)
+    return int(np.flatnonzero(gains >= rel_gain * big)[-1] + 1)
 
 
 @dataclass(frozen=True)
@@ -453,7 +432,6 @@ def gmm_k_sweep(X, ks, *, held_out=None, covariance="diag", max_iter=500, tol=1e
 
     Examples
     --------
-    >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> X = np.concatenate([rng.normal(-4, 1, (150, 2)), rng.normal(4, 1, (150, 2))])
     >>> sweep = gmm_k_sweep(X, [1, 2, 3, 4], seed=0)

@@ -1,44 +1,10 @@
-"""Gaussian mixture models on the shared EM driver.
-
-Covariance types (the layout of ``covariances``):
-
-``"full"``       (k, d, d): one general covariance per component;
-``"diag"``       (k, d): one variance per component and feature;
-``"spherical"``  (k,): one variance per component, ``sigma_k^2 I``;
-``"fixed"``      (k,): a known variance ``sigma^2 I`` shared by all components and never updated
-                 (the model whose sigma -> 0 limit is k-means).
+"""Gaussian mixture models on the shared EM driver, with full, diagonal, spherical or fixed
+covariances.
 
 Answers CS181 HW4 "Clustering and EM" problem 2 (EM for a GMM derived), Waterloo CS480/680 HW4
-exercise 1 (diagonal GMM) and provides the pieces of the semi-supervised GMM.
-
-Every E-step is in log space. Each M-step keeps every variance at least ``reg``: a component
-collapsing onto one point keeps a variance of at least ``reg`` instead of making the likelihood
-infinite. A fit ending with variances at the floor says so, once, with a
-:class:`~mlhw.VarianceFloorWarning` giving their number. The floor is a constraint of the M-step, which
-stays an exact maximiser: diagonal and spherical variances become ``max(s^2, reg)`` and the
-eigenvalues of a full covariance are clipped at ``reg`` (the maximiser of the Gaussian objective
-over covariances with every eigenvalue at least ``reg``), so the log-likelihood never decreases.
-(scikit-learn's ``reg_covar`` instead adds the floor to every variance, which is not a maximiser of
-the M-step objective and can make EM decrease the likelihood when ``reg`` is comparable to a
-component's spread; for well-scaled data and the default ``reg = 1e-6`` the two agree to about
-``reg``.)
-
-A component that receives no responsibility at all keeps its previous mean and covariance (any
-value maximises the M-step objective for it) and an :class:`~mlhw.EmptyComponentWarning` says so. The
-cost of one iteration is ``O(N k d)`` for diag, spherical and fixed (matrix products, no
-``N x k x d`` temporary) and ``O(N k d^2 + k d^3)`` for full.
-
-``reg`` is a variance in the units of ``X`` squared, not a relative one. The fit is equivariant
-under rescaling only when both change together (``X * s`` with ``reg * s**2`` gives means times
-``s``, covariances times ``s**2``, the same responsibilities). Constant features (the border
-pixels of raw MNIST) get variance exactly ``reg``. For data whose spread is comparable to
-``sqrt(reg)`` or smaller (``1e-3`` for the default) the floor dominates the variances: standardise
-the data or pass a smaller ``reg``. With ``reg=0`` a collapsing component raises
-``FloatingPointError`` instead of producing a NaN; so do covariances that overflow float64.
-
-Rounding: where the one-product forms ``E[x^2] - mean^2`` (M-step) and ``x^2/s - 2 x mu/s +
-mu^2/s`` (E-step) cancel, the entries are recomputed from the deviations ``x - mu``, so that
-rounding cannot make the log-likelihood decrease; well-scaled data never take that path.
+exercise 1 (diagonal GMM) and provides the pieces of the semi-supervised GMM. The covariance
+layouts, the variance floor ``reg`` and the empty-component policy are set out in this module's
+notes in the book's API reference.
 """
 
 from __future__ import annotations
@@ -53,8 +19,7 @@ from scipy.special import logsumexp
 from threadpoolctl import threadpool_limits
 
 from . import em
-from ._gaussian import LOG_2PI as _LOG_2PI
-from ._gaussian import check_cov
+from ._gaussian import LOG_2PI as _LOG_2PI, check_cov
 from ._validation import as_array, check_choice, check_int, check_k, check_positive, \
     check_probabilities, check_rng
 from ._warnings import EmptyComponentWarning, VarianceFloorWarning
@@ -63,27 +28,22 @@ __all__ = ["COVARIANCE_TYPES", "GMMParams", "fit_gmm", "gmm_log_likelihood", "gm
            "n_parameters"]
 
 COVARIANCE_TYPES = ("full", "diag", "spherical", "fixed")
-
-
-def _floored_count(covariances, covariance: str, floor: float) -> tuple[int, int]:
-    """How many variances (eigenvalues, for ``"full"``) of the fitted ``covariances`` sit at
-    ``floor``, and how many there are. The M-steps clip to the floor exactly, so a variance at
-    the floor equals it up to the rounding of an eigen-decomposition."""
-    if floor <= 0 or covariance == "fixed":
-        return 0, int(np.size(covariances))
-    if covariance == "full":
-        vals = np.linalg.eigvalsh(covariances)
-        return int(np.sum(vals <= floor * (1 + 1e-8))), int(vals.size)
-    return int(np.sum(np.asarray(covariances) <= floor)), int(np.size(covariances))
+_ESTIMATED = COVARIANCE_TYPES[:3]  # the types whose covariances are estimated, not given
 
 
 def _warn_if_floored(who: str, covariances, covariance: str, floor: float,
                      stacklevel: int = 3) -> None:
-    """Issue one :class:`~mlhw.VarianceFloorWarning` if any fitted variance is at the floor."""
-    at, total = _floored_count(covariances, covariance, floor)
+    """Issue one :class:`~mlhw.VarianceFloorWarning` if any fitted variance (eigenvalue, for
+    ``"full"``) sits at ``floor``. The M-steps clip to the floor exactly, so a variance at the
+    floor equals it up to the rounding of an eigen-decomposition."""
+    if floor <= 0 or covariance == "fixed":
+        return
+    full = covariance == "full"
+    vals = np.linalg.eigvalsh(covariances) if full else np.asarray(covariances)
+    at = int(np.sum(vals <= (floor * (1 + 1e-8) if full else floor)))
     if at:
-        what = "eigenvalues of the covariances" if covariance == "full" else "variances"
-        warnings.warn(f"{who}: {at} of {total} {what} ended at the floor reg={floor:g}, "
+        what = "eigenvalues of the covariances" if full else "variances"
+        warnings.warn(f"{who}: {at} of {vals.size} {what} ended at the floor reg={floor:g}, "
                       "where the data's spread is below it (a component on few distinct points, "
                       "a feature constant within a component, or data on the scale of "
                       "sqrt(reg)); those are the floor, not estimates", VarianceFloorWarning,
@@ -140,13 +100,11 @@ def _log_gauss(X, means, covariances, covariance, x_sq=None):
 def _refine_log_gauss(out, big, X, means, prec, log_det):
     """Recompute directly the entries of ``out`` that the expanded quadratic form got wrong.
 
-    ``||x||^2 - 2 x.mu + ||mu||^2`` (weighted by the precisions) is one matrix product for all
-    components, but it cancels: its rounding error is about ``eps`` times the weighted
-    ``||x||^2 + ||mu||^2`` (``big``). For a variance that is small against the squared magnitude
-    of the data (a component collapsed onto duplicated points away from the origin) that error
-    exceeds the distance itself, and rounding could make the log-likelihood decrease. Such
-    entries are recomputed as ``sum_j prec_j (x_j - mu_j)^2`` where they can matter: within 100
-    nats of the best component of their row. Well-scaled data have none.
+    Its rounding error is about ``eps`` times the weighted ``||x||^2 + ||mu||^2`` (``big``),
+    more than the distance itself for a variance small against the squared magnitude of the data
+    (a component collapsed onto duplicated points away from the origin). Such entries are
+    recomputed as ``sum_j prec_j (x_j - mu_j)^2`` where they can matter: within 100 nats of the
+    best component of their row.
     """
     eps4 = 4.0 * np.finfo(float).eps
     if big.max() * eps4 <= 1e-12:  # the usual case, decided by one reduction
@@ -300,7 +258,9 @@ def gmm_predict(X, params: GMMParams, covariance: str = "full"):
     Raises
     ------
     ValueError
-        For non-finite or mismatched data or invalid parameters.
+        As :func:`gmm_log_likelihood`, for the parameters in ``params``.
+    TypeError
+        If ``params`` is not a :class:`GMMParams`.
 
     Examples
     --------
@@ -332,7 +292,7 @@ def _gmm_params(init, covariance, name="", k=None, d=None) -> GMMParams:
     """Checked :class:`GMMParams` from a dict (or a :class:`GMMParams`) of mixture parameters;
     messages name ``name['weights']``, ... (the bare keys when ``name`` is empty)."""
     if isinstance(init, GMMParams):
-        init = {"weights": init.weights, "means": init.means, "covariances": init.covariances}
+        init = vars(init)
     if not isinstance(init, dict) or set(init) != {"weights", "means", "covariances"}:
         got = sorted(init) if isinstance(init, dict) else type(init).__name__
         raise ValueError(f"{name or 'params'}: expected a dict with keys 'weights', 'means', "
@@ -370,31 +330,27 @@ def _gmm_initial_params(X, k, covariance, init, reg, sigma2, rng) -> GMMParams:
                           RuntimeWarning, stacklevel=4)
             params = GMMParams(params.weights, params.means, clipped)
         return params
-    if init is not None and not isinstance(init, str):
+    if init is not None and not (isinstance(init, str) and init in ("kmeans", "k-means++",
+                                                                    "random")):
+        got = repr(init) if isinstance(init, str) else type(init).__name__
         raise ValueError(f"init: expected None, 'kmeans', 'k-means++', 'random' or a dict of "
-                         f"parameters, got {type(init).__name__}")
-    if init is None or init == "kmeans":
-        from .lloyd import _kmeans
-
-        labels = _kmeans(X, k, max_iter=100, rng=rng).labels
-        resp = np.zeros((n, k))
-        resp[np.arange(n), labels] = 1.0
-    elif init == "random":
+                         f"parameters, got {got}")
+    if init == "random":
         resp = rng.random((n, k))
         resp /= resp.sum(axis=1, keepdims=True)
-    elif init == "k-means++":
-        from .lloyd import _kmeans_plusplus, _squared_distances
-
-        centers = _kmeans_plusplus(X, k, rng)
-        resp = np.zeros((n, k))
-        resp[np.arange(n), np.argmin(_squared_distances(X, centers), axis=1)] = 1.0
     else:
-        raise ValueError(f"init: expected None, 'kmeans', 'k-means++', 'random' or a dict of "
-                         f"parameters, got {init!r}")
-    if covariance == "fixed":
-        prev = GMMParams(None, None, np.full(k, sigma2))
-        return _gmm_m_step(X, resp, "fixed", reg, previous=prev)
-    return _gmm_m_step(X, resp, covariance, reg)
+        if init == "k-means++":
+            from .lloyd import _kmeans_plusplus, _squared_distances
+
+            labels = np.argmin(_squared_distances(X, _kmeans_plusplus(X, k, rng)), axis=1)
+        else:
+            from .lloyd import _kmeans
+
+            labels = _kmeans(X, k, max_iter=100, rng=rng).labels
+        resp = np.zeros((n, k))
+        resp[np.arange(n), labels] = 1.0
+    prev = GMMParams(None, None, np.full(k, sigma2)) if covariance == "fixed" else None
+    return _gmm_m_step(X, resp, covariance, reg, previous=prev)
 
 
 def fit_gmm(X, k, *, covariance="full", init=None, max_iter=100, tol=1e-3, reg=1e-6, seed=None,
@@ -429,10 +385,9 @@ def fit_gmm(X, k, *, covariance="full", init=None, max_iter=100, tol=1e-3, reg=1
     Returns
     -------
     EMResult
-        ``params`` a :class:`GMMParams`, so ``.weights (k,)``, ``.means (k, d)``,
-        ``.covariances`` (``(k, d, d)`` full, ``(k, d)`` diag, ``(k,)`` spherical or fixed);
-        ``.covariance`` the covariance type; ``.log_likelihood`` (a sum over points, at the
-        start and after every M-step), ``.resp``, ``.labels``, ``.converged``, ``.n_iter``.
+        ``params`` a :class:`GMMParams` (``.weights``, ``.means``, ``.covariances`` in the layout
+        of ``covariance``), ``.covariance`` the covariance type; ``.log_likelihood`` is a sum
+        over points, at the start and after every M-step.
 
     Raises
     ------
@@ -442,7 +397,6 @@ def fit_gmm(X, k, *, covariance="full", init=None, max_iter=100, tol=1e-3, reg=1
 
     Examples
     --------
-    >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> X = np.concatenate([rng.normal(-3, 1, (200, 1)), rng.normal(3, 1, (200, 1))])
     >>> res = fit_gmm(X, 2, covariance="diag", seed=0)
@@ -474,7 +428,7 @@ def _gmm_options(covariance, init, max_iter, tol, reg, sigma2, n_init) -> dict:
             "reg": reg, "sigma2": sigma2, "n_init": n_init}
 
 
-def _fit_gmm(X, k, rng, *, covariance, init, max_iter, tol, reg, sigma2, n_init, who="fit_gmm"):
+def _fit_gmm(X, k, rng, *, covariance, init, max_iter, tol, reg, sigma2, n_init):
     """:func:`fit_gmm` on checked data and options (:func:`_gmm_options`), ``rng`` a Generator."""
     x_sq = None if covariance == "full" else X * X  # computed once for the whole fit
 
@@ -495,5 +449,5 @@ def _fit_gmm(X, k, rng, *, covariance, init, max_iter, tol, reg, sigma2, n_init,
     with threads:
         res = em._run(X, start(rng) if fixed else start, log_joint, m_step, max_iter, tol,
                       n_init, rng)
-    _warn_if_floored(who, res.params.covariances, covariance, reg, stacklevel=4)
+    _warn_if_floored("fit_gmm", res.params.covariances, covariance, reg, stacklevel=4)
     return replace(res, extra={"covariance": covariance})

@@ -1,37 +1,17 @@
 """EM for a mixture of linear regressions (NTU ML 2024 HW3, problem 5), on the shared EM driver.
 
-The model: given an input ``x`` in R^m, the output ``y`` is drawn from component ``k`` with
-probability ``pi_k``, and then ``y ~ N(w_k^T x, rho_k)``. So
-
-    p(y | x) = sum_k pi_k N(y; w_k^T x, rho_k).
-
-The model has no separate intercept: a line ``y = a + b x`` is the case ``x = (1, x)``,
-``w = (a, b)`` (:func:`sample_regression_mixture` builds such inputs).
-
-EM (see :mod:`mlhw.em`): the E-step gives the responsibilities
-``delta_ik = p(z_i = k | x_i, y_i)``; the M-step is a weighted least-squares fit per component,
-the weighted mean squared residual as its variance, and the average responsibility as its weight:
-
-    w_k   = (sum_i delta_ik x_i x_i^T)^{-1} sum_i delta_ik y_i x_i
-    rho_k = max(sum_i delta_ik (y_i - w_k^T x_i)^2 / sum_i delta_ik, reg)
-    pi_k  = sum_i delta_ik / N
-
-The floor ``reg`` keeps the likelihood bounded (a line through a single point with
-``rho -> 0`` has unbounded likelihood). Because the expected complete log-likelihood is unimodal
-in ``rho_k``, the floored value is still the exact maximiser of Q over ``rho_k >= reg``, so
-every iteration is an exact EM step and the log-likelihood never decreases.
-
-The floor is a variance in the units of ``y`` squared, like ``reg`` of :func:`mlhw.fit_gmm`: for
-outputs on the scale ``1e-6`` pass ``reg`` scaled by the square of that scale (the fit is
-equivariant when ``y`` and ``reg`` are rescaled together). A component left with no
-responsibility keeps its line and variance (weight about 0), with an
-:class:`~mlhw.EmptyComponentWarning`.
+Given an input ``x`` in R^m, the output ``y`` is drawn from component ``k`` with probability
+``pi_k``, and then ``y ~ N(w_k^T x, rho_k)``: ``p(y | x) = sum_k pi_k N(y; w_k^T x, rho_k)``.
+There is no separate intercept: a line ``y = a + b x`` is the case ``x = (1, x)``, ``w = (a, b)``
+(:func:`sample_regression_mixture` builds such inputs). The M-step and its variance floor ``reg``
+are set out in this module's notes.
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
@@ -80,15 +60,12 @@ def _regmix_log_joint(data, params):
 
 
 def _regmix_m_step(data, resp, params, reg=1e-6):
-    """M-step of problem 5: weighted least squares, weighted residual variance, mean weight.
+    """M-step of problem 5 (see the module notes), the maximiser of Q subject to ``rho_k >= reg``.
 
-    The maximiser of ``Q(theta | theta_t)`` subject to ``rho_k >= reg``. When the weighted
-    design of a component is rank deficient, its ``w_k`` is the minimum-norm weighted
-    least-squares solution (any solution maximises Q). A component with no responsibility left
-    keeps its line and variance.
+    A rank-deficient weighted design gives the minimum-norm weighted least-squares ``w_k`` (any
+    solution maximises Q).
     """
     X, y = data
-    n = X.shape[0]
     nk = resp.sum(axis=0)
     coefs = np.array(params.coefs, dtype=float, copy=True)
     variances = np.array(params.variances, dtype=float, copy=True)
@@ -102,7 +79,7 @@ def _regmix_m_step(data, resp, params, reg=1e-6):
     resid2 = (y[:, None] - X @ coefs.T) ** 2
     rho = np.einsum("nk,nk->k", resp, resid2) / np.where(active, nk, 1.0)
     variances[active] = np.maximum(rho[active], reg)
-    return RegressionMixtureParams(weights=nk / n, coefs=coefs, variances=variances)
+    return RegressionMixtureParams(weights=nk / len(X), coefs=coefs, variances=variances)
 
 
 def regression_mixture_log_likelihood(X, y, weights, coefs, variances) -> float:
@@ -124,11 +101,11 @@ def regression_mixture_log_likelihood(X, y, weights, coefs, variances) -> float:
     Raises
     ------
     ValueError
-        For non-finite or mismatched data or invalid parameters.
+        For non-finite data, ``y`` without one value per row of ``X``, weights that are not
+        probabilities, non-positive variances or parameters of the wrong shape.
 
     Examples
     --------
-    >>> import numpy as np
     >>> X = np.ones((1, 1)); y = np.zeros(1)
     >>> ll = regression_mixture_log_likelihood(X, y, [1.0], [[0.0]], [1.0])
     >>> bool(np.isclose(ll, -0.5 * np.log(2 * np.pi)))
@@ -159,24 +136,25 @@ def _regmix_params(weights, coefs, variances, m, k=None):
     return RegressionMixtureParams(weights, coefs, variances)
 
 
-def _init_points(X, y, k, reg, rng):
-    """Each component starts at the least-squares fit through ``m`` random data points."""
-    n, m = X.shape
-    size = min(m, n)
-    coefs = np.empty((k, m))
-    for j in range(k):
-        rows = rng.choice(n, size=size, replace=False)
-        coefs[j] = np.linalg.lstsq(X[rows], y[rows], rcond=None)[0]
+def _flat_start(coefs, y, reg):
+    """Equal weights, the given lines and the variance of ``y`` (at least ``reg``)."""
+    k = len(coefs)
     var = max(float(np.var(y)), reg)
     return RegressionMixtureParams(np.full(k, 1.0 / k), coefs, np.full(k, var))
 
 
+def _init_points(X, y, k, reg, rng):
+    n, m = X.shape
+    coefs = np.empty((k, m))
+    for j in range(k):
+        rows = rng.choice(n, size=min(m, n), replace=False)
+        coefs[j] = np.linalg.lstsq(X[rows], y[rows], rcond=None)[0]
+    return _flat_start(coefs, y, reg)
+
+
 def _init_random(X, y, k, reg, rng):
-    """One M-step from responsibilities drawn from a flat Dirichlet."""
     resp = rng.dirichlet(np.ones(k), size=X.shape[0])
-    start = RegressionMixtureParams(np.full(k, 1.0 / k), np.zeros((k, X.shape[1])),
-                                    np.full(k, max(float(np.var(y)), reg)))
-    return _regmix_m_step((X, y), resp, start, reg)
+    return _regmix_m_step((X, y), resp, _flat_start(np.zeros((k, X.shape[1])), y, reg), reg)
 
 
 _INITS = {"points": _init_points, "random": _init_random}
@@ -202,22 +180,19 @@ def fit_regression_mixture(X, y, k, *, init="points", max_iter=200, tol=1e-6, re
     max_iter : int
         Maximum number of EM iterations per run.
     tol : float
-        Stop when an iteration gains less than ``tol`` in mean log-likelihood per point
-        (:mod:`mlhw.em`); ``tol=0`` runs exactly ``max_iter`` iterations.
+        As :func:`mlhw.fit_gmm`.
     reg : float
         Lower bound on every variance ``rho_k`` (keeps the likelihood bounded).
     n_init : int
-        Number of runs from random starts (the best final log-likelihood wins). Must be 1 when
-        ``init`` gives fixed parameters.
+        As :func:`mlhw.fit_gmm` (1 when ``init`` gives fixed parameters).
     seed : None, int or numpy.random.Generator
         Randomness of the initialisation.
 
     Returns
     -------
     EMResult
-        ``params`` a :class:`RegressionMixtureParams`, so ``.weights (K,)``, ``.coefs (K, m)``,
-        ``.variances (K,)``; ``.log_likelihood`` (``sum_i log p(y_i | x_i)`` at the start and
-        after every M-step), ``.resp``, ``.labels``, ``.n_iter``, ``.converged``.
+        ``params`` a :class:`RegressionMixtureParams` (``.weights``, ``.coefs``, ``.variances``);
+        ``.log_likelihood`` is ``sum_i log p(y_i | x_i)`` at the start and after every M-step.
 
     Raises
     ------
@@ -240,24 +215,18 @@ def fit_regression_mixture(X, y, k, *, init="points", max_iter=200, tol=1e-6, re
     k = check_k(k, n)
     reg = float(check_positive(reg, "reg", ndim=0))
     if isinstance(init, str):
-        make = _INITS[check_choice(init, "init", tuple(_INITS))]
-        start = lambda rng: make(X, y, k, reg, rng)  # noqa: E731
+        start = partial(_INITS[check_choice(init, "init", tuple(_INITS))], X, y, k, reg)
     else:
         if isinstance(init, RegressionMixtureParams):
-            init = {"weights": init.weights, "coefs": init.coefs, "variances": init.variances}
+            init = vars(init)
         if not isinstance(init, dict) or set(init) != {"weights", "coefs", "variances"}:
             raise ValueError("init: expected 'points', 'random', RegressionMixtureParams or a dict "
                              "with keys 'weights', 'coefs', 'variances', got "
                              f"{init if not isinstance(init, dict) else sorted(init)!r}")
         start = _regmix_params(init["weights"], init["coefs"], init["variances"], m, k)
-        start = RegressionMixtureParams(start.weights, start.coefs,
-                                        np.maximum(start.variances, reg))
-
-    def m_step(data, resp, params):
-        return _regmix_m_step(data, resp, params, reg)
-
-    res = em.run((X, y), start, _regmix_log_joint, m_step, max_iter=max_iter, tol=tol,
-                 n_init=n_init, seed=seed, n_points=n)
+        start = replace(start, variances=np.maximum(start.variances, reg))
+    res = em.run((X, y), start, _regmix_log_joint, partial(_regmix_m_step, reg=reg),
+                 max_iter=max_iter, tol=tol, n_init=n_init, seed=seed, n_points=n)
     _warn_if_floored("fit_regression_mixture", res.params.variances, "diag", reg)
     return res
 
@@ -301,9 +270,8 @@ def sample_regression_mixture(n, coefs, variances, weights=None, *, x_range=(-3.
     if intercept and m < 2:
         raise ValueError(f"coefs: with intercept=True expected at least 2 columns (intercept and "
                          f"one slope), got {m}")
-    if weights is None:
-        weights = np.full(k, 1.0 / k)
-    params = _regmix_params(weights, coefs, variances, m, k)
+    params = _regmix_params(np.full(k, 1.0 / k) if weights is None else weights, coefs, variances,
+                            m, k)
     lo_hi = as_array(x_range, "x_range", shape=(2,))
     if not lo_hi[0] < lo_hi[1]:
         raise ValueError(f"x_range: expected low < high, got {tuple(lo_hi)}")

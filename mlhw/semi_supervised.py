@@ -1,51 +1,30 @@
 """Semi-supervised Gaussian mixture by EM (NTU ML 2024 HW3, problem 4), on the shared EM driver.
 
-Data: points ``x_i`` in R^d, each either labelled with its class ``y_i`` in ``{0, ..., K-1}`` or
+Each point ``x_i`` in R^d is either labelled with its class ``y_i`` in ``{0, ..., K-1}`` or
 unlabelled (``y_i = -1``; the homework writes the classes ``1..K`` and uses ``0`` for
-"unlabelled"). The model of the homework:
-
-* an unlabelled point is drawn from the mixture ``sum_k pi_k N(mu_k, Sigma_k)``;
-* a labelled point of class ``k`` is drawn from ``N(mu_k, Sigma_k)`` -- its label is given, not
-  drawn with probability ``pi_k``.
-
-So ``log p(x_i, z_i = k)`` is ``log pi_k + log N(x_i; mu_k, Sigma_k)`` for an unlabelled point,
-and for a labelled point ``log N(x_i; mu_k, Sigma_k)`` when ``k = y_i`` and ``-inf`` otherwise.
-The shared driver (:mod:`mlhw.em`) then gives labelled points one-hot responsibilities with no
-special case. The M-step of the homework:
-
-    pi_k    = sum_{i unlabelled} delta_ik / N_u
-    mu_k    = (sum_{y_i = k} x_i + sum_{i unlabelled} delta_ik x_i) / (N_k + sum_u delta_ik)
-    Sigma_k = the same weights applied to (x_i - mu_k)(x_i - mu_k)^T
-
-``pi`` comes from the unlabelled points only because the labelled points' likelihood does not
-contain ``pi``. The alternative model (``weights_from="all"``), in which a labelled point is a
-mixture draw whose label was revealed, ``log p(x_i, z_i = y_i) = log pi_{y_i} + log N(...)``,
-estimates ``pi_k = (N_k + sum_u delta_ik) / N`` from all points instead.
+"unlabelled"). The model of the homework, its M-step and the alternative ``weights_from="all"``
+are set out in this module's notes.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
 from . import em
 from ._validation import as_array, check_choice, check_int, check_k, check_positive, check_rng
-from .mixtures import GMMParams, _gmm_params, _clip_eigenvalues, _gmm_log_joint, _gmm_m_step, \
-    _warn_if_floored
+from .mixtures import _ESTIMATED, GMMParams, _clip_eigenvalues, _gmm_m_step, _gmm_params, \
+    _log_gauss, _warn_if_floored
 
 __all__ = ["fit_semi_supervised_gmm", "hide_labels"]
 
-_COVARIANCES = ("full", "diag", "spherical")
-_WEIGHTS_FROM = ("unlabelled", "all")
-
 
 def _log_prior(y, weights, weights_from):
-    """``log p(z_i = k | y_i)`` part of the log joint, shape (N, K).
-
-    Unlabelled rows: ``log pi_k``. Labelled rows: ``-inf`` off the label; on the label ``0``
-    (the homework's model) or ``log pi_{y_i}`` (``weights_from="all"``).
-    """
+    """``log p(z_i = k | y_i)`` part of the log joint, shape (N, K): ``log pi_k`` on unlabelled
+    rows; on labelled rows ``-inf`` off the label and ``0`` (``log pi_{y_i}`` if
+    ``weights_from="all"``) on it."""
     with np.errstate(divide="ignore"):
         log_w = np.log(weights)
     out = np.repeat(log_w[None, :], len(y), axis=0)
@@ -56,28 +35,16 @@ def _log_prior(y, weights, weights_from):
 
 
 def _ssgmm_log_joint(data, params, covariance="full", weights_from="unlabelled"):
-    """Log joint of problem 4, shape (N, K), for ``data = (X, y)`` (``y = -1``: unlabelled).
-
-    ``log pi_k + log N(x_i; mu_k, Sigma_k)`` on unlabelled rows; on a labelled row
-    ``log N(x_i; mu_{y_i}, Sigma_{y_i})`` (plus ``log pi_{y_i}`` if ``weights_from="all"``) in
-    column ``y_i`` and ``-inf`` elsewhere.
-    """
+    """Log joint of problem 4, shape (N, K), for ``data = (X, y)`` (``y = -1``: unlabelled):
+    ``log N(x_i; mu_k, Sigma_k)`` plus :func:`_log_prior`."""
     X, y = data
-    # the mixture's log joint with unit weights is the plain log density log N(x_i; mu_k, Sigma_k)
-    dens = _gmm_log_joint(X, GMMParams(np.ones(len(params.means)), params.means,
-                                       params.covariances), covariance)
-    return dens + _log_prior(y, params.weights, weights_from)
+    return _log_gauss(X, params.means, params.covariances, covariance) + _log_prior(
+        y, params.weights, weights_from)
 
 
 def _ssgmm_m_step(data, resp, params, covariance="full", reg=1e-6, weights_from="unlabelled"):
-    """M-step of problem 4.
-
-    Means and covariances are the responsibility-weighted estimates over all points (one-hot
-    rows for labelled points give the homework's ``sum_{y_i = k} + sum_{unlabelled} delta_ik``),
-    every variance floored at ``reg``. The weights are ``sum_{unlabelled} delta_ik / N_u``
-    (``weights_from="unlabelled"``; with no unlabelled point they do not enter the likelihood
-    and are kept) or ``sum_i delta_ik / N`` (``weights_from="all"``).
-    """
+    """M-step of problem 4 (see the module notes); with no unlabelled point the weights do not
+    enter the likelihood of ``weights_from="unlabelled"`` and are kept."""
     X, y = data
     new = _gmm_m_step(X, resp, covariance, reg, previous=params)
     if weights_from == "all":
@@ -106,24 +73,20 @@ def _check_labels(y, n, k):
     return arr.astype(np.intp)
 
 
-def _global_covariance(X, k, covariance, reg):
-    var = X.var(axis=0)
-    if covariance == "full":
-        cov = _clip_eigenvalues(np.atleast_2d(np.cov(X.T, bias=True)), reg)
-        return np.repeat(cov[None], k, axis=0)
-    if covariance == "diag":
-        return np.repeat(np.maximum(var, reg)[None], k, axis=0)
-    return np.full(k, max(var.mean(), reg))
-
-
 def _init_from_labels(X, y, k, covariance, reg, rng) -> GMMParams:
-    """Means: class means of the labelled points (a random point for a class with no label);
-    covariances: the covariance of all the data; equal weights."""
+    """The ``init="labels"`` start of :func:`fit_semi_supervised_gmm` (variances floored)."""
     means = np.empty((k, X.shape[1]))
     for c in range(k):  # a loop over classes, not over points
         rows = y == c
         means[c] = X[rows].mean(axis=0) if rows.any() else X[rng.integers(len(X))]
-    return GMMParams(np.full(k, 1.0 / k), means, _global_covariance(X, k, covariance, reg))
+    if covariance == "full":
+        cov = _clip_eigenvalues(np.atleast_2d(np.cov(X.T, bias=True)), reg)
+        covs = np.repeat(cov[None], k, axis=0)
+    elif covariance == "diag":
+        covs = np.repeat(np.maximum(X.var(axis=0), reg)[None], k, axis=0)
+    else:
+        covs = np.full(k, max(X.var(axis=0).mean(), reg))
+    return GMMParams(np.full(k, 1.0 / k), means, covs)
 
 
 def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabelled",
@@ -147,24 +110,18 @@ def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabel
         ``"labels"``: class means of the labelled points (a random point for a class without
         labels), the covariance of all the data, equal weights. A dict with ``weights``,
         ``means``, ``covariances`` starts there.
-    max_iter : int
-    tol : float
-        Stop when an iteration gains less than ``tol`` in mean log-likelihood per point
-        (:mod:`mlhw.em`).
-    reg : float
-        Non-negative floor on every variance (eigenvalue) in each M-step.
+    max_iter, tol, reg :
+        As :func:`mlhw.fit_gmm`.
     seed : None, int or numpy.random.Generator
         Only used for a class without any labelled point.
 
     Returns
     -------
     EMResult
-        ``params`` a :class:`~mlhw.GMMParams` (``.weights``, ``.means``, ``.covariances``;
-        component ``k`` is class ``k``: the labels fix the order), ``.covariance``,
-        ``.weights_from``, ``.log_likelihood`` (``sum_{unlabelled} log sum_k pi_k N(x_i; mu_k,
-        Sigma_k) + sum_{labelled} log N(x_i; mu_{y_i}, Sigma_{y_i})`` at the start and after
-        every M-step), ``.resp`` (one-hot on labelled rows), ``.labels``, ``.converged``,
-        ``.n_iter``.
+        As :func:`mlhw.fit_gmm`, with ``.weights_from``; component ``k`` is class ``k`` (the
+        labels fix the order), ``.resp`` is one-hot on labelled rows and ``.log_likelihood`` is
+        ``sum_{unlabelled} log sum_k pi_k N(x_i; mu_k, Sigma_k) + sum_{labelled} log N(x_i;
+        mu_{y_i}, Sigma_{y_i})``.
 
     Raises
     ------
@@ -188,8 +145,8 @@ def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabel
     n = X.shape[0]
     k = check_k(k, n)
     y = _check_labels(y, n, k)
-    covariance = check_choice(covariance, "covariance", _COVARIANCES)
-    weights_from = check_choice(weights_from, "weights_from", _WEIGHTS_FROM)
+    covariance = check_choice(covariance, "covariance", _ESTIMATED)
+    weights_from = check_choice(weights_from, "weights_from", ("unlabelled", "all"))
     reg = float(check_positive(reg, "reg", strict=False, ndim=0))
     rng = check_rng(seed)
     if isinstance(init, str):
@@ -197,14 +154,10 @@ def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabel
         start = _init_from_labels(X, y, k, covariance, reg, rng)
     else:
         start = _gmm_params(init, covariance, "init", k, X.shape[1])
-
-    def log_joint(data, p):
-        return _ssgmm_log_joint(data, p, covariance, weights_from)
-
-    def m_step(data, resp, p):
-        return _ssgmm_m_step(data, resp, p, covariance, reg, weights_from)
-
-    res = em.run((X, y), start, log_joint, m_step, max_iter=max_iter, tol=tol, n_points=n)
+    res = em.run((X, y), start,
+                 partial(_ssgmm_log_joint, covariance=covariance, weights_from=weights_from),
+                 partial(_ssgmm_m_step, covariance=covariance, reg=reg, weights_from=weights_from),
+                 max_iter=max_iter, tol=tol, n_points=n)
     _warn_if_floored("fit_semi_supervised_gmm", res.params.covariances, covariance, reg)
     return replace(res, extra={"covariance": covariance, "weights_from": weights_from})
 

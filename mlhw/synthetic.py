@@ -1,17 +1,11 @@
-"""A stand-in for the data set of Waterloo CS480/680 HW4, exercise 1a, and a cautionary E-step.
+"""A stand-in for the data set of Waterloo CS480/680 HW4, exercise 1a, the package's sampler of
+Gaussian mixtures, and a cautionary E-step.
 
 The exercise fits diagonal Gaussian mixtures with k = 1, ..., 10 components to a course file,
 ``gmm_dataset.csv``, that was never published. :func:`gmm_dataset` draws a replacement from a
-mixture stated here in full (:data:`SUBSTITUTE_WEIGHTS`, :data:`SUBSTITUTE_MEANS`,
-:data:`SUBSTITUTE_VARIANCES`: six components in ten dimensions), so a chapter can check whether
-model selection recovers the generating number of components.
-
-:func:`naive_e_step` is the E-step written literally in probability space, the way the
-exercise's Algorithm 1 states it. It is **not** used by any model: it exists to show, on
-high-dimensional data, how the NaNs the exercise warns about arise: the exponentials of every
-component can underflow to 0 (``0 / 0``), or a determinant ``|2 pi S_k|`` can underflow to 0, so
-that its ``-1/2`` power is infinite (``inf * 0`` and ``inf / inf``).
-The models of :mod:`mlhw` compute the E-step in log space (:func:`mlhw.em.e_step`).
+mixture stated here in full (six components in ten dimensions), so a chapter can check whether
+model selection recovers the generating number of components. :func:`naive_e_step` is the E-step
+in probability space, as the exercise's Algorithm 1 states it, to show how its NaNs arise.
 """
 
 from __future__ import annotations
@@ -21,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import as_array, check_choice, check_int, check_rng
+from .mixtures import _ESTIMATED, _gmm_params
 
 __all__ = ["GMMSample", "NaiveEStep", "SUBSTITUTE_MEANS", "SUBSTITUTE_VARIANCES",
            "SUBSTITUTE_WEIGHTS", "gmm_dataset", "naive_e_step", "sample_gmm"]
@@ -101,8 +96,6 @@ class NaiveEStep:
 
 
 def _mixture(weights, means, covariances, covariance, d=None):
-    from .mixtures import _gmm_params
-
     return _gmm_params({"weights": weights, "means": means, "covariances": covariances},
                          covariance, d=d)
 
@@ -123,8 +116,7 @@ def sample_gmm(n, weights, means, covariances, *, covariance="full", seed=None):
         Mixing weights (non-negative, summing to one).
     means : array_like, shape (K, d)
     covariances : array_like
-        ``(K, d, d)`` symmetric positive definite (``"full"``), ``(K, d)`` positive variances
-        (``"diag"``) or ``(K,)`` (``"spherical"``, ``sigma_k^2 I``).
+        Positive (definite), in the layout of ``covariance`` (as :func:`mlhw.fit_gmm`).
     covariance : {"full", "diag", "spherical"}
     seed : None, int or numpy.random.Generator
 
@@ -147,7 +139,7 @@ def sample_gmm(n, weights, means, covariances, *, covariance="full", seed=None):
     ((3, 2), [0, 0, 0])
     """
     n = check_int(n, "n", low=1)
-    covariance = check_choice(covariance, "covariance", ("full", "diag", "spherical"))
+    covariance = check_choice(covariance, "covariance", _ESTIMATED)
     p = _mixture(weights, means, covariances, covariance)
     w, mu, cov = p.weights, p.means, p.covariances
     rng = check_rng(seed)
@@ -167,10 +159,10 @@ def gmm_dataset(n: int = 2000, *, seed=0) -> GMMSample:
     """The substitute for ``gmm_dataset.csv`` of Waterloo CS480/680 HW4, exercise 1a.
 
     ``n`` points in ``d = 10`` dimensions from the six-component diagonal mixture
-    :data:`SUBSTITUTE_WEIGHTS` (0.05, 0.10, 0.15, 0.20, 0.22, 0.28), :data:`SUBSTITUTE_MEANS`
-    and :data:`SUBSTITUTE_VARIANCES`. Closest pair of means: 5.2 apart, with variances between
-    0.35 and 1.99 per coordinate, so the components overlap a little but are separable. Use
-    different seeds for a training and a held-out sample.
+    :data:`SUBSTITUTE_WEIGHTS`, :data:`SUBSTITUTE_MEANS`, :data:`SUBSTITUTE_VARIANCES`. Closest
+    pair of means: 5.2 apart, with variances between 0.35 and 1.99 per coordinate, so the
+    components overlap a little but are separable. Use different seeds for a training and a
+    held-out sample.
 
     Parameters
     ----------
@@ -198,13 +190,10 @@ def naive_e_step(X, weights, means, covariances) -> NaiveEStep:
     """The diagonal-GMM E-step in probability space, as written in the exercise (cautionary).
 
     Computes ``pi_k |2 pi S_k|^(-1/2) exp(-(x_i - mu_k)^T S_k^(-1) (x_i - mu_k) / 2)`` with
-    ``S_k = diag(covariances[k])``, sums over ``k`` and divides, all without logarithms. In high
-    dimension the exponentials can underflow to 0 for every component (``0 / 0 = NaN``), and the
-    determinant ``prod_j 2 pi s_kj`` under- or overflows: an underflow to 0 makes its ``-1/2``
-    power infinite, and then ``inf * 0`` or ``inf / inf`` is NaN. The output holds NaN, 0 and
-    infinity. Floating-point warnings are silenced here on purpose: the caller inspects the
-    result. Never use this in a model; :func:`mlhw.em.e_step` is the log-space version.
-
+    ``S_k = diag(covariances[k])``, sums over ``k`` and divides, all without logarithms, so that
+    in high dimension its output holds NaN, 0 and infinity (how, in the module notes).
+    Floating-point warnings are silenced here on purpose: the caller inspects the result. No
+    model of :mod:`mlhw` uses it: they compute the E-step in log space (:func:`mlhw.em.e_step`).
     Answers the warning about NaNs in Waterloo CS480/680 HW4, exercise 1a.
 
     Parameters
@@ -228,7 +217,6 @@ def naive_e_step(X, weights, means, covariances) -> NaiveEStep:
 
     Examples
     --------
-    >>> import numpy as np
     >>> X = np.zeros((1, 2000))
     >>> out = naive_e_step(X, [0.5, 0.5], np.ones((2, 2000)), np.ones((2, 2000)))
     >>> out.n_nan_rows, out.neg_log_likelihood
