@@ -148,9 +148,6 @@ def _plusplus(X, k, rng, cost, n_local_trials=None):
 def kmeans_plusplus(X, k, *, seed=None, n_local_trials=None):
     """Greedy k-means++ seeding (Arthur and Vassilvitskii, 2007), the default start of :func:`kmeans`.
 
-    Each new centre is the best of ``n_local_trials`` candidates drawn with probability
-    proportional to the squared distance to the nearest centre chosen so far.
-
     Parameters
     ----------
     X : array_like, shape (n, d)
@@ -196,11 +193,7 @@ def _onehot_sums(X, labels, k):
 
 
 def _update_sums(X, labels, labels_prev, sums, counts, k):
-    """Sums and counts for ``labels``, updated from those of ``labels_prev`` when few points moved.
-
-    Only the moved points enter (O(m d k) for m moved points); when more than a quarter of the
-    points moved, or there is nothing to update from, everything is recomputed.
-    """
+    """Sums and counts for ``labels``, updated from those of ``labels_prev`` if few moved."""
     if labels_prev is None:
         return _onehot_sums(X, labels, k)
     moved = np.flatnonzero(labels != labels_prev)
@@ -213,12 +206,7 @@ def _update_sums(X, labels, labels_prev, sums, counts, k):
 
 
 def _fill_empty(labels, counts, gain):
-    """The empty-cluster policy: ``[(empty cluster, point moved into it)]``, with the warning.
-
-    The points with the largest ``gain`` (distance to their own centre, less its rounding error)
-    are taken, each from a cluster that keeps at least one member; a point on its centre
-    (``gain <= 0``) is never moved, since moving it cannot lower the objective.
-    """
+    """The empty-cluster policy (module notes): ``[(empty cluster, point moved into it)]``."""
     empty = np.flatnonzero(counts == 0)
     remaining = counts.copy()
     moved = []
@@ -298,8 +286,7 @@ def _lloyd(X, centers, max_iter, tol, squared):
 
 
 def _kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, rng, squared=True):
-    """:func:`kmeans` (or, not ``squared``, :func:`kmedians`) on checked ``X``, ``k``, ``max_iter``,
-    ``tol`` and ``rng``: initial centres from ``init`` (parsed here), then :func:`_lloyd`."""
+    """:func:`kmeans` (or, not ``squared``, :func:`kmedians`) on checked arguments but ``init``."""
     plusplus = "k-means++" if squared else "k-medians++"
     if not isinstance(init, str):
         centers = as_array(init, "init", shape=(k, X.shape[1])).copy()
@@ -326,12 +313,8 @@ def _checked_fit(X, k, init, max_iter, tol, seed, squared):
 def kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, seed=None) -> LloydResult:
     """Lloyd's k-means (CS181 HW4 "Clustering and EM", problem 3).
 
-    **Empty clusters**: when a cluster loses all its points, the point the current solution
-    explains worst (the farthest from its own centre, taken from a cluster that keeps other
-    members) becomes its only member, and an :class:`~mlhw.EmptyClusterWarning` says so; this
-    never increases the objective. With more clusters than distinct points, once every point lies
-    on its centre (within the rounding error of the distances) no move can help: the clusters
-    still empty keep their previous centre (the warning says so) and the iteration converges.
+    An empty cluster is re-seeded at the farthest point, or keeps its centre when no point can
+    move (module notes); an :class:`~mlhw.EmptyClusterWarning` says so.
 
     Parameters
     ----------
@@ -346,8 +329,7 @@ def kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, seed=None) -> Lloy
         Maximum number of centre updates.
     tol : float
         Stop when the total squared movement of the centres is at most ``tol`` times the mean
-        per-feature variance of ``X`` (scikit-learn's rule). ``tol=0`` stops only when the
-        assignments no longer change.
+        per-feature variance of ``X``; ``tol=0`` stops only when the assignments stop changing.
     seed : None, int or numpy.random.Generator
         Randomness of the initialisation.
 
@@ -380,10 +362,7 @@ def kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, seed=None) -> Lloy
 
 def kmedians(X, k, *, init="k-medians++", max_iter=300, tol=0.0, seed=None) -> LloydResult:
     """k-medians: l1 assignments and coordinate-wise median updates (TUM ML worksheet 11,
-    problem 1, the l1 metric).
-
-    The generic update ``argmin_mu sum_{x in C_k} ||x - mu||_1`` splits over coordinates, and
-    each coordinate is minimised by a median. Empty clusters as in :func:`kmeans`.
+    problem 1, the l1 metric). Empty clusters as in :func:`kmeans`.
 
     Parameters
     ----------
@@ -461,9 +440,6 @@ def sigma_limit_blobs(n_per_cluster: int = 60, *, scale: float = 0.6, seed=0):
 def responsibility_entropy(resp) -> float:
     """Mean entropy (nats) of the rows of a responsibility matrix, with ``0 log 0 = 0``.
 
-    It is ``log K`` when every point is split evenly over ``K`` components and 0 for one-hot
-    (k-means) assignments (TUM ML worksheet 11, problem 1).
-
     Parameters
     ----------
     resp : array_like, shape (n, K)
@@ -472,7 +448,7 @@ def responsibility_entropy(resp) -> float:
     Returns
     -------
     float
-        ``mean_n ( -sum_k r_nk log r_nk )``.
+        ``mean_n ( -sum_k r_nk log r_nk )``: 0 for one-hot rows, ``log K`` for even splits.
 
     Raises
     ------
@@ -508,8 +484,7 @@ def sigma_path(X, init_centers, sigmas, *, max_iter: int = 5000, tol: float = 1e
         Positive standard deviations.
     max_iter, tol : int, float
         Passed to :func:`mlhw.fit_gmm`; runs that stop at ``max_iter`` are flagged in
-        ``converged`` (no warning). Near the critical sigma, where the means split, a fit can
-        need close to a thousand iterations, hence the default of 5000.
+        ``converged`` (no warning).
 
     Returns
     -------
