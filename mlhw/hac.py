@@ -107,10 +107,8 @@ def _check_X(X, name="X"):
 def linkage(X, metric: str = "l2", method: str = "avg") -> np.ndarray:
     """Agglomerative clustering of the rows of ``X`` (CS181 HW4, problem 1).
 
-    Starts from one cluster per point and repeatedly merges the two clusters at the smallest
-    cluster distance, updating the distances by the Lance-Williams rows of :data:`METHODS`
-    (the algorithm and its cost are in the module notes). **Ties**: among pairs at exactly the
-    same distance, the merge is the lexicographically smallest pair ``(min point index of A,
+    Repeatedly merges the two closest clusters (module notes). **Ties**: among pairs at exactly
+    the same distance, the merge is the lexicographically smallest pair ``(min point index of A,
     min point index of B)``. SciPy may break exact ties differently: same heights, another tree.
 
     Parameters
@@ -222,14 +220,10 @@ def cluster_distance(A, B, metric: str = "l2", method: str = "avg") -> float:
 
     Parameters
     ----------
-    A : array_like, shape (p, d)
-        Points of the first cluster.
-    B : array_like, shape (q, d)
-        Points of the second cluster.
-    metric : {"l2", "l1", "linf"}
-        Point distance (SciPy aliases accepted, as in :func:`linkage`).
-    method : {"avg", "min", "max", "centroid"}
-        Cluster distance (SciPy aliases accepted).
+    A, B : array_like, shapes (p, d) and (q, d)
+        Points of the two clusters.
+    metric, method : str
+        As in :func:`linkage`.
 
     Returns
     -------
@@ -269,7 +263,7 @@ def cluster_distances(clusters, metric: str = "l2", method: str = "avg") -> np.n
     clusters : sequence of array_like, each shape (p_i, d)
         The clusters.
     metric, method : str
-        As in :func:`cluster_distance`.
+        As in :func:`linkage`.
 
     Returns
     -------
@@ -286,15 +280,12 @@ def cluster_distances(clusters, metric: str = "l2", method: str = "avg") -> np.n
     if isinstance(clusters, np.ndarray) or not hasattr(clusters, "__len__") or len(clusters) < 2:
         raise ValueError("clusters: expected a list of at least two (p_i, d) arrays, got "
                          f"{type(clusters).__name__}")
-    c = len(clusters)
     clusters = [_check_X(a, f"clusters[{i}]") for i, a in enumerate(clusters)]
     for i, a in enumerate(clusters):
         check_same_dim(a.shape[1], clusters[0].shape[1], f"clusters[{i}]", "like clusters[0]")
     cdist_metric = check_choice(metric, "metric", METRICS)
     name = check_choice(method, "method", _METHOD_ALIASES)
-    out = np.zeros((c, c))
-    for i in range(c):
-        for j in range(i + 1, c):
-            out[i, j] = out[j, i] = _cluster_distance(clusters[i], clusters[j], cdist_metric,
-                                                      name)
+    out = np.zeros((len(clusters), len(clusters)))
+    for i, j in zip(*np.triu_indices(len(clusters), 1)):
+        out[i, j] = out[j, i] = _cluster_distance(clusters[i], clusters[j], cdist_metric, name)
     return out
