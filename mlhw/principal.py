@@ -18,11 +18,8 @@ def _flatten(x, name="x", min_rows=1) -> np.ndarray:
 
 
 def _orthonormal_rows(A, name, d=None):
-    """An orthonormal basis (columns, shape (d, m)) of the span of the rows of ``A``.
-
-    Raises ``ValueError`` naming ``name`` for rows of another length than ``d`` or linearly
-    dependent rows.
-    """
+    """An orthonormal basis (columns, shape (d, m)) of the span of the rows of ``A``, which must
+    have length ``d`` and be linearly independent (else ``ValueError`` naming ``name``)."""
     A = np.atleast_2d(as_array(A, name, ndim=(1, 2)))
     if d is not None and A.shape[1] != d:
         raise ValueError(f"{name}: expected rows of length d = {d}, got shape {A.shape}")
@@ -37,9 +34,8 @@ def _orthonormal_rows(A, name, d=None):
 def pca(x, n_comps: int = 500, *, ddof: int = 0):
     """Top principal components of the data ``x``.
 
-    The eigenpairs of the covariance ``Xc^T Xc / (N - ddof)`` of the centred data ``Xc``; signs
-    are fixed so that the entry of largest magnitude of each component is positive (an
-    eigenvector is only defined up to sign). How they are computed: see the module notes.
+    The eigenpairs of the covariance ``Xc^T Xc / (N - ddof)`` of the centred data ``Xc``, each
+    component's entry of largest magnitude made positive.
 
     Parameters
     ----------
@@ -111,8 +107,7 @@ def _fix_signs(comps):
 def calc_cfvs(eigvals) -> np.ndarray:
     """Cumulative fraction of variance explained by the first 1, 2, ... eigenvalues.
 
-    Divides by the sum of all the eigenvalues passed in (CS181 HW4 passes the top 500). The
-    eigenvalues are divided by the largest before summing, so no finite spectrum overflows.
+    Divides by the sum of all the eigenvalues passed in (CS181 HW4 passes the top 500).
 
     Parameters
     ----------
@@ -151,8 +146,7 @@ def calc_errs(x, pcomps):
     ----------
     x : array_like, shape (N, d) or (N, h, w)
     pcomps : array_like, shape (m, d)
-        Components (rows). They need not be orthonormal: the projection is onto their span, so a
-        rotated or rescaled basis of the same subspace gives the same error.
+        Components (rows), not necessarily orthonormal: the projection is onto their span.
 
     Returns
     -------
