@@ -137,8 +137,6 @@ def fit_linear_autoencoder(x, n_hidden: int = 10, *, n_steps: int = 1000, lr=Non
                            seed=None) -> LinearAutoencoderResult:
     """Train a linear autoencoder (no activation, squared loss) by full-batch gradient descent.
 
-    CS181 HW4 problem 2.5: the trained decoder spans the top ``n_hidden`` principal subspace.
-
     Parameters
     ----------
     x : array_like, shape (N, d) or (N, h, w)
@@ -149,9 +147,7 @@ def fit_linear_autoencoder(x, n_hidden: int = 10, *, n_steps: int = 1000, lr=Non
         Number of full-batch steps (>= 0).
     lr : float, optional
         Step size. Default for "gd": ``0.45 / lambda_max``, with ``lambda_max`` the largest
-        eigenvalue of the covariance estimated by power iteration (the loss is quartic, and near a
-        minimiser with balanced weights its curvature is a few times ``lambda_max``; steps above
-        about ``0.55 / lambda_max`` diverge on MNIST); for "adam": ``3e-3``.
+        eigenvalue of the covariance (by power iteration); for "adam": ``3e-3``.
     optimizer : {"gd", "adam"}
         Plain gradient descent, or Adam (betas 0.9 and 0.999), whose step does not depend on the
         scale of the data.
@@ -223,9 +219,6 @@ def fit_linear_autoencoder(x, n_hidden: int = 10, *, n_steps: int = 1000, lr=Non
 def principal_angles(A, B) -> np.ndarray:
     """Principal angles between the row spaces of ``A`` and ``B``, in radians, ascending.
 
-    With orthonormal bases ``Qa``, ``Qb``, the cosines of the angles are the singular values of
-    ``Qa^T Qb``; small angles are taken from the sines (the singular values of
-    ``Qb - Qa Qa^T Qb``), which keeps them accurate down to about 1e-15 (Bjorck and Golub, 1973).
     Equal subspaces give angles 0; a vector orthogonal to the other subspace gives pi/2.
 
     Parameters
@@ -256,8 +249,7 @@ def principal_angles(A, B) -> np.ndarray:
         Qa, Qb = Qb, Qa
     cos = np.clip(np.linalg.svd(Qa.T @ Qb, compute_uv=False), 0.0, 1.0)  # descending
     angles = np.arccos(cos)                                               # ascending
-    sin = np.linalg.svd(Qb - Qa @ (Qa.T @ Qb), compute_uv=False)          # descending
-    sin = np.clip(sin[::-1], 0.0, 1.0)                                     # ascending
+    sin = np.clip(np.linalg.svd(Qb - Qa @ (Qa.T @ Qb), compute_uv=False)[::-1], 0.0, 1.0)
     small = cos**2 > 0.5
     angles[small] = np.arcsin(sin[small])
     return angles
@@ -266,11 +258,7 @@ def principal_angles(A, B) -> np.ndarray:
 def autoencoder_components(result: LinearAutoencoderResult, x):
     """Principal components and eigenvalues from a trained linear autoencoder.
 
-    The Rayleigh-Ritz procedure on the decoder's span, which approximates the top-``h`` principal
-    subspace: with ``Q`` an orthonormal basis of it (QR of the decoder), the eigenvalues of the
-    ``h x h`` matrix ``Q^T C Q`` (the covariance of the codes up to a change of basis) approximate
-    the top ``h`` eigenvalues of ``C``, and ``Q`` times its eigenvectors the components. Signs
-    follow the convention of :func:`mlhw.pca`.
+    The Rayleigh-Ritz procedure on the decoder's span (module notes); signs as in :func:`mlhw.pca`.
 
     Parameters
     ----------
