@@ -1,15 +1,12 @@
 """Graph Laplacians and Laplacian eigenmaps (NTU ML 2024, HW3, problem 3).
 
-A weighted undirected graph on ``n`` vertices is given by its symmetric, non-negative weight
-matrix ``W`` of shape ``(n, n)``; its Laplacian is ``L = D - W`` with the degree matrix
-``D = diag(d)``, ``d_i = sum_j W_ij``. Laplacian eigenmaps embed the vertices with the generalized
-eigenvectors of ``L v = lambda D v`` of the smallest eigenvalues. The module also recovers a graph
-from a few of its published eigenvectors.
+A graph on ``n`` vertices is given by its symmetric, non-negative weight matrix ``W`` (n, n); its
+Laplacian is ``L = D - W`` with ``D = diag(W.sum(axis=1))``. The module also recovers a graph from
+a few of its published eigenvectors.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -42,9 +39,6 @@ def _check_weights(W, name: str = "W") -> np.ndarray:
 
 def graph_laplacian(W):
     """Degree matrix and Laplacian ``L = D - W`` of an undirected weighted graph.
-
-    Answers part 2 of NTU ML 2024 HW3 problem 3, where ``d_i = sum_j (W_ij + W_ji) / 2``; for
-    the symmetric ``W`` accepted here that is the row sum.
 
     Parameters
     ----------
@@ -94,8 +88,7 @@ def _laplacian(W):
 def connected_components(W):
     """Connected components of the graph with weights ``W`` (breadth-first search).
 
-    An edge is a pair ``i != j`` with ``W[i, j] > 0``. Used for part 8 of NTU ML 2024 HW3
-    problem 3: the zero eigenvalue of ``L`` has multiplicity equal to the number of components.
+    An edge is a pair ``i != j`` with ``W[i, j] > 0``.
 
     Parameters
     ----------
@@ -125,47 +118,35 @@ def connected_components(W):
 
 def _components(W):
     """``(n_components, labels)`` of a checked weight matrix, by breadth-first search."""
-    n = W.shape[0]
     adj = W > 0
     np.fill_diagonal(adj, False)
-    neighbours = [np.flatnonzero(row) for row in adj]
-    labels = np.full(n, -1, dtype=int)
+    labels = np.full(len(W), -1, dtype=int)
     count = 0
-    for start in range(n):
-        if labels[start] >= 0:
-            continue
-        labels[start] = count
-        queue = deque([start])
-        while queue:
-            v = queue.popleft()
-            for u in neighbours[v]:
-                if labels[u] < 0:
-                    labels[u] = count
-                    queue.append(u)
-        count += 1
+    for start in range(len(W)):
+        if labels[start] < 0:
+            frontier = np.arange(len(W)) == start
+            while frontier.any():                  # one level of the search per pass
+                labels[frontier] = count
+                frontier = adj[frontier].any(axis=0) & (labels < 0)
+            count += 1
     return count, labels
 
 
 def laplacian_eigenmaps(W, n_components, *, skip_constant=True):
     """Laplacian eigenmap: minimise ``Tr(Psi^T L Psi)`` subject to ``Psi^T D Psi = I``.
 
-    Answers parts 3 and 4 of NTU ML 2024 HW3 problem 3. The minimisers are the generalized
-    eigenvectors of ``L v = lambda D v`` for the smallest eigenvalues, computed with
-    ``scipy.linalg.eigh(L, D)``, which returns them ``D``-orthonormal. Row ``i`` of ``Psi`` is
-    the embedding ``z_i`` of vertex ``i``. By default the constant eigenvector of the eigenvalue 0
-    is skipped, which needs a connected graph (module notes); ``skip_constant=False`` accepts any
-    graph without isolated vertices and returns the ``n_components`` smallest eigenpairs as they
-    are. Each column's sign is fixed so that its entry of largest absolute value is positive.
+    Row ``i`` of ``Psi`` embeds vertex ``i``; each column's entry of largest absolute value is
+    positive. By default the constant eigenvector is skipped, which needs a connected graph.
 
     Parameters
     ----------
     W : array_like, shape (n, n)
         Symmetric, non-negative weights without isolated vertices.
     n_components : int
-        Embedding dimension: ``1 <= n_components <= n - 1`` (``<= n`` when
-        ``skip_constant=False``).
+        Embedding dimension, ``1 <= n_components <= n - 1`` (``n`` if not ``skip_constant``).
     skip_constant : bool, keyword-only
-        Whether to drop the constant eigenvector of the eigenvalue 0 (default ``True``).
+        Whether to drop the constant eigenvector of the eigenvalue 0; ``False`` returns the
+        ``n_components`` smallest eigenpairs of any graph without isolated vertices.
 
     Returns
     -------
@@ -204,8 +185,7 @@ def laplacian_eigenmaps(W, n_components, *, skip_constant=True):
 
 
 def _eigenmap(L, D, lo, hi):
-    """Generalized eigenpairs ``lo..hi`` (ascending) of ``L v = lambda D v``, ``D``-orthonormal,
-    each column's largest entry positive."""
+    """Generalized eigenpairs ``lo..hi`` (ascending) of ``L v = lambda D v``, signs fixed."""
     eigvals, V = scipy.linalg.eigh(L, D, subset_by_index=[lo, hi])
     if not (np.all(np.isfinite(eigvals)) and np.all(np.isfinite(V))):
         raise FloatingPointError("laplacian_eigenmaps: the eigensolver returned non-finite "
@@ -264,11 +244,7 @@ class GraphRecovery:
 
 
 def degree_sequence_graphs(degrees, *, max_graphs=5_000_000):
-    """Every simple labelled graph with the given degree sequence, as edge lists.
-
-    Exhaustive search: vertex ``i`` (in order) is joined to a subset of the later vertices that
-    still have free degree, with exactly as many as it still needs. Each graph is produced once
-    (the subsets chosen determine the graph and vice versa).
+    """Every simple labelled graph with the given degree sequence, as edge lists, each once.
 
     Parameters
     ----------
@@ -344,11 +320,8 @@ def degree_sequence_graphs(degrees, *, max_graphs=5_000_000):
 def recover_graph_from_eigenvectors(Psi, *, decimals=8, max_graphs=5_000_000):
     """Recover an unweighted graph from ``m`` of its ``D``-orthonormal generalized eigenvectors.
 
-    Two exhaustive steps, set out in the module notes: the integer degrees from the linear
-    system ``Psi^T D Psi = I`` (certain when the rounding of ``Psi`` moves its solution by less
-    than 0.5), then every simple graph with these degrees (:func:`degree_sequence_graphs`), kept
-    when its residual ``max_k min_lambda ||L psi_k - lambda D psi_k||_2`` is within what the
-    rounding of ``Psi`` to ``decimals`` places allows.
+    The integer degrees from ``Psi^T D Psi = I``, then every graph with these degrees whose
+    residual is within what the rounding of ``Psi`` allows (module notes).
 
     Parameters
     ----------
