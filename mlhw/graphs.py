@@ -1,10 +1,8 @@
 """Small graphs of the homeworks, shipped as data.
 
-NTU ML 2024 HW3, problem 3 (Laplacian eigenmaps) is posed on a 10-vertex graph drawn in a figure
-that the published text does not contain, and its printed ``W``, ``D`` and ``L`` are garbled.
-The published generalized eigenvectors are intact; :func:`ntu_hw3_graph` is the one graph that
-fits them, recovered by :func:`mlhw.spectral.recover_graph_from_eigenvectors` (the chapter
-``book/ntu_hw3/laplacian_eigenmaps`` shows the recovery and why no other graph fits).
+NTU ML 2024 HW3, problem 3 draws its graph in a figure the published text lacks (its printed ``W``,
+``D`` and ``L`` are garbled); :func:`ntu_hw3_graph` is the one graph that fits the intact published
+eigenvectors, as :func:`mlhw.spectral.recover_graph_from_eigenvectors` shows in the chapter.
 """
 
 from __future__ import annotations
@@ -36,8 +34,8 @@ _PUBLISHED_PSI = (
 def ntu_hw3_graph():
     """The (10, 10) 0/1 adjacency matrix of the graph of NTU ML 2024 HW3, problem 3.
 
-    Vertices are in the problem's order (row ``i`` is vertex ``i + 1``). The graph is connected
-    and has 11 edges (:data:`NTU_HW3_EDGES`) and degrees ``3, 3, 2, 2, 2, 1, 2, 3, 2, 2``.
+    Row ``i`` is vertex ``i + 1`` of the problem; the graph is connected, with the 11 edges
+    :data:`NTU_HW3_EDGES`.
 
     Returns
     -------
