@@ -131,10 +131,9 @@ def two_coins_em(n_odd, heads_odd, n_even, heads_even, theta0=0.5, *, max_iter=1
     Returns
     -------
     EMResult
-        ``.theta`` (the final estimate, a float), ``.history`` (the iterates ``theta^(0),
-        theta^(1), ...``), ``.log_likelihood`` (at each iterate), ``.posterior_even`` (the final
-        posterior probability that the biased coin made the even flips), ``.n_iter``,
-        ``.converged``.
+        ``.theta`` (a float), ``.history`` (the iterates ``theta^(0), theta^(1), ...``) and
+        ``.posterior_even`` (the final posterior probability that the biased coin made the even
+        flips), with the driver's ``.log_likelihood``, ``.n_iter`` and ``.converged``.
 
     Raises
     ------

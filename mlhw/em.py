@@ -2,9 +2,7 @@
 
 A model supplies ``init(rng) -> params``, ``log_joint(data, params) -> (N, K)`` (the per-point
 ``log p(x_n, z_n = k | params)``) and ``m_step(data, resp, params) -> params``; the driver does
-the rest, the same way for every model, and returns one :class:`EMResult`. The names shared by
-every model (``resp``, ``weights``, ``reg``, ``max_iter``, ``tol``) are set out in this module's notes
-in the book's API reference.
+the rest, the same way for every model, and returns one :class:`EMResult`.
 """
 
 from __future__ import annotations
@@ -120,9 +118,7 @@ def e_step(data, params, log_joint: Callable) -> tuple[float, np.ndarray]:
         bad = int(np.count_nonzero(np.isneginf(top)))
         raise FloatingPointError(f"{bad} data point(s) have zero probability under every "
                                  "component; the model cannot explain them")
-    # log-sum-exp with the row maximum factored out (what scipy.special.logsumexp computes, whose
-    # generic array-API wrapper costs more than the whole M-step here); exp(lj - top) is reused
-    # for the responsibilities, so the E-step takes one exp pass
+    # log-sum-exp by hand (module notes): exp(lj - top) also gives the responsibilities
     resp = np.exp(lj - top[:, None])
     total = resp.sum(axis=1)
     resp /= total[:, None]

@@ -2,9 +2,7 @@
 
 The model is the ``K``-component univariate Gaussian mixture ``z_n ~ Cat(pi)``,
 ``x_n | z_n = k ~ N(mu_k, sigma_k^2)``. Its parameters travel as one flat vector ``theta`` of
-length ``3K - 1`` (:func:`pack_params`), in which a first-order EM step and a gradient-ascent step
-with the same learning rate are the same update; EM and first-order EM run on the shared driver
-:func:`mlhw.em.run`.
+length ``3K - 1`` (:func:`pack_params`).
 """
 
 from __future__ import annotations
@@ -54,9 +52,6 @@ class Trajectory:
 def pack_params(weights, means, variances) -> np.ndarray:
     """Flat parameter vector ``(pi_1..pi_{K-1}, mu_1, sigma_1^2, ..., mu_K, sigma_K^2)``.
 
-    The coordinates in which CS181 HW4 problem 3 compares first-order EM and gradient ascent
-    (for ``K = 2``: ``(pi_1, mu_1, sigma_1^2, mu_2, sigma_2^2)``).
-
     Parameters
     ----------
     weights : array_like, shape (K,)
@@ -104,7 +99,7 @@ def _unpack(theta):
 def unpack_params(theta):
     """``(weights (K,), means (K,), variances (K,))`` from a flat vector of length ``3K - 1``.
 
-    The inverse of :func:`pack_params` (CS181 HW4 problem 3); ``pi_K = 1 - sum`` of the others.
+    The inverse of :func:`pack_params`; ``pi_K = 1 - sum`` of the others.
 
     Parameters
     ----------
@@ -184,8 +179,6 @@ def _gmm1d_log_joint(x, theta):
 def log_likelihood(x, theta) -> float:
     """Observed-data log-likelihood ``l(theta) = sum_n log sum_k pi_k N(x_n | mu_k, sigma_k^2)``.
 
-    The ``l`` of CS181 HW4 problem 3.
-
     Parameters
     ----------
     x : array_like, shape (N,)
@@ -217,14 +210,7 @@ def log_likelihood(x, theta) -> float:
 def log_likelihood_grad(x, theta) -> np.ndarray:
     """Gradient of the log-likelihood, ``sum_n grad p(x_n | theta) / p(x_n | theta)``.
 
-    The right-hand side of CS181 HW4 problem 3, part 2, computed directly from the mixture
-    density (not through the ELBO).
-
-    With ``N_nk = N(x_n | mu_k, sigma_k^2)`` and ``p_n = sum_k pi_k N_nk`` (all in log space):
-
-    * ``d l / d pi_j = sum_n (N_nj - N_nK) / p_n`` for ``j < K`` (``pi_K = 1 - sum``);
-    * ``d l / d mu_k = sum_n pi_k N_nk / p_n * (x_n - mu_k) / sigma_k^2``;
-    * ``d l / d sigma_k^2 = sum_n pi_k N_nk / p_n * ((x_n - mu_k)^2 - sigma_k^2) / (2 sigma_k^4)``.
+    Computed directly from the mixture density, not through the ELBO (formulas: module notes).
 
     Parameters
     ----------
@@ -282,11 +268,8 @@ def _elbo_grad_from_q(x, q, theta):
 def elbo(x, theta, theta_t) -> float:
     """``ELBO(theta, q | theta^t)`` with ``q(z_n) = p(z_n | x_n, theta^t)`` (problem 3.1).
 
-    ``sum_n sum_k q_nk [log pi_k + log N(x_n | mu_k, sigma_k^2)] - sum_n sum_k q_nk log q_nk``:
-    the expected complete-data log-likelihood under the posterior at ``theta^t`` (evaluated at
-    ``theta``) plus the entropy of that posterior (constant in ``theta``). It equals
-    ``l(theta) - sum_n KL(q_n || p(z_n | x_n, theta))``, so ``ELBO(theta^t, q | theta^t) =
-    l(theta^t)``.
+    ``sum_n sum_k q_nk [log pi_k + log N(x_n | mu_k, sigma_k^2)] - sum_n sum_k q_nk log q_nk``;
+    ``ELBO(theta^t, q | theta^t) = l(theta^t)``.
 
     Parameters
     ----------
@@ -322,14 +305,8 @@ def elbo(x, theta, theta_t) -> float:
 def elbo_grad(x, theta, theta_t) -> np.ndarray:
     """Gradient in ``theta`` of ``ELBO(theta, q | theta^t)`` (``q`` held fixed at ``theta^t``).
 
-    With ``q_nk`` the posterior at ``theta^t`` and ``N_k = sum_n q_nk``:
-
-    * ``d / d pi_j = N_j / pi_j - N_K / pi_K`` for ``j < K``;
-    * ``d / d mu_k = sum_n q_nk (x_n - mu_k) / sigma_k^2``;
-    * ``d / d sigma_k^2 = sum_n q_nk ((x_n - mu_k)^2 / (2 sigma_k^4) - 1 / (2 sigma_k^2))``.
-
     At ``theta = theta^t`` it equals :func:`log_likelihood_grad` (problem 3.2); elsewhere it
-    does not (problem 3.3).
+    does not (problem 3.3). Formulas: module notes.
 
     Parameters
     ----------
@@ -388,9 +365,6 @@ def _first_order_m_step(eta):
 def em_step(x, theta) -> np.ndarray:
     """One EM iteration: E-step at ``theta``, then the closed-form M-step (``argmax`` ELBO).
 
-    The driver's E-step (:func:`mlhw.em.e_step`) and the Gaussian-mixture M-step of
-    :mod:`mlhw.mixtures`: the exact ``argmax`` that CS181 HW4 problem 3, part 4, calls easy.
-
     Parameters
     ----------
     x, theta
@@ -421,8 +395,7 @@ def em_step(x, theta) -> np.ndarray:
 def first_order_em_step(x, theta, *, eta) -> np.ndarray:
     """One first-order EM iteration: ``theta + eta * grad ELBO(theta, q | theta)`` (problem 3).
 
-    The E-step fixes ``q`` at the posterior of the current ``theta``; the M-step is a single
-    gradient step on the ELBO (:func:`elbo_grad` at ``theta^t``) instead of its maximisation.
+    The M-step is a single gradient step on the ELBO (:func:`elbo_grad` at ``theta^t``).
 
     Parameters
     ----------
@@ -457,8 +430,6 @@ def first_order_em_step(x, theta, *, eta) -> np.ndarray:
 def gradient_ascent_step(x, theta, *, eta) -> np.ndarray:
     """One step of gradient ascent on the log-likelihood: ``theta + eta * grad l(theta)``.
 
-    What CS181 HW4 problem 3, part 2, shows first-order EM to be.
-
     Parameters
     ----------
     x, theta, eta
@@ -472,8 +443,7 @@ def gradient_ascent_step(x, theta, *, eta) -> np.ndarray:
     Raises
     ------
     ValueError
-        As :func:`first_order_em_step`: for invalid inputs, or a step that leaves the parameter
-        space.
+        As :func:`first_order_em_step` (invalid inputs, or a step leaving the parameter space).
 
     Examples
     --------
@@ -496,10 +466,8 @@ def trajectory(x, theta0, *, method, n_steps, eta=None) -> Trajectory:
 
     Parameters
     ----------
-    x : array_like, shape (N,)
-        As in :func:`log_likelihood`.
-    theta0 : array_like, shape (3K - 1,)
-        The common start, as ``theta`` in :func:`log_likelihood`.
+    x, theta0
+        As ``x`` and ``theta`` in :func:`log_likelihood`; ``theta0`` is the common start.
     method : {"em", "first_order_em", "gradient_ascent"}
     n_steps : int
         Number of iterations (at least 1), exactly.

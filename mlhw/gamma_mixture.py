@@ -2,9 +2,7 @@
 
 Model: ``z_n ~ Categorical(theta)`` and ``x_n | z_n = k ~ Gamma(alpha, beta_k)``, with ``K``
 components that share the shape ``alpha`` and differ in their **rate** ``beta_k`` (mean
-``alpha / beta_k``). The homework's skeleton :func:`e_step`, :func:`m_step` and :func:`run_em`
-keeps its names; :func:`fit_gamma_mixture` adds restarts, a stopping rule and the estimation of
-``alpha``.
+``alpha / beta_k``).
 """
 
 from __future__ import annotations
@@ -38,10 +36,7 @@ _TINY = np.finfo(float).tiny
 
 @dataclass(frozen=True)
 class GammaMixtureParams:
-    """Gamma-mixture parameters: ``theta (K,)``, rates ``betas (K,)``, shared shape ``alpha``.
-
-    The parameters of CS181 HW4 problem 1, as the EM driver carries them between iterations.
-    """
+    """Gamma-mixture parameters: ``theta (K,)``, rates ``betas (K,)``, shared shape ``alpha``."""
 
     theta: np.ndarray
     betas: np.ndarray
@@ -55,10 +50,8 @@ class GammaMixtureParams:
 def gamma_logpdf(x, alpha, beta):
     """Log density of ``Gamma(alpha, beta)`` (shape ``alpha``, rate ``beta``), broadcasting.
 
-    ``alpha log(beta) + (alpha - 1) log(x) - beta x - log Gamma(alpha)``, with
-    :func:`scipy.special.xlogy` and :func:`scipy.special.gammaln` (so ``alpha = 1`` at ``x = 0``
-    gives the exponential density's ``log(beta)``, not NaN). The component density of CS181 HW4
-    problem 1, in the homework's rate parametrisation.
+    ``alpha log(beta) + (alpha - 1) log(x) - beta x - log Gamma(alpha)``; ``alpha = 1`` at
+    ``x = 0`` gives the exponential density's ``log(beta)``, not NaN.
 
     Parameters
     ----------
@@ -126,9 +119,6 @@ def _gamma_log_joint(x, params):
 def gamma_mixture_log_likelihood(x, theta, betas, alpha) -> float:
     """Observed-data log-likelihood ``sum_n log sum_k theta_k Gamma(x_n; alpha, beta_k)``.
 
-    The quantity EM increases in CS181 HW4 problem 1 (part 1 asks why it is hard to maximise
-    directly).
-
     Parameters
     ----------
     x, theta, betas, alpha
@@ -155,8 +145,6 @@ def gamma_mixture_log_likelihood(x, theta, betas, alpha) -> float:
 
 def gamma_mixture_pdf(grid, theta, betas, alpha) -> np.ndarray:
     """Mixture density ``sum_k theta_k Gamma(x; alpha, beta_k)`` on a grid, shape (M,).
-
-    For the final plot of CS181 HW4 problem 1 (histogram with the fitted density).
 
     Parameters
     ----------
@@ -226,10 +214,6 @@ def _check_x_params(x, theta, betas, alpha):
 def e_step(x, theta, betas, alpha) -> np.ndarray:
     """E-step: the posterior ``q_nk = p(z_n = k | x_n)`` over the components (problem 1.3).
 
-    ``q_nk = theta_k Gamma(x_n; alpha, beta_k) / sum_j theta_j Gamma(x_n; alpha, beta_j)``; the
-    factors ``x_n^(alpha - 1) / Gamma(alpha)`` shared by all components cancel, leaving
-    ``q_nk`` proportional to ``theta_k beta_k^alpha exp(-beta_k x_n)``. Computed in log space.
-
     Parameters
     ----------
     x : array_like, shape (N,)
@@ -286,9 +270,7 @@ def m_step(x, q, alpha):
     """M-step for a known shape ``alpha`` (problem 1.4).
 
     Maximises :func:`expected_complete_log_likelihood` over ``(theta, betas)``: ``theta_k = N_k / N``
-    (a Lagrange multiplier for ``sum_k theta_k = 1``) and ``beta_k = alpha N_k / T_k``, with
-    ``N_k = sum_n q_nk`` and ``T_k = sum_n q_nk x_n``, so that the component mean
-    ``alpha / beta_k`` is the responsibility-weighted mean of the data.
+    and ``beta_k = alpha N_k / T_k``, with ``N_k = sum_n q_nk`` and ``T_k = sum_n q_nk x_n``.
 
     Parameters
     ----------
@@ -299,8 +281,7 @@ def m_step(x, q, alpha):
 
     Returns
     -------
-    theta : ndarray, shape (K,)
-    betas : ndarray, shape (K,)
+    theta, betas : ndarray, shape (K,)
         A component with no responsibility gets rate 1.0 (and weight 0), with an
         :class:`~mlhw.EmptyComponentWarning`.
 
@@ -321,10 +302,9 @@ def m_step(x, q, alpha):
 
 
 def run_em(x, theta, betas, alpha, iterations=1000):
-    """Run EM for ``iterations`` iterations from ``(theta, betas)`` with a known shape.
+    """Run exactly ``iterations`` EM iterations from ``(theta, betas)`` with a known shape.
 
-    CS181 HW4 problem 1, part 5 (the skeleton's ``run_em``): exactly ``iterations`` E- and
-    M-steps, no early stopping (:func:`fit_gamma_mixture` has a stopping rule and a full result).
+    No early stopping (:func:`fit_gamma_mixture` has a stopping rule and a full result).
 
     Parameters
     ----------
@@ -335,8 +315,7 @@ def run_em(x, theta, betas, alpha, iterations=1000):
 
     Returns
     -------
-    theta : ndarray, shape (K,)
-    betas : ndarray, shape (K,)
+    theta, betas : ndarray, shape (K,)
 
     Raises
     ------
@@ -368,8 +347,7 @@ def _m_step_fixed_alpha(x, q, params):
 def expected_complete_log_likelihood(x, q, theta, betas, alpha) -> float:
     """The EM objective ``Q = sum_n sum_k q_nk [log theta_k + log Gamma(x_n; alpha, beta_k)]``.
 
-    CS181 HW4 problem 1, part 4(a). The M-step maximises this over ``(theta, betas)`` (and, when
-    the shape is estimated, increases it in ``alpha``). Terms with ``q_nk = 0`` contribute zero.
+    Terms with ``q_nk = 0`` contribute zero.
 
     Parameters
     ----------
@@ -410,23 +388,15 @@ def _profile_terms(x, q):
 
 
 def _profile_q(alpha, n, c):
-    """Q(alpha) with theta and beta_k(alpha) = alpha N_k / T_k substituted, up to a constant:
-    ``N (alpha log alpha - alpha - log Gamma(alpha)) + alpha c``."""
+    """:func:`shape_objective` up to a constant, ``N s(alpha) + alpha c`` (module notes)."""
     return n * _shape_term(alpha) + alpha * c
 
 
 def shape_objective(x, q, alpha):
     """The profile of the EM objective in the shape: ``max over (theta, betas)`` of ``Q``.
 
-    The M-step's ``theta_k = N_k / N`` and ``beta_k(alpha) = alpha N_k / T_k`` (:func:`m_step`),
-    substituted into :func:`expected_complete_log_likelihood`, leave a function of ``alpha`` alone:
-
-        Q(alpha) = N (alpha log alpha - alpha - log Gamma(alpha)) + alpha c - sum_n log x_n
-                   + sum_k N_k log(N_k / N),   c = sum_k N_k log(N_k / T_k) + sum_n log x_n.
-
-    It is strictly concave (``Q'' = N (1/alpha - trigamma(alpha)) < 0``); the shape update of
-    :func:`fit_gamma_mixture` increases it. (Beyond CS181 HW4 problem 1, which keeps ``alpha``
-    known.)
+    :func:`expected_complete_log_likelihood` with the :func:`m_step` updates for this ``alpha``
+    substituted: a strictly concave function of ``alpha`` (its formula is in the module notes).
 
     Parameters
     ----------
@@ -496,9 +466,7 @@ def _m_step_estimate_alpha(x, q, params, newton_steps):
 
 
 def _spread_means(x, k, rng) -> np.ndarray:
-    """``k`` starting means drawn from the data by k-means++ seeding on ``log x``: the first at
-    random, each next one with probability proportional to its squared log-distance to the
-    nearest mean already drawn (so the means spread over the scales present in the data)."""
+    """``k`` starting means drawn from the data by k-means++ seeding on ``log x``."""
     logx = np.log(x)
     idx = [int(rng.integers(len(x)))]
     d2 = (logx - logx[idx[0]]) ** 2
@@ -511,8 +479,7 @@ def _spread_means(x, k, rng) -> np.ndarray:
 
 
 def _moment_alpha(x, means) -> float:
-    """Starting shape: method of moments (mean^2 / variance) within the groups of points nearest
-    (in log x) to each of the starting means, averaged with the group sizes as weights."""
+    """Starting shape: method of moments within the groups of points nearest to ``means``."""
     groups = np.argmin(np.abs(np.log(x)[:, None] - np.log(means)[None, :]), axis=1)
     shapes, sizes = [], []
     for j in range(len(means)):
@@ -553,9 +520,8 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
                       seed=None) -> em.EMResult:
     """Fit a ``K``-component Gamma mixture with a shared shape by EM (problem 1, and beyond).
 
-    With a known ``alpha`` this is the homework's EM (:func:`e_step`, :func:`m_step`). With
-    ``estimate_alpha=True`` the shape is estimated too, by a generalised EM step (the module notes
-    say how; the EM driver checks that the likelihood never decreases).
+    With a known ``alpha`` this is the homework's EM (:func:`e_step`, :func:`m_step`); with
+    ``estimate_alpha=True`` a generalised EM step estimates the shape too (module notes).
 
     Parameters
     ----------
@@ -564,15 +530,13 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
     k : int
         Number of components, ``1 <= k <= N``.
     alpha : float or None
-        The known shape; with ``estimate_alpha=True`` the starting shape (default: the
-        method-of-moments value ``mean^2 / variance`` within the groups of points nearest, in
-        ``log x``, to the starting means).
+        The known shape; with ``estimate_alpha=True`` the starting shape (default: a
+        method-of-moments value, module notes).
     estimate_alpha : bool
         Estimate the shared shape by the guarded Newton step inside each M-step.
     init : None, dict or GammaMixtureParams
-        None: equal weights and component means at ``k`` data points drawn by k-means++
-        seeding on ``log x`` (rates ``alpha / mean``). A dict with ``theta``, ``betas`` (and
-        optionally ``alpha``) gives the initial parameters.
+        None: equal weights and means at ``k`` data points (module notes). A dict with
+        ``theta``, ``betas`` (and optionally ``alpha``) gives the initial parameters.
     max_iter, tol, n_init, keep_params, seed
         As in :func:`mlhw.em.run` (whose notes say why the default ``tol`` is tighter than
         ``fit_gmm``'s); ``seed`` drives the random initialisation.
@@ -583,9 +547,8 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
     -------
     EMResult
         ``params`` a :class:`GammaMixtureParams` (``.theta``, ``.betas``, ``.alpha``) with the
-        components sorted by increasing mean ``alpha / beta_k`` (so that two fits compare without
-        matching labels), and ``.resp`` (``q_nk``) in that order; ``.history`` keeps the fit's own
-        order. Also ``.means`` (``alpha / beta_k``) and ``.alpha_estimated``.
+        components sorted by increasing mean ``alpha / beta_k``, and ``.resp`` (``q_nk``) in that
+        order; ``.history`` keeps the fit's own order. Also ``.means`` and ``.alpha_estimated``.
 
     Raises
     ------
@@ -638,10 +601,8 @@ def fit_gamma_mixture(x, k, *, alpha=None, estimate_alpha=False, init=None, max_
 def gamma_mixture_data(n=1000, *, seed=0):
     """A sample from the stated generating mixture used by the book's Gamma-mixture chapter.
 
-    CS181 HW4 problem 1 fits a data file that is not public. This draws ``n`` points from the mixture
-    ``theta = (0.2, 0.5, 0.3)``, rates ``beta = (5, 1, 0.25)`` and shared shape ``alpha = 5``
-    (:data:`GENERATING_THETA`, :data:`GENERATING_BETAS`, :data:`GENERATING_ALPHA`): component
-    means 1, 5 and 20, standard deviations about 0.45, 2.2 and 8.9.
+    ``n`` points from ``theta = (0.2, 0.5, 0.3)``, rates ``beta = (5, 1, 0.25)`` and shape
+    ``alpha = 5`` (:data:`GENERATING_THETA`, :data:`GENERATING_BETAS`, :data:`GENERATING_ALPHA`).
 
     Parameters
     ----------

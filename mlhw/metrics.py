@@ -83,8 +83,7 @@ def _contingency(t, p):
 def purity(labels_true, labels_pred) -> float:
     """Purity of a clustering: ``(1/n) sum_clusters max_class |cluster ∩ class|``.
 
-    Every cluster is read as its majority class (several clusters may read as the same class),
-    and purity is the share of points whose class is their cluster's majority class.
+    The share of points whose class is their cluster's majority class (module notes).
 
     Parameters
     ----------
@@ -124,9 +123,8 @@ def _pairs(counts):
 def adjusted_rand_index(labels_true, labels_pred) -> float:
     """Adjusted Rand index (Hubert and Arabie, 1985) of two partitions of the same points.
 
-    The Rand index (the share of pairs of points on which the partitions agree) corrected for
-    chance: 0 in expectation for random labels, 1 for identical partitions (also when both are one
-    cluster, or both singletons). Computed with exact integers, by the formula of the module notes.
+    The Rand index corrected for chance: 0 in expectation for random labels, 1 for identical
+    partitions (also when both are one cluster, or both singletons).
 
     Parameters
     ----------
@@ -191,19 +189,15 @@ class LabelMatch:
 
     @property
     def perm(self) -> np.ndarray:
-        """``perm[c]`` is the class matched to cluster ``c``, for clusters numbered ``0..K-1``
-        that are all matched (so ``perm[labels_pred]`` relabels and ``perm`` reorders a fit's
-        components)."""
+        """``perm[c]``, the class matched to cluster ``c`` of ``0..K-1`` (all matched):
+        ``perm[labels_pred]`` relabels, ``perm`` reorders a fit's components."""
         return np.array(list(self.mapping.values()))
 
 
 def match_labels(labels_true, labels_pred, *, fill=-1) -> LabelMatch:
     """Match clusters to classes one-to-one so that the most points agree.
 
-    Solves the assignment problem on the contingency table with
-    :func:`scipy.optimize.linear_sum_assignment` (the Hungarian algorithm): each class receives
-    at most one cluster and each cluster at most one class. Use it to read the components of a
-    mixture fitted without labels as classes, or to compare k-means clusters with digits.
+    Each class receives at most one cluster and each cluster at most one class (module notes).
 
     Parameters
     ----------
