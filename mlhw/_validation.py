@@ -18,7 +18,6 @@ __all__ = [
     "check_positive",
     "check_probabilities",
     "check_rng",
-    "check_rng_arg",
     "check_same_dim",
 ]
 
@@ -37,14 +36,8 @@ def as_array(x, name: str, *, ndim=None, min_rows: int = 1, dtype=float, shape=N
     ``name`` is the argument's name for the messages; ``ndim`` (an int or a tuple of them) the
     allowed numbers of dimensions; ``shape`` a required shape whose ``None`` entries match any
     length; ``min_rows`` the minimum length of the first axis (ignored for 0-d input); ``finite``
-    whether NaN and infinity are rejected.
-
-    Raises
-    ------
-    TypeError
-        If ``x`` is not an array of real numbers (complex, strings, objects, ragged lists).
-    ValueError
-        If a check fails.
+    whether NaN and infinity are rejected. Raises a TypeError if ``x`` is not an array of real
+    numbers (complex, strings, objects, ragged lists), else a ValueError if a check fails.
     """
     try:
         arr = np.asarray(x)
@@ -153,14 +146,3 @@ def check_rng(seed) -> np.random.Generator:
         return np.random.default_rng(seed)
     raise TypeError(f"seed: expected None, a non-negative integer or a numpy Generator, "
                     f"got {type(seed).__name__}")
-
-
-def check_rng_arg(value, name: str) -> np.random.Generator:
-    """:func:`check_rng` for an argument with another name than ``seed`` (``rng``, ...): the
-    same checks, with ``name`` in the message."""
-    try:
-        return check_rng(value)
-    except (TypeError, ValueError) as exc:
-        msg = str(exc)
-        raise type(exc)(f"{name}:{msg[len('seed:'):]}" if msg.startswith("seed:") else msg) \
-            from None
