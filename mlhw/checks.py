@@ -96,7 +96,6 @@ def check_close(label: str, value, expected, *, rtol: float = 1e-7, atol: float 
     Parameters
     ----------
     label : str
-        What is checked, as in :func:`check`.
     value, expected : array_like
         The computed value and the one it must match (a scalar ``expected`` matches any shape).
     rtol, atol : float
@@ -145,8 +144,7 @@ def self_check(question: str, answer, *, tol: float | None = None, rtol: float =
     Parameters
     ----------
     question : str
-        What to type (Markdown with ``$...$`` maths), e.g. ``"The converged $\\theta$, to 4
-        decimals"``.
+        What to type (Markdown with ``$...$`` maths), e.g. ``"The mean, to 4 decimals"``.
     answer : float
         The computed value. Accepted: every number within ``tol`` of it.
     tol : float, optional
