@@ -417,9 +417,8 @@ def sigma_limit_widget(X, init_centers, *, sigma_range=(0.02, 20.0), value=1.0,
                        figsize=(8.0, 3.4)):
     """Live sigma explorer (needs a running kernel: Binder or a local Jupyter).
 
-    A log-scale slider sets sigma; fixed-sigma EM is refitted from ``init_centers`` and the
-    figure of :func:`sigma_limit_animation` is redrawn for it. The entropy curve on the right is
-    computed once on a grid over ``sigma_range``.
+    A log-scale slider sets sigma; fixed-sigma EM is refitted from ``init_centers`` and drawn as in
+    :func:`sigma_limit_animation` (the entropy curve once, on a grid over ``sigma_range``).
 
     Parameters
     ----------
@@ -480,8 +479,7 @@ def image_stack_slider(images_png, values, *, description: str, alt, captions=No
     Parameters
     ----------
     images_png : sequence of bytes, length m
-        PNG files (for example from :func:`mlhw.plotting.grayscale_png`); keep them small, every one is part
-        of the page.
+        PNG files (e.g. from :func:`mlhw.plotting.grayscale_png`), small: each is part of the page.
     values : sequence, length m
         The slider's positions (shown by its readout), in order.
     description : str
