@@ -66,11 +66,8 @@ def mnist_dir() -> Path:
 
 
 def _digest(path: Path, algo: str) -> str:
-    h = hashlib.new(algo)
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, algo).hexdigest()
 
 
 def verify_file(path, expected: str, algo: str = "sha256") -> Path:
