@@ -108,16 +108,14 @@ def check_positive(x, name: str, *, strict: bool = True, ndim=None) -> np.ndarra
 
 
 def check_same_dim(got: int, want: int, name: str, ref: str, what: str = "points of dimension"):
-    """Check that two point sets share one space: ``got == want`` coordinates, else a ValueError
-    naming ``name`` and the set ``ref`` it must match."""
+    """Check that ``name`` has ``got == want`` coordinates, as the point set ``ref`` it must match."""
     if got != want:
         raise ValueError(f"{name}: expected {what} {want} {ref}, got {got}")
 
 
 def check_probabilities(p, name: str, *, axis: int = -1, atol: float = 1e-8,
                         shape=None) -> np.ndarray:
-    """Check that ``p`` (of ``shape``, if given) holds non-negative entries summing to one along
-    ``axis``."""
+    """Check that ``p`` (of ``shape``, if given) is non-negative and sums to one along ``axis``."""
     arr = as_array(p, name, min_rows=1, shape=shape)
     if np.any(arr < 0):
         raise ValueError(f"{name}: expected non-negative probabilities, got minimum {arr.min()!r}")
