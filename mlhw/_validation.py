@@ -18,7 +18,6 @@ __all__ = [
     "check_positive",
     "check_probabilities",
     "check_rng",
-    "check_rng_arg",
     "check_same_dim",
 ]
 
@@ -37,14 +36,8 @@ def as_array(x, name: str, *, ndim=None, min_rows: int = 1, dtype=float, shape=N
     ``name`` is the argument's name for the messages; ``ndim`` (an int or a tuple of them) the
     allowed numbers of dimensions; ``shape`` a required shape whose ``None`` entries match any
     length; ``min_rows`` the minimum length of the first axis (ignored for 0-d input); ``finite``
-    whether NaN and infinity are rejected.
-
-    Raises
-    ------
-    TypeError
-        If ``x`` is not an array of real numbers (complex, strings, objects, ragged lists).
-    ValueError
-        If a check fails.
+    whether NaN and infinity are rejected. Raises a TypeError if ``x`` is not an array of real
+    numbers (complex, strings, objects, ragged lists), else a ValueError if a check fails.
     """
     try:
         arr = np.asarray(x)
@@ -115,16 +108,14 @@ def check_positive(x, name: str, *, strict: bool = True, ndim=None) -> np.ndarra
 
 
 def check_same_dim(got: int, want: int, name: str, ref: str, what: str = "points of dimension"):
-    """Check that two point sets share one space: ``got == want`` coordinates, else a ValueError
-    naming ``name`` and the set ``ref`` it must match."""
+    """Check that ``name`` has ``got == want`` coordinates, as the point set ``ref`` it must match."""
     if got != want:
         raise ValueError(f"{name}: expected {what} {want} {ref}, got {got}")
 
 
 def check_probabilities(p, name: str, *, axis: int = -1, atol: float = 1e-8,
                         shape=None) -> np.ndarray:
-    """Check that ``p`` (of ``shape``, if given) holds non-negative entries summing to one along
-    ``axis``."""
+    """Check that ``p`` (of ``shape``, if given) is non-negative and sums to one along ``axis``."""
     arr = as_array(p, name, min_rows=1, shape=shape)
     if np.any(arr < 0):
         raise ValueError(f"{name}: expected non-negative probabilities, got minimum {arr.min()!r}")
@@ -153,14 +144,3 @@ def check_rng(seed) -> np.random.Generator:
         return np.random.default_rng(seed)
     raise TypeError(f"seed: expected None, a non-negative integer or a numpy Generator, "
                     f"got {type(seed).__name__}")
-
-
-def check_rng_arg(value, name: str) -> np.random.Generator:
-    """:func:`check_rng` for an argument with another name than ``seed`` (``rng``, ...): the
-    same checks, with ``name`` in the message."""
-    try:
-        return check_rng(value)
-    except (TypeError, ValueError) as exc:
-        msg = str(exc)
-        raise type(exc)(f"{name}:{msg[len('seed:'):]}" if msg.startswith("seed:") else msg) \
-            from None

@@ -1,10 +1,4 @@
-"""Check cells and self-checks of the book.
-
-A chapter's check cells assert computed numbers with :func:`check` and :func:`check_close`; the
-notebook fails under nbval and in the book build if a check fails. :func:`self_check` and
-:func:`self_check_choice` put a box before a worked answer where the reader types a number (or
-picks a choice) and the static page says whether it is right, with no kernel.
-"""
+"""Check cells and self-checks of the book."""
 
 from __future__ import annotations
 
@@ -21,8 +15,6 @@ __all__ = ["check", "check_close", "choice_question", "numeric_question", "self_
 
 def check(label: str, condition, detail: str = "") -> None:
     """Assert ``condition``; report ``Check passed: label (detail)``.
-
-    In a notebook one cell's verdicts gather into one collapsed line; elsewhere each is printed.
 
     Parameters
     ----------
@@ -50,16 +42,12 @@ def check(label: str, condition, detail: str = "") -> None:
     what = label + (f" ({detail})" if detail else "")
     if not bool(condition):
         raise AssertionError(f"Check failed: {what}")
-    _log(f"Check passed: {what}")
-    _report(f"Check passed: {what}")
-
-
-def _log(line: str) -> None:
     folder = os.environ.get("MLHW_CHECK_LOG")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         with open(Path(folder) / f"{os.getpid()}.txt", "a", encoding="utf-8") as f:
-            f.write(line.replace("\n", " ") + "\n")
+            f.write(f"Check passed: {what}".replace("\n", " ") + "\n")
+    _report(f"Check passed: {what}")
 
 
 # the verdicts of the cell now running: (IPython execution count, display handle, lines)
@@ -108,7 +96,6 @@ def check_close(label: str, value, expected, *, rtol: float = 1e-7, atol: float 
     Parameters
     ----------
     label : str
-        What is checked, as in :func:`check`.
     value, expected : array_like
         The computed value and the one it must match (a scalar ``expected`` matches any shape).
     rtol, atol : float
@@ -151,14 +138,13 @@ _CORRECT, _WRONG = "Correct.", "Incorrect, try again."
 def self_check(question: str, answer, *, tol: float | None = None, rtol: float = 1e-3) -> None:
     """A box where the reader types a number; the page says "Correct." or "Incorrect, try again.".
 
-    Shown in a notebook (the book build saves it into the page, where it works without a
-    kernel); nothing happens elsewhere. The question itself is :func:`numeric_question`.
+    Shown in a notebook only (the book build saves it into the page); the question is
+    :func:`numeric_question`.
 
     Parameters
     ----------
     question : str
-        What to type (Markdown with ``$...$`` maths), e.g. ``"The converged $\\theta$, to 4
-        decimals"``.
+        What to type (Markdown with ``$...$`` maths), e.g. ``"The mean, to 4 decimals"``.
     answer : float
         The computed value. Accepted: every number within ``tol`` of it.
     tol : float, optional

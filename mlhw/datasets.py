@@ -66,11 +66,8 @@ def mnist_dir() -> Path:
 
 
 def _digest(path: Path, algo: str) -> str:
-    h = hashlib.new(algo)
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, algo).hexdigest()
 
 
 def verify_file(path, expected: str, algo: str = "sha256") -> Path:
@@ -190,19 +187,15 @@ def load_mnist(split: str = "train", n: int | None = None, *, folder=None):
 def download_mnist(dest, *, base_url: str = MNIST_MIRROR, timeout: float = 60.0) -> Path:
     """Fetch fresh copies of the four MNIST files and verify each before keeping it.
 
-    Each ``.gz`` is downloaded to a temporary file, checked against the md5 published for the
-    original files (``MNIST_FILES[name]["gz_md5_published"]``), and only then moved into
-    ``dest``; a file that fails, and any partial download, is deleted, so ``dest`` only ever holds
-    verified copies. The decompressed bytes are checked too, so a re-compressed copy (such as the
-    shipped one) is accepted as long as its content is the original.
+    A file that fails its check, and any partial download, is deleted: ``dest`` only ever holds
+    verified copies.
 
     Parameters
     ----------
     dest : path
         Folder to write the files into (created if missing).
     base_url : str
-        URL prefix of the mirror (``file://`` URLs work; the tests also serve one over HTTP on
-        127.0.0.1).
+        URL prefix of the mirror (``http://``, ``https://`` or ``file://``).
     timeout : float
         Seconds to wait for each transfer (positive).
 

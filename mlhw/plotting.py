@@ -16,17 +16,13 @@ __all__ = ["plot_gaussian_ellipses", "plot_regression_mixture", "plot_fair_clust
            "plot_gamma_mixture_fit", "plot_training_curves", "grayscale_png"]
 
 
-def _plt():
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 def _axes(ax, figsize, ncols=1, **subplot_kw):
     """``ax`` if given, else the new axes (``ncols`` side by side, made with ``subplot_kw``) of a
     figure of ``figsize``."""
+    import matplotlib.pyplot as plt
+
     if ax is None:
-        _, ax = _plt().subplots(1, ncols, figsize=figsize, subplot_kw=subplot_kw)
+        _, ax = plt.subplots(1, ncols, figsize=figsize, subplot_kw=subplot_kw)
     return ax
 
 
@@ -308,8 +304,7 @@ def plot_image_rows(images, *, ax=None, row_labels=None, col_labels=None, title=
                     cmap="gray_r", xlabel=None, ylabel=None):
     """Draw a grid of small greyscale images (for example MNIST) as one picture.
 
-    The grid is assembled into a single array and drawn with one ``imshow``, which is much
-    faster than one axes per image. NaN pixels (padding, or a missing image) show as white.
+    The grid is drawn as one ``imshow`` (fast); NaN pixels (padding, a missing image) show white.
 
     Parameters
     ----------
@@ -328,7 +323,8 @@ def plot_image_rows(images, *, ax=None, row_labels=None, col_labels=None, title=
     -------
     matplotlib Axes
     """
-    # NaN pixels are allowed (drawn white); infinite ones are not
+    import matplotlib.pyplot as plt
+
     imgs = as_array(images, "images", ndim=4, finite=False)
     if np.isinf(imgs).any():
         raise ValueError("images: expected finite pixels (NaN shows as white), got infinity")
@@ -345,8 +341,7 @@ def plot_image_rows(images, *, ax=None, row_labels=None, col_labels=None, title=
     canvas = np.pad(canvas.reshape(r * (h + pad), c * (w + pad)), ((0, pad), (0, pad)),
                     constant_values=np.nan)
     ax = _axes(ax, (0.45 * c + 1.5, 0.45 * r + 1))
-    cm = _plt().get_cmap(cmap).copy()
-    cm.set_bad("white")
+    cm = plt.get_cmap(cmap).with_extremes(bad="white")
     ax.imshow(np.ma.masked_invalid(canvas), cmap=cm, interpolation="nearest")
     ax.set_yticks(pad + (h + pad) * np.arange(r) + h / 2 - 0.5,
                   row_labels if row_labels is not None else [""] * r)

@@ -1,12 +1,17 @@
 """Interactive figures. ipywidgets and matplotlib are imported on first use only.
 
-Each widget comes in two forms: a live ipywidgets version for Binder or a local Jupyter, and a
-static version that works on the website with no kernel: a matplotlib ``Animation.to_jshtml``
-frame slider over precomputed settings, every frame an embedded PNG, made self-contained and
-accessible by :func:`offline_jshtml`.
+Each widget has a live ipywidgets form (Binder or a local Jupyter) and a static one for the
+website, with no kernel: an ``Animation.to_jshtml`` frame slider over precomputed settings, every
+frame an embedded PNG, made self-contained and accessible by :func:`offline_jshtml`.
 """
 
 from __future__ import annotations
+
+import base64
+import html as html_lib
+import itertools
+import re
+import textwrap
 
 import numpy as np
 
@@ -33,9 +38,8 @@ _PLAYER_SYMBOLS = {"fa fa-minus": "&#8722;", "fa fa-fast-backward": "&#8676;",
 def offline_jshtml(html: str, *, alt: str) -> str:
     """Make matplotlib ``Animation.to_jshtml`` output self-contained and accessible.
 
-    Removes the ``<link>`` to the Font Awesome stylesheet on a CDN, replaces the player's icon
-    elements by plain text symbols, gives the frame image an ``alt`` text and the frame slider an
-    accessible name.
+    Removes the ``<link>`` to the Font Awesome stylesheet on a CDN, replaces the player's icons
+    by text symbols, gives the frame image an ``alt`` text and the slider an accessible name.
 
     Parameters
     ----------
@@ -53,9 +57,6 @@ def offline_jshtml(html: str, *, alt: str) -> str:
     ValueError
         If ``alt`` is empty.
     """
-    import html as html_lib
-    import re
-
     _check_alt(alt)
     out = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">', "", html)
     for cls, sym in _PLAYER_SYMBOLS.items():
@@ -101,11 +102,8 @@ def _students(students):
 
 
 def _fair_fit(students, k, min_share, features, cost):
-    """Fit the exact fair clustering for one setting.
-
-    Returns ``(result, summary)`` (summary of :func:`mlhw.fairness.fairness_summary` on GPA
-    only), or ``(None, reason)`` when no clustering satisfies the constraint.
-    """
+    """The exact fair clustering of one setting and its :func:`mlhw.fairness.fairness_summary` on
+    GPA only: ``(result, summary)``, or ``(None, reason)`` when no clustering is feasible."""
     from .fairness import fair_clustering, fairness_summary
 
     try:
@@ -116,51 +114,37 @@ def _fair_fit(students, k, min_share, features, cost):
     return res, fairness_summary(students.gpa, res.labels, students.groups)
 
 
-def _fair_metrics_text(cost, res, m):
-    """The text beside a frame: ``(labels or None, lines)`` for the fit ``(res, m)`` of
-    :func:`_fair_fit`."""
-    if res is None:
-        import textwrap
-
-        return None, ["No clustering satisfies the", "constraint. min_share:"] + textwrap.wrap(m, 36)
-    lines = [f"{cost} cost {res.cost:.4f}",
-             f"(unconstrained {res.unconstrained_cost:.4f})",
-             f"optimal partitions: {len(res.optimal_labels)} of {res.n_feasible} feasible",
-             "",
-             "Group fairness",
-             f"  balance: {m.balance:.3f}  (1 is best)",
-             f"  max. deviation from 50%: {m.max_deviation:.3f}",
-             "",
-             "Individual fairness (GPA only)",
-             f"  Lipschitz constant: {m.lipschitz:.3g}",
-             f"  unfair points (avg. distance): {m.n_unfair}",
-             f"  service alpha: {m.service_alpha:.3g}"]
-    return res.labels, lines
-
-
-def _fair_tiers(students, labels):
-    """Members of each cluster by letter, the highest mean GPA first: ``"abcde / fgh"``."""
-    names = np.asarray(students.names)
-    return " / ".join("".join(names[labels == c]) for c in _by_mean_gpa(students.gpa, labels))
-
-
 def _draw_fair_frame(fig, students, k, min_share, features, cost, fit):
-    """Draw one setting and its fit (from :func:`_fair_fit`) on the (cleared) figure ``fig``."""
+    """Draw one setting and its fit ``(res, m)`` from :func:`_fair_fit` on the (cleared) figure
+    ``fig``: the clusters, and beside them the costs and metrics (or why it is infeasible)."""
     from .plotting import plot_fair_clustering
 
     fig.clear()
     ax = fig.add_axes((0.12, 0.15, 0.5, 0.75))
     tx = fig.add_axes((0.65, 0.15, 0.34, 0.75))
     seen = {v: key for key, v in FAIR_FEATURES.items()}[tuple(features)]
-    labels, lines = _fair_metrics_text(cost, *fit)
+    res, m = fit
     title = f"k = {k}, women >= {min_share:.0%} per cluster, sees: {seen}"
-    if labels is None:
+    if res is None:
         ax.set_title(title, fontsize=9)
         ax.set(xlabel="GPA (4.0 scale)", ylabel="cluster", xticks=[], yticks=[])
         ax.text(0.5, 0.5, "infeasible", ha="center", va="center", transform=ax.transAxes)
+        lines = ["No clustering satisfies the", "constraint. min_share:"] + textwrap.wrap(m, 36)
     else:
-        plot_fair_clustering(students, labels, ax=ax, title=title)
+        plot_fair_clustering(students, res.labels, ax=ax, title=title)
         ax.title.set_fontsize(9)
+        lines = [f"{cost} cost {res.cost:.4f}",
+                 f"(unconstrained {res.unconstrained_cost:.4f})",
+                 f"optimal partitions: {len(res.optimal_labels)} of {res.n_feasible} feasible",
+                 "",
+                 "Group fairness",
+                 f"  balance: {m.balance:.3f}  (1 is best)",
+                 f"  max. deviation from 50%: {m.max_deviation:.3f}",
+                 "",
+                 "Individual fairness (GPA only)",
+                 f"  Lipschitz constant: {m.lipschitz:.3g}",
+                 f"  unfair points (avg. distance): {m.n_unfair}",
+                 f"  service alpha: {m.service_alpha:.3g}"]
     tx.axis("off")
     tx.text(0.0, 1.0, "\n".join(lines), va="top", ha="left", family="monospace", fontsize=8,
             transform=tx.transAxes)
@@ -169,10 +153,9 @@ def _draw_fair_frame(fig, students, k, min_share, features, cost, fit):
 def fair_clustering_widget(students=None):
     """Live explorer of fair clustering (needs a running kernel: Binder or a local Jupyter).
 
-    Sliders choose the number of clusters and the minimum share of women per cluster, menus the
-    features the clustering sees and its cost; the exactly optimal constrained clustering
-    (:func:`mlhw.fairness.fair_clustering`) and its group and individual fairness metrics
-    (:func:`mlhw.fairness.fairness_summary`, individual metrics on GPA only) are redrawn.
+    Sliders choose ``k`` and the minimum share of women per cluster, menus the features seen and
+    the cost; the figure shows the exact :func:`mlhw.fairness.fair_clustering` and its
+    :func:`mlhw.fairness.fairness_summary` (individual metrics on GPA only).
 
     Parameters
     ----------
@@ -214,13 +197,8 @@ _FAIR_TABLE_ALT = " The table under the slider lists every frame's setting, clus
 
 
 def _fair_frames(students, ks, shares, features, cost):
-    """The checked settings of the static explorer with their fits: ``([(features, k, share,
-    fit)], cost)``, ``fit`` from :func:`_fair_fit`.
-
-    ``features`` is the outer loop, then ``ks``, then ``shares``: the order of the frames.
-    """
-    import itertools
-
+    """The checked settings of the static explorer with their fits, in frame order (``features``
+    outer, then ``ks``, then ``shares``): ``([(features, k, share, fit)], cost)``."""
     n = len(students.names)
     if isinstance(features, str):
         features = (features,)
@@ -241,9 +219,8 @@ def _fair_frames(students, ks, shares, features, cost):
 
 
 def _fair_table(s, frames, cost) -> str:
-    """The frames of :func:`_fair_frames` as an HTML table, one row a frame (the columns of
-    ``heads``; an infeasible setting gets the reason): the text equivalent of
-    :func:`fair_clustering_animation`, in a scrolling ``<div>``.
+    """The frames of :func:`_fair_frames` as an HTML table in a scrolling ``<div>``, one row a
+    frame (an infeasible one gets the reason): the text equivalent of the animation.
 
     Examples
     --------
@@ -253,8 +230,6 @@ def _fair_table(s, frames, cost) -> str:
     >>> html.count("<tr>"), "abeh / cdfg" in html
     (2, True)
     """
-    import html as html_lib
-
     name = {"kmeans": "k-means", "kmedians": "k-medians"}[cost]
     heads = ["frame", "features seen", "k", "min. share of women", "clusters (top tier first)",
              f"{name} cost", "unconstrained cost", "optimal / feasible partitions", "balance",
@@ -264,11 +239,13 @@ def _fair_table(s, frames, cost) -> str:
     def fmt(x, spec):
         return "infinite" if np.isinf(x) else format(x, spec)
 
+    names = np.asarray(s.names)
     rows = []
     for i, (f, k, sh, (res, m)) in enumerate(frames, start=1):
         cells = [str(i), f, str(k), f"{sh:.0%}"]
         if res is not None:
-            cells += [_fair_tiers(s, res.labels), f"{res.cost:.4f}",
+            tiers = (names[res.labels == c] for c in _by_mean_gpa(s.gpa, res.labels))
+            cells += [" / ".join("".join(t) for t in tiers), f"{res.cost:.4f}",
                       f"{res.unconstrained_cost:.4f}",
                       f"{len(res.optimal_labels)} / {res.n_feasible}", f"{m.balance:.3f}",
                       f"{m.max_deviation:.3f}", fmt(m.lipschitz, ".3g"), str(m.n_unfair),
@@ -279,7 +256,7 @@ def _fair_table(s, frames, cost) -> str:
                      f"{html_lib.escape(m)})</td>")
         rows.append(f"<tr>{body}</tr>")
     head = "".join(f'<th scope="col">{html_lib.escape(h)}</th>' for h in heads)
-    women = [str(x) for x in np.asarray(s.names)[s.groups == 1]]
+    women = [str(x) for x in names[s.groups == 1]]
     women = ", ".join(women[:-1]) + " and " + women[-1] if len(women) > 1 else "".join(women)
     caption = (f"All {len(frames)} frames of the slider: the exactly optimal clustering of the "
                f"{len(s.names)} applicants ({women} are women) for each setting, with its {name} "
@@ -298,10 +275,8 @@ def fair_clustering_animation(students=None, *, ks=(1, 2, 3, 4), shares=(0.0, 0.
     """Static explorer of fair clustering: a frame slider over precomputed settings (no kernel).
 
     One frame per combination of ``features`` (outer), ``ks`` and ``shares`` (inner), drawn as
-    in :func:`fair_clustering_widget`. With ``table=True`` the text equivalent of the frames
-    follows the player: an HTML table with one row per frame (its setting, the clusters by letter,
-    the optimal and unconstrained costs and the fairness metrics the frame shows; the reason for
-    an infeasible setting), computed by the same exact fits.
+    in :func:`fair_clustering_widget`; with ``table=True`` an HTML table follows with one row per
+    frame (setting, clusters by letter, costs and metrics; the reason for an infeasible one).
 
     Parameters
     ----------
@@ -394,11 +369,9 @@ def _sigma_figure(path, entropy_sigmas, entropy_values, *, figsize, dpi):
 def sigma_limit_animation(path, *, figsize=(7.0, 3.0), dpi=72, interval=400) -> str:
     """Static sigma explorer: a frame slider over the precomputed fits of a :class:`SigmaPath`.
 
-    Each frame shows the data coloured by the responsibilities (the responsibility-weighted mix
-    of the component colours, so points turn from a grey blend into the pure colours of the
-    hard k-means clusters as sigma shrinks), the fitted EM means (circles), the k-means centres
-    from the same start (crosses) and, on the right, the mean entropy of the responsibilities
-    against sigma with the current sigma marked.
+    Each frame shows the data coloured by the responsibility-weighted mix of the component
+    colours, the EM means (circles), the k-means centres from the same start (crosses) and, on the
+    right, the mean entropy of the responsibilities against sigma with the current sigma marked.
 
     Parameters
     ----------
@@ -432,24 +405,20 @@ def sigma_limit_animation(path, *, figsize=(7.0, 3.0), dpi=72, interval=400) -> 
     order = np.argsort(path.sigmas)
     fig, update = _sigma_figure(path, path.sigmas[order], path.entropy[order], figsize=figsize,
                                 dpi=dpi)
-
-    def draw(i):
-        return update(path.resp[i], path.means[i], path.sigmas[i])
-
     alt = (f"Animation over {len(path.sigmas)} values of sigma from {path.sigmas[0]:.3g} to "
            f"{path.sigmas[-1]:.3g}: 2-D points coloured by their EM responsibilities, the "
            "fitted means and the k-means centres, and the mean entropy of the responsibilities "
            "against sigma.")
-    return _jshtml(fig, draw, len(path.sigmas), interval=interval, alt=alt)
+    return _jshtml(fig, lambda i: update(path.resp[i], path.means[i], path.sigmas[i]),
+                   len(path.sigmas), interval=interval, alt=alt)
 
 
 def sigma_limit_widget(X, init_centers, *, sigma_range=(0.02, 20.0), value=1.0,
                        figsize=(8.0, 3.4)):
     """Live sigma explorer (needs a running kernel: Binder or a local Jupyter).
 
-    A log-scale slider sets sigma; fixed-sigma EM is refitted from ``init_centers`` and the
-    figure of :func:`sigma_limit_animation` is redrawn for it. The entropy curve on the right is
-    computed once on a grid over ``sigma_range``.
+    A log-scale slider sets sigma; fixed-sigma EM is refitted from ``init_centers`` and drawn as in
+    :func:`sigma_limit_animation` (the entropy curve once, on a grid over ``sigma_range``).
 
     Parameters
     ----------
@@ -503,18 +472,14 @@ def image_stack_slider(images_png, values, *, description: str, alt, captions=No
                        index: int = 0, scale: float = 1.0):
     """A slider that flips through precomputed images, and works on a static web page.
 
-    A ``SelectionSlider`` over ``values`` is linked with ``ipywidgets.jslink`` (in the browser,
-    no Python involved) to the ``selected_index`` of an ``ipywidgets.Stack`` whose children are
-    ``HTML`` widgets, one per value, each holding one embedded PNG with its ``alt`` text (and an
-    optional caption). Once a notebook has run, the saved widget state contains every image, so
-    the slider works on the website with no kernel; in a live notebook it works the same way. Used
-    for PCA reconstructions against the number of components (CS181 HW4, problem 2).
+    A ``SelectionSlider`` is linked in the browser (``ipywidgets.jslink``) to a ``Stack`` of
+    ``HTML`` widgets, one embedded PNG each: the saved widget state holds every image, so the
+    slider works on the website with no kernel as in a live notebook.
 
     Parameters
     ----------
     images_png : sequence of bytes, length m
-        PNG files (for example from :func:`mlhw.plotting.grayscale_png`); keep them small, every one is part
-        of the page.
+        PNG files (e.g. from :func:`mlhw.plotting.grayscale_png`), small: each is part of the page.
     values : sequence, length m
         The slider's positions (shown by its readout), in order.
     description : str
@@ -550,9 +515,6 @@ def image_stack_slider(images_png, values, *, description: str, alt, captions=No
     >>> slider.options, stack.selected_index, len(stack.children)
     (('1', '2'), 0, 2)
     """
-    import base64
-    import html as html_lib
-
     import ipywidgets as w
 
     images_png = list(images_png)
