@@ -1,10 +1,9 @@
 """A Bayes classifier with one Gaussian mixture per class (Waterloo CS480/680 HW4, exercise 1b),
 and the tools of exercise 1a for choosing a mixture's size.
 
-The classifier is :func:`fit_gmm_classifier`, every density evaluated in log space; the
-model-selection tools are the Bayesian information criterion (:func:`gmm_bic`), the mean
-log-likelihood of held-out data (:func:`mean_log_likelihood`) and a sweep over the number of
-components (:func:`gmm_k_sweep`) that records both plus an elbow.
+The classifier is :func:`fit_gmm_classifier`; the model-selection tools are :func:`gmm_bic`,
+:func:`mean_log_likelihood` of held-out data and :func:`gmm_k_sweep`, which records both and an
+elbow of the training curve (:func:`elbow_index`).
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from scipy.special import logsumexp
 
 from ._validation import as_array, check_choice, check_int, check_k, check_rng
 from .mixtures import _ESTIMATED, COVARIANCE_TYPES, GMMParams, _fit_gmm, _gmm_log_joint, \
-    _gmm_options, _gmm_params, _n_parameters
+    _gmm_options, _gmm_params, n_parameters
 from .principal import _flatten, _pca
 from .synthetic import sample_gmm
 
@@ -82,11 +81,7 @@ class GMMClassifier:
         return Z if self.pca_components is None else self.pca_mean + Z @ self.pca_components
 
     def sample(self, label, n, *, seed=None) -> np.ndarray:
-        """Draw ``n`` points from ``p(x | y = label)``, mapped back to the input space, (n, D).
-
-        With PCA the samples lie in the principal subspace (the discarded directions get the
-        training mean), which is what the fitted density describes.
-        """
+        """Draw ``n`` points from ``p(x | y = label)``, mapped back to the input space, (n, D)."""
         idx = np.flatnonzero(self.classes == label)
         if not len(idx):
             raise ValueError(f"label: expected one of {self.classes.tolist()}, got {label!r}")
@@ -111,8 +106,7 @@ class GMMClassifier:
         Raises
         ------
         FloatingPointError
-            If a point has zero density under every class (cannot happen with positive
-            variances; guards against silent NaN).
+            If a point has zero density under every class (never with positive variances).
         """
         joint = self.joint_log_likelihood(X)
         norm = logsumexp(joint, axis=1, keepdims=True)
@@ -141,11 +135,8 @@ def fit_gmm_classifier(X, y, k=5, *, covariance="diag", n_pca=None, max_iter=100
                        reg=1e-6, n_init=1, seed=None) -> GMMClassifier:
     """Fit one Gaussian mixture per class: the plug-in Bayes classifier of exercise 1b.
 
-    The training points of class ``c`` (and only those) give a ``k``-component mixture
-    ``p(x | y = c)`` fitted by :func:`mlhw.fit_gmm`; the prior ``Pr(y = c)`` is the class's share
-    of the training set. With ``n_pca`` the data are first projected on the ``n_pca`` leading
-    principal components of the whole training set (:func:`mlhw.pca`), and the same projection
-    is applied to every point classified later.
+    ``p(x | y = c)`` is a ``k``-component :func:`mlhw.fit_gmm` of the training points of class
+    ``c``; the prior ``Pr(y = c)`` is the class's share of the training set.
 
     Parameters
     ----------
@@ -157,7 +148,8 @@ def fit_gmm_classifier(X, y, k=5, *, covariance="diag", n_pca=None, max_iter=100
         Number of mixture components per class.
     covariance : {"diag", "full", "spherical"}
     n_pca : int, optional
-        Number of principal components to keep (``None``: use the raw features).
+        Project every point (training and later) on this many leading principal components of the
+        whole training set (:func:`mlhw.pca`); ``None``: use the raw features.
     max_iter, tol, reg, n_init :
         Passed to :func:`mlhw.fit_gmm` (``reg`` is the variance floor; raw pixels in [0, 1]
         need a larger one than the default, about ``1e-2``).
@@ -271,14 +263,11 @@ def _mean_log_likelihood(X, params, cov):
 def _bic(X, params, cov):
     n, d = X.shape
     ll = _mean_log_likelihood(X, params, cov) * n
-    return float(-2.0 * ll + _n_parameters(len(params.weights), d, cov) * np.log(n))
+    return float(-2.0 * ll + n_parameters(len(params.weights), d, cov) * np.log(n))
 
 
 def gmm_bic(X, model, *, covariance=None) -> float:
     """Bayesian information criterion ``-2 log L + p log N`` (lower is better).
-
-    ``p`` counts the free parameters (:func:`mlhw.mixtures.n_parameters`: ``k - 1`` weights,
-    ``k d`` means and the variances), as scikit-learn's ``GaussianMixture.bic`` does.
 
     Parameters
     ----------
@@ -290,7 +279,7 @@ def gmm_bic(X, model, *, covariance=None) -> float:
     Returns
     -------
     float
-        ``-2 log L + p log N``; lower is better.
+        ``-2 log L + p log N``, ``p`` the free parameters (:func:`mlhw.mixtures.n_parameters`).
 
     Raises
     ------
@@ -313,10 +302,7 @@ def elbow_index(values, *, rel_gain: float = 0.05) -> int:
     """Index where a decreasing curve (a loss against k) flattens: its elbow.
 
     The smallest index ``i`` such that every later step ``values[j - 1] - values[j]`` (``j > i``)
-    gains less than ``rel_gain`` (5 %) times the largest single-step gain of the whole curve:
-    beyond the elbow, one more component is never worth more than that share of the best step.
-    A heuristic, stated so that it can be checked and changed; the chapters back it with BIC and
-    held-out likelihood.
+    gains less than ``rel_gain`` (5 %) times the largest single-step gain of the whole curve.
 
     Parameters
     ----------
@@ -328,7 +314,7 @@ def elbow_index(values, *, rel_gain: float = 0.05) -> int:
     Returns
     -------
     int
-        An index into ``values``.
+        An index into ``values`` (0 for a curve that never decreases).
 
     Raises
     ------
@@ -404,8 +390,6 @@ class KSweep:
 def gmm_k_sweep(X, ks, *, held_out=None, covariance="diag", max_iter=500, tol=1e-5, reg=1e-6,
                 n_init=1, init=None, seed=None) -> KSweep:
     """Fit a mixture for every ``k`` in ``ks`` and record the training NLL, BIC and held-out fit.
-
-    Waterloo CS480/680 HW4, exercise 1a (``k = 1, ..., 10``, at most 500 iterations).
 
     Parameters
     ----------

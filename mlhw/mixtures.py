@@ -2,9 +2,8 @@
 covariances.
 
 Answers CS181 HW4 "Clustering and EM" problem 2 (EM for a GMM derived), Waterloo CS480/680 HW4
-exercise 1 (diagonal GMM) and provides the pieces of the semi-supervised GMM. The covariance
-layouts, the variance floor ``reg`` and the empty-component policy are set out in this module's
-notes in the book's API reference.
+exercise 1 (diagonal GMM) and provides the pieces of the semi-supervised GMM; this module's notes
+set out the covariance layouts, the variance floor ``reg`` and the empty-component policy.
 """
 
 from __future__ import annotations
@@ -34,8 +33,7 @@ _ESTIMATED = COVARIANCE_TYPES[:3]  # the types whose covariances are estimated, 
 def _warn_if_floored(who: str, covariances, covariance: str, floor: float,
                      stacklevel: int = 3) -> None:
     """Issue one :class:`~mlhw.VarianceFloorWarning` if any fitted variance (eigenvalue, for
-    ``"full"``) sits at ``floor``. The M-steps clip to the floor exactly, so a variance at the
-    floor equals it up to the rounding of an eigen-decomposition."""
+    ``"full"``, up to its rounding) sits at ``floor``, which the M-steps clip to exactly."""
     if floor <= 0 or covariance == "fixed":
         return
     full = covariance == "full"
@@ -98,14 +96,8 @@ def _log_gauss(X, means, covariances, covariance, x_sq=None):
 
 
 def _refine_log_gauss(out, big, X, means, prec, log_det):
-    """Recompute directly the entries of ``out`` that the expanded quadratic form got wrong.
-
-    Its rounding error is about ``eps`` times the weighted ``||x||^2 + ||mu||^2`` (``big``),
-    more than the distance itself for a variance small against the squared magnitude of the data
-    (a component collapsed onto duplicated points away from the origin). Such entries are
-    recomputed as ``sum_j prec_j (x_j - mu_j)^2`` where they can matter: within 100 nats of the
-    best component of their row.
-    """
+    """Recompute from the deviations ``x - mu`` the entries of ``out`` within 100 nats of their
+    row's best whose expanded quadratic form lost its precision (rounding about ``eps * big``)."""
     eps4 = 4.0 * np.finfo(float).eps
     if big.max() * eps4 <= 1e-12:  # the usual case, decided by one reduction
         return out
@@ -124,10 +116,8 @@ def _refine_log_gauss(out, big, X, means, prec, log_det):
 
 
 def _gmm_log_joint(X, params, covariance, x_sq=None):
-    """Per-point log joint ``log pi_k + log N(x_n | mu_k, Sigma_k)``, shape (N, k).
-
-    ``x_sq`` may pass ``X * X``, computed once per fit, to the diagonal and spherical models.
-    """
+    """Per-point log joint ``log pi_k + log N(x_n | mu_k, Sigma_k)``, shape (N, k); ``x_sq``
+    may hold ``X * X``, computed once per fit."""
     with np.errstate(divide="ignore"):
         log_w = np.log(params.weights)
     return log_w + _log_gauss(X, params.means, params.covariances, covariance, x_sq)
@@ -135,8 +125,7 @@ def _gmm_log_joint(X, params, covariance, x_sq=None):
 
 def _clip_eigenvalues(cov, reg):
     """The covariance with every eigenvalue at least ``reg`` closest in the M-step objective
-    ``-log det C - tr(C^{-1} S)``: ``S`` with its eigenvalues below ``reg`` raised to ``reg``.
-    One Cholesky factorisation of ``S - reg I`` shows when nothing needs clipping."""
+    ``-log det C - tr(C^{-1} S)``: ``S`` with its eigenvalues below ``reg`` raised to ``reg``."""
     if reg <= 0:
         return cov
     d = len(cov)
@@ -236,8 +225,7 @@ def gmm_log_likelihood(X, weights, means, covariances, covariance: str = "full")
     """
     X = as_array(X, "X", ndim=2)
     covariance = check_choice(covariance, "covariance", COVARIANCE_TYPES)
-    params = _gmm_params({"weights": weights, "means": means, "covariances": covariances},
-                           covariance, d=X.shape[1])
+    params = _gmm_params(GMMParams(weights, means, covariances), covariance, d=X.shape[1])
     return float(logsumexp(_gmm_log_joint(X, params, covariance), axis=1).sum())
 
 
@@ -280,10 +268,7 @@ def n_parameters(k: int, d: int, covariance: str) -> int:
     """Number of free parameters (for BIC): ``k - 1`` weights, ``k d`` means and the variances."""
     k = check_int(k, "k", low=1)
     d = check_int(d, "d", low=1)
-    return _n_parameters(k, d, check_choice(covariance, "covariance", COVARIANCE_TYPES))
-
-
-def _n_parameters(k, d, covariance):
+    covariance = check_choice(covariance, "covariance", COVARIANCE_TYPES)
     cov = {"full": k * d * (d + 1) // 2, "diag": k * d, "spherical": k, "fixed": 0}[covariance]
     return (k - 1) + k * d + cov
 
@@ -319,8 +304,6 @@ def _gmm_initial_params(X, k, covariance, init, reg, sigma2, rng) -> GMMParams:
         params = _gmm_params(init, covariance, "init", k, d)
         if covariance == "fixed":  # the variance is sigma2, whatever the dict says
             return GMMParams(params.weights, params.means, np.full(k, sigma2))
-        # EM maximises over covariances with every variance (eigenvalue) at least reg, and only
-        # from a start inside that set does the likelihood never decrease: clip the start too
         covs = params.covariances
         clipped = (np.array([_clip_eigenvalues(c, reg) for c in covs]) if covariance == "full"
                    else np.maximum(covs, reg))
@@ -330,8 +313,7 @@ def _gmm_initial_params(X, k, covariance, init, reg, sigma2, rng) -> GMMParams:
                           RuntimeWarning, stacklevel=4)
             params = GMMParams(params.weights, params.means, clipped)
         return params
-    if init is not None and not (isinstance(init, str) and init in ("kmeans", "k-means++",
-                                                                    "random")):
+    if init is not None and not (isinstance(init, str) and init in ("kmeans", "k-means++", "random")):
         got = repr(init) if isinstance(init, str) else type(init).__name__
         raise ValueError(f"init: expected None, 'kmeans', 'k-means++', 'random' or a dict of "
                          f"parameters, got {got}")
@@ -410,8 +392,7 @@ def fit_gmm(X, k, *, covariance="full", init=None, max_iter=100, tol=1e-3, reg=1
 
 
 def _gmm_options(covariance, init, max_iter, tol, reg, sigma2, n_init) -> dict:
-    """The checked options of :func:`fit_gmm` (all but the data, ``k`` and ``seed``), as the
-    keyword arguments of :func:`_fit_gmm`."""
+    """The checked options of :func:`fit_gmm` but ``X``, ``k``, ``seed``, for :func:`_fit_gmm`."""
     covariance = check_choice(covariance, "covariance", COVARIANCE_TYPES)
     max_iter, tol, n_init = em._check_options(max_iter, tol, n_init,
                                               isinstance(init, (dict, GMMParams)))
@@ -442,9 +423,7 @@ def _fit_gmm(X, k, rng, *, covariance, init, max_iter, tol, reg, sigma2, n_init)
         return _gmm_initial_params(X, k, covariance, init, reg, sigma2, r)
 
     fixed = isinstance(init, (dict, GMMParams))
-    # The full model makes many small BLAS calls (d x d factorisations, N x d x d products, one
-    # per component); OpenBLAS's thread start-up and hand-over dominate them, and one thread is
-    # several times faster (measured in benchmarks/bench.py).
+    # one BLAS thread runs the full model's many small calls faster (see the module notes)
     threads = threadpool_limits(limits=1, user_api="blas") if covariance == "full" else nullcontext()
     with threads:
         res = em._run(X, start(rng) if fixed else start, log_joint, m_step, max_iter, tol,

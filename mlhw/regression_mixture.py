@@ -1,10 +1,7 @@
 """EM for a mixture of linear regressions (NTU ML 2024 HW3, problem 5), on the shared EM driver.
 
-Given an input ``x`` in R^m, the output ``y`` is drawn from component ``k`` with probability
-``pi_k``, and then ``y ~ N(w_k^T x, rho_k)``: ``p(y | x) = sum_k pi_k N(y; w_k^T x, rho_k)``.
-There is no separate intercept: a line ``y = a + b x`` is the case ``x = (1, x)``, ``w = (a, b)``
-(:func:`sample_regression_mixture` builds such inputs). The M-step and its variance floor ``reg``
-are set out in this module's notes.
+The model is ``p(y | x) = sum_k pi_k N(y; w_k^T x, rho_k)`` for ``x`` in R^m, with no separate
+intercept: a line ``y = a + b x`` is the case ``x = (1, x)``, ``w = (a, b)``.
 """
 
 from __future__ import annotations
@@ -24,8 +21,7 @@ from .mixtures import _warn_if_floored
 __all__ = ["RegressionMixtureParams", "fit_regression_mixture",
            "regression_mixture_log_likelihood", "sample_regression_mixture"]
 
-#: A component whose total responsibility is below this many points keeps its previous line and
-#: variance in the M-step (its weight becomes that tiny total divided by N).
+#: A component with less total responsibility keeps its previous line and variance in the M-step.
 _EMPTY = 1e-10
 
 
@@ -60,11 +56,8 @@ def _regmix_log_joint(data, params):
 
 
 def _regmix_m_step(data, resp, params, reg=1e-6):
-    """M-step of problem 5 (see the module notes), the maximiser of Q subject to ``rho_k >= reg``.
-
-    A rank-deficient weighted design gives the minimum-norm weighted least-squares ``w_k`` (any
-    solution maximises Q).
-    """
+    """M-step of problem 5 (see the module notes), the maximiser of Q subject to ``rho_k >= reg``
+    (the minimum-norm ``w_k`` for a rank-deficient weighted design)."""
     X, y = data
     nk = resp.sum(axis=0)
     coefs = np.array(params.coefs, dtype=float, copy=True)
@@ -177,16 +170,11 @@ def fit_regression_mixture(X, y, k, *, init="points", max_iter=200, tol=1e-6, re
         with equal weights and the variance of ``y``; ``"random"``: one M-step from random
         responsibilities; a dict with ``weights`` (K,), ``coefs`` (K, m) and ``variances`` (K,),
         or a :class:`RegressionMixtureParams`, starts there.
-    max_iter : int
-        Maximum number of EM iterations per run.
-    tol : float
-        As :func:`mlhw.fit_gmm`.
+    max_iter, tol, n_init :
+        As :func:`mlhw.fit_gmm` (``n_init`` 1 when ``init`` gives fixed parameters).
     reg : float
         Lower bound on every variance ``rho_k`` (keeps the likelihood bounded).
-    n_init : int
-        As :func:`mlhw.fit_gmm` (1 when ``init`` gives fixed parameters).
     seed : None, int or numpy.random.Generator
-        Randomness of the initialisation.
 
     Returns
     -------
@@ -238,7 +226,6 @@ def sample_regression_mixture(n, coefs, variances, weights=None, *, x_range=(-3.
     Parameters
     ----------
     n : int
-        Number of points.
     coefs : array_like, shape (K, m)
         True coefficients; with ``intercept=True`` column 0 is the intercept.
     variances : array_like, shape (K,)
@@ -277,8 +264,7 @@ def sample_regression_mixture(n, coefs, variances, weights=None, *, x_range=(-3.
         raise ValueError(f"x_range: expected low < high, got {tuple(lo_hi)}")
     rng = check_rng(seed)
     z = rng.choice(k, size=n, p=params.weights)
-    n_feat = m - 1 if intercept else m
-    feats = rng.uniform(lo_hi[0], lo_hi[1], size=(n, n_feat))
+    feats = rng.uniform(lo_hi[0], lo_hi[1], size=(n, m - 1 if intercept else m))
     X = np.column_stack([np.ones(n), feats]) if intercept else feats
     y = np.einsum("nm,nm->n", X, coefs[z]) + rng.normal(size=n) * np.sqrt(params.variances[z])
     return X, y, z

@@ -1,9 +1,7 @@
 """Semi-supervised Gaussian mixture by EM (NTU ML 2024 HW3, problem 4), on the shared EM driver.
 
-Each point ``x_i`` in R^d is either labelled with its class ``y_i`` in ``{0, ..., K-1}`` or
-unlabelled (``y_i = -1``; the homework writes the classes ``1..K`` and uses ``0`` for
-"unlabelled"). The model of the homework, its M-step and the alternative ``weights_from="all"``
-are set out in this module's notes.
+A point's label is its class ``0, ..., K-1`` or ``-1`` for an unlabelled point (the homework
+writes the classes ``1..K`` and ``0`` for "unlabelled").
 """
 
 from __future__ import annotations
@@ -102,7 +100,6 @@ def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabel
     k : int
         Number of classes (components), ``1 <= k <= N``.
     covariance : {"full", "diag", "spherical"}
-        Layout of the covariances, as :func:`mlhw.fit_gmm`.
     weights_from : {"unlabelled", "all"}
         ``"unlabelled"``: the homework's model and M-step, ``pi_k`` from the unlabelled points
         only. ``"all"``: labelled points are mixture draws too, ``pi_k`` from all points.
@@ -118,10 +115,8 @@ def fit_semi_supervised_gmm(X, y, k, *, covariance="full", weights_from="unlabel
     Returns
     -------
     EMResult
-        As :func:`mlhw.fit_gmm`, with ``.weights_from``; component ``k`` is class ``k`` (the
-        labels fix the order), ``.resp`` is one-hot on labelled rows and ``.log_likelihood`` is
-        ``sum_{unlabelled} log sum_k pi_k N(x_i; mu_k, Sigma_k) + sum_{labelled} log N(x_i;
-        mu_{y_i}, Sigma_{y_i})``.
+        As :func:`mlhw.fit_gmm`, with ``.weights_from``; component ``k`` is class ``k``, ``.resp``
+        is one-hot on labelled rows and ``.log_likelihood`` is the model's (module notes).
 
     Raises
     ------

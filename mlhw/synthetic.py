@@ -1,11 +1,8 @@
 """A stand-in for the data set of Waterloo CS480/680 HW4, exercise 1a, the package's sampler of
 Gaussian mixtures, and a cautionary E-step.
 
-The exercise fits diagonal Gaussian mixtures with k = 1, ..., 10 components to a course file,
-``gmm_dataset.csv``, that was never published. :func:`gmm_dataset` draws a replacement from a
-mixture stated here in full (six components in ten dimensions), so a chapter can check whether
-model selection recovers the generating number of components. :func:`naive_e_step` is the E-step
-in probability space, as the exercise's Algorithm 1 states it, to show how its NaNs arise.
+:func:`gmm_dataset` replaces the exercise's unpublished ``gmm_dataset.csv`` with draws from a
+mixture stated here in full; :func:`naive_e_step` is the exercise's E-step in probability space.
 """
 
 from __future__ import annotations
@@ -15,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import as_array, check_choice, check_int, check_rng
-from .mixtures import _ESTIMATED, _gmm_params
+from .mixtures import _ESTIMATED, GMMParams, _gmm_params
 
 __all__ = ["GMMSample", "NaiveEStep", "SUBSTITUTE_MEANS", "SUBSTITUTE_VARIANCES",
            "SUBSTITUTE_WEIGHTS", "gmm_dataset", "naive_e_step", "sample_gmm"]
@@ -95,18 +92,10 @@ class NaiveEStep:
         return int(np.count_nonzero(np.isnan(self.resp).any(axis=1)))
 
 
-def _mixture(weights, means, covariances, covariance, d=None):
-    return _gmm_params({"weights": weights, "means": means, "covariances": covariances},
-                         covariance, d=d)
-
-
 def sample_gmm(n, weights, means, covariances, *, covariance="full", seed=None):
     """Draw ``n`` points from a Gaussian mixture of any covariance type: the package's sampler.
 
-    Each point picks component ``k`` with probability ``weights[k]``, then draws
-    ``x = means[k] + L_k eps`` with ``eps`` standard normal and ``L_k L_k^T`` the covariance of
-    component ``k``. A one-dimensional mixture is ``means`` of shape ``(K, 1)`` with
-    ``covariance="spherical"``.
+    A one-dimensional mixture is ``means`` of shape ``(K, 1)`` with ``covariance="spherical"``.
 
     Parameters
     ----------
@@ -140,7 +129,7 @@ def sample_gmm(n, weights, means, covariances, *, covariance="full", seed=None):
     """
     n = check_int(n, "n", low=1)
     covariance = check_choice(covariance, "covariance", _ESTIMATED)
-    p = _mixture(weights, means, covariances, covariance)
+    p = _gmm_params(GMMParams(weights, means, covariances), covariance)
     w, mu, cov = p.weights, p.means, p.covariances
     rng = check_rng(seed)
     labels = rng.choice(len(w), size=n, p=w)
@@ -159,10 +148,8 @@ def gmm_dataset(n: int = 2000, *, seed=0) -> GMMSample:
     """The substitute for ``gmm_dataset.csv`` of Waterloo CS480/680 HW4, exercise 1a.
 
     ``n`` points in ``d = 10`` dimensions from the six-component diagonal mixture
-    :data:`SUBSTITUTE_WEIGHTS`, :data:`SUBSTITUTE_MEANS`, :data:`SUBSTITUTE_VARIANCES`. Closest
-    pair of means: 5.2 apart, with variances between 0.35 and 1.99 per coordinate, so the
-    components overlap a little but are separable. Use different seeds for a training and a
-    held-out sample.
+    :data:`SUBSTITUTE_WEIGHTS`, :data:`SUBSTITUTE_MEANS`, :data:`SUBSTITUTE_VARIANCES`. Use
+    different seeds for a training and a held-out sample.
 
     Parameters
     ----------
@@ -189,12 +176,9 @@ def gmm_dataset(n: int = 2000, *, seed=0) -> GMMSample:
 def naive_e_step(X, weights, means, covariances) -> NaiveEStep:
     """The diagonal-GMM E-step in probability space, as written in the exercise (cautionary).
 
-    Computes ``pi_k |2 pi S_k|^(-1/2) exp(-(x_i - mu_k)^T S_k^(-1) (x_i - mu_k) / 2)`` with
-    ``S_k = diag(covariances[k])``, sums over ``k`` and divides, all without logarithms, so that
-    in high dimension its output holds NaN, 0 and infinity (how, in the module notes).
-    Floating-point warnings are silenced here on purpose: the caller inspects the result. No
-    model of :mod:`mlhw` uses it: they compute the E-step in log space (:func:`mlhw.em.e_step`).
-    Answers the warning about NaNs in Waterloo CS480/680 HW4, exercise 1a.
+    ``pi_k |2 pi S_k|^(-1/2) exp(-(x_i - mu_k)^T S_k^(-1) (x_i - mu_k) / 2)``, ``S_k =
+    diag(covariances[k])``, summed over ``k`` and divided without logarithms and without
+    floating-point warnings, so that in high dimension its output holds NaN, 0 and infinity.
 
     Parameters
     ----------
@@ -223,7 +207,7 @@ def naive_e_step(X, weights, means, covariances) -> NaiveEStep:
     (1, inf)
     """
     X = as_array(X, "X", ndim=2)
-    p = _mixture(weights, means, covariances, "diag", d=X.shape[1])
+    p = _gmm_params(GMMParams(weights, means, covariances), "diag", d=X.shape[1])
     w, mu, var = p.weights, p.means, p.covariances
     with np.errstate(all="ignore"):
         inv = 1.0 / var
