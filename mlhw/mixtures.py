@@ -265,7 +265,29 @@ def gmm_predict(X, params: GMMParams, covariance: str = "full"):
 
 
 def n_parameters(k: int, d: int, covariance: str) -> int:
-    """Number of free parameters (for BIC): ``k - 1`` weights, ``k d`` means and the variances."""
+    """Number of free parameters (for BIC): ``k - 1`` weights, ``k d`` means and the variances.
+
+    Parameters
+    ----------
+    k, d : int
+        Components and features, each at least 1.
+    covariance : {"full", "diag", "spherical", "fixed"}
+        As in :func:`mlhw.fit_gmm` (``"fixed"`` variances are not estimated).
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a non-integer or non-positive ``k`` or ``d``, or an unknown ``covariance``.
+
+    Examples
+    --------
+    >>> n_parameters(2, 3, "diag")   # 1 weight, 6 means, 6 variances
+    13
+    """
     k = check_int(k, "k", low=1)
     d = check_int(d, "d", low=1)
     covariance = check_choice(covariance, "covariance", COVARIANCE_TYPES)
