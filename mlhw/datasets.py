@@ -211,6 +211,17 @@ def download_mnist(dest, *, base_url: str = MNIST_MIRROR, timeout: float = 60.0)
         registry.
     OSError
         Naming the file, if a transfer fails (HTTP error, refused connection, timeout).
+    TypeError
+        If ``dest`` is not a path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:   # the shipped copies as a file:// mirror
+    ...     got = download_mnist(folder, base_url=mnist_dir().as_uri())
+    ...     images, labels = load_mnist("test", n=2, folder=got)
+    >>> images.shape, labels.tolist()
+    ((2, 28, 28), [7, 2])
     """
     if not isinstance(dest, (str, Path)):
         raise TypeError(f"dest: expected a folder path, got {type(dest).__name__}")

@@ -36,7 +36,17 @@ _TINY = np.finfo(float).tiny
 
 @dataclass(frozen=True)
 class GammaMixtureParams:
-    """Gamma-mixture parameters: ``theta (K,)``, rates ``betas (K,)``, shared shape ``alpha``."""
+    """Gamma-mixture parameters, as the EM driver carries them between iterations.
+
+    Attributes
+    ----------
+    theta : ndarray, shape (K,)
+        Mixing weights.
+    betas : ndarray, shape (K,)
+        Rates of the components.
+    alpha : float
+        The shape all components share.
+    """
 
     theta: np.ndarray
     betas: np.ndarray
