@@ -60,8 +60,6 @@ class ToyStudents:
 def toy_students() -> ToyStudents:
     """The toy data of CS181 HW4, problem 4.4: GPA, age and gender of eight applicants.
 
-    Every applicant is 22, so age separates nobody; four are men (a-d) and four women (e-h).
-
     Returns
     -------
     ToyStudents
@@ -97,13 +95,9 @@ def _cluster_labels(labels, name="labels", n=None) -> np.ndarray:
     return arr
 
 
-def _features(X, name="X", n=None) -> np.ndarray:
+def _features(X, name="X") -> np.ndarray:
     arr = as_array(X, name, ndim=(1, 2))
-    if arr.ndim == 1:
-        arr = arr[:, None]
-    if n is not None and len(arr) != n:
-        raise ValueError(f"{name}: expected {n} rows (one per point), got {len(arr)}")
-    return arr
+    return arr[:, None] if arr.ndim == 1 else arr
 
 
 def balance(labels, groups) -> float:
@@ -155,8 +149,7 @@ def _groups(groups, n) -> np.ndarray:
 
 
 def _counts(labels, groups, n=None):
-    """The checked labels, then the clusters, group values and (clusters x groups) counts, by the
-    contingency table of :mod:`mlhw.metrics`."""
+    """The checked labels, then the clusters, group values and (clusters x groups) counts."""
     lab = _cluster_labels(labels, n=n)
     table, group_values, clusters = _contingency(_groups(groups, lab.size), lab)
     if len(group_values) < 2:
@@ -387,8 +380,7 @@ def average_distance_fairness(X, labels, *, metric: str = "euclidean") -> Averag
     """Individual fairness of a clustering in the sense of Kleindessner et al. (2020).
 
     A point is treated fairly when its mean distance to the other members of its cluster is at
-    most its mean distance to any other cluster (a point alone in its cluster is); the clustering
-    is fair when every point's ratio of the two is at most 1.
+    most its mean distance to any other cluster (module notes).
 
     Parameters
     ----------
@@ -461,9 +453,8 @@ class ServiceReport:
 def service_fairness(X, centers, labels=None, *, metric: str = "euclidean") -> ServiceReport:
     """Individual fairness of centres: "service in your neighbourhood" (Jung et al., 2020).
 
-    Each point ``x`` should be served within ``alpha * r(x)`` (the radius ``r`` of
-    :class:`ServiceReport`) by its nearest centre or, when ``labels`` is given, by its cluster's
-    (a constraint may assign it to another than the nearest).
+    Each point ``x`` should be served within ``alpha * r(x)`` (:class:`ServiceReport`) by its
+    nearest centre or, with ``labels`` (which a constraint may set), by its own cluster's.
 
     Parameters
     ----------
@@ -521,9 +512,7 @@ def _service(Xf, C, lab, metric):
 def partitions(n: int, k: int) -> np.ndarray:
     """Every partition of ``n`` points into exactly ``k`` non-empty clusters.
 
-    Each partition is a restricted growth string: point 0 is in cluster 0 and each point's label
-    is at most one more than the largest label before it, so every partition appears once. Used
-    by :func:`fair_clustering` (CS181 HW4, problem 4.4).
+    Each appears once, as a restricted growth string, in lexicographic order (module notes).
 
     Parameters
     ----------
@@ -552,20 +541,16 @@ def partitions(n: int, k: int) -> np.ndarray:
     if (count := stirling2(n, k, exact=True)) > MAX_PARTITIONS:
         raise ValueError(f"n: expected at most {MAX_PARTITIONS} partitions to enumerate, got "
                          f"S({n}, {k}) = {count}")
-    rgs = np.zeros((1, 1), dtype=np.int8)
-    top = np.zeros(1, dtype=np.int8)                    # largest label so far
+    labs = np.arange(k, dtype=np.int16)
+    rgs = np.zeros((1, 1), dtype=np.int16)
+    top = np.zeros(1, dtype=np.int16)                   # largest label so far
     for i in range(1, n):
-        blocks = []
-        for lab in range(k):
-            keep = (lab <= top + 1) & (np.maximum(top, lab) + (n - 1 - i) >= k - 1)
-            if np.any(keep):
-                ext = np.column_stack([rgs[keep], np.full(int(keep.sum()), lab, np.int8)])
-                blocks.append((ext, np.maximum(top[keep], lab)))
-        rgs = np.concatenate([b[0] for b in blocks])
-        top = np.concatenate([b[1] for b in blocks])
-        order = np.lexsort(rgs.T[::-1])
-        rgs, top = rgs[order], top[order]
-    return rgs[top == k - 1].astype(int)
+        # point i may take a label up to top + 1 that still leaves enough points to open all k
+        rows, cols = np.nonzero((labs <= top[:, None] + 1)
+                                & (np.maximum(top[:, None], labs) >= k - n + i))
+        rgs = np.column_stack([rgs[rows], labs[cols]])  # row-major: still in lexicographic order
+        top = np.maximum(top[rows], labs[cols])
+    return rgs.astype(int)
 
 
 @dataclass(frozen=True)
@@ -622,10 +607,9 @@ def fair_clustering(X, groups, k, *, min_share: float = 0.0, protected=1,
                     cost: str = "kmeans", features=None) -> FairClusteringResult:
     """Exactly optimal clustering under a minimum share of a protected group in every cluster.
 
-    Minimises the k-means cost (squared distances to the means) or the k-medians cost (L1
-    distances to the coordinatewise medians) over every partition of the points into ``k``
-    non-empty clusters in which the ``protected`` group has a share of at least ``min_share`` in
-    every cluster: the global optimum, found by enumerating the partitions (:func:`partitions`).
+    The k-means or k-medians cost (see ``cost`` of :class:`FairClusteringResult`) minimised over
+    every partition (:func:`partitions`) in which ``protected`` has a share of at least
+    ``min_share`` in every cluster.
 
     Parameters
     ----------

@@ -129,12 +129,9 @@ class GAN:
 
     def undetached_generator_gradients(self, z):
         """What ``.detach()`` blocks: the gradient of the discriminator's loss on the fakes,
-        ``mean softplus(D(G(z)))``, with respect to the generator's parameters.
+        ``mean softplus(D(G(z)))``, with respect to the generator's parameters (module notes).
 
-        The discriminator step never computes this; it is here to show what would reach the
-        generator without the detach. It is exactly minus the gradient of the *saturating*
-        generator objective ``mean log(1 - sigmoid(D(G(z))))`` and points against the
-        non-saturating generator gradient. Overwrites the generator's stored gradients.
+        Overwrites the generator's stored gradients.
 
         Parameters
         ----------
