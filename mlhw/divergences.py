@@ -98,8 +98,7 @@ def kl_diag_gaussians(mu1, var1, mu2, var2):
 
 
 def _kl_diag(mu1, var1, mu2, var2):
-    """``KL(N(mu1, diag var1) || N(mu2, diag var2))`` summed over the last axis, unchecked (the
-    core of :func:`kl_diag_gaussians`, for training loops that pass checked arrays)."""
+    """:func:`kl_diag_gaussians` unchecked (the last axis summed), for training loops."""
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         return (0.5 * (_ratio_term(var1, var2) + (mu1 - mu2) ** 2 / var2)).sum(axis=-1)
 
@@ -108,8 +107,7 @@ def kl_gaussians(mu1, cov1, mu2, cov2):
     """KL divergence between two multivariate Gaussians with full covariance matrices.
 
     ``KL(N(mu1, S1) || N(mu2, S2)) = 1/2 [tr(S2^-1 S1) + (mu2 - mu1)^T S2^-1 (mu2 - mu1) - d
-    + log det S2 - log det S1]``, evaluated with Cholesky factors (module notes); the general form
-    of :func:`kl_diag_gaussians`.
+    + log det S2 - log det S1]``, evaluated with Cholesky factors (module notes).
 
     Parameters
     ----------
@@ -133,7 +131,6 @@ def kl_gaussians(mu1, cov1, mu2, cov2):
 
     Examples
     --------
-    >>> import numpy as np
     >>> round(kl_gaussians([0.0, 0.0], np.eye(2), [1.0, 0.0], 2 * np.eye(2)), 6)
     0.443147
     """
@@ -183,8 +180,6 @@ class MonteCarloKL:
 def kl_monte_carlo(mu1, cov1, mu2, cov2, *, n_samples: int = 100_000, seed=None) -> MonteCarloKL:
     """Monte Carlo estimate of ``KL(N(mu1, cov1) || N(mu2, cov2))``, an oracle for the closed forms.
 
-    Draws ``x_1..x_n ~ N(mu1, cov1)`` and averages ``log p(x_i) - log q(x_i)`` (module notes).
-
     Parameters
     ----------
     mu1, mu2 : array_like, shape (d,)
@@ -195,12 +190,10 @@ def kl_monte_carlo(mu1, cov1, mu2, cov2, *, n_samples: int = 100_000, seed=None)
     n_samples : int
         Number of draws (at least 2).
     seed : None, int or numpy.random.Generator
-        Source of randomness.
 
     Returns
     -------
     MonteCarloKL
-        ``estimate``, ``std_error`` and ``n_samples``.
 
     Raises
     ------

@@ -115,8 +115,7 @@ def score_function_gradient(f, mu, sigma, n_samples, *, n_repeats=1, baseline=0.
     baseline : float, keyword-only
         Constant subtracted from ``f`` (control variate).
     seed : None, int or numpy.random.Generator, keyword-only
-        Randomness. The same seed gives the same ``eps`` as :func:`reparameterization_gradient`,
-        so the two estimators can be compared on common random numbers.
+        The same seed draws the same ``eps`` in :func:`reparameterization_gradient`.
 
     Returns
     -------
@@ -184,16 +183,14 @@ def reparameterization_gradient(df, mu, sigma, n_samples, *, n_repeats=1, seed=N
 def gaussian_expectation(h, mu, sigma, *, n_nodes=60):
     """``E_{eps ~ N(0, 1)}[h(mu + sigma eps, eps)]`` by Gauss-Hermite quadrature.
 
-    Exact (up to rounding) when ``h`` is a polynomial of total degree at most
-    ``2 n_nodes - 1`` in ``eps``.
-
     Parameters
     ----------
     h : callable
         Vectorised ``h(z, eps)``.
     mu, sigma : float
     n_nodes : int, keyword-only
-        Quadrature nodes (1 to 150).
+        Quadrature nodes (1 to 150): exact (up to rounding) for ``h`` polynomial in ``eps`` of
+        total degree up to ``2 n_nodes - 1``.
 
     Returns
     -------
@@ -216,10 +213,8 @@ def gaussian_expectation(h, mu, sigma, *, n_nodes=60):
 
 
 def gaussian_gradient_quadrature(f, mu, sigma, *, n_nodes=60):
-    """Exact ``(d/dmu, d/dsigma) E_{N(mu, sigma^2)}[f(z)]`` for polynomial ``f``.
-
-    ``(E[f(z) eps], E[f(z) (eps^2 - 1)]) / sigma`` by :func:`gaussian_expectation`: exact for
-    polynomials of degree up to ``2 n_nodes - 3``, close for smooth ``f`` of moderate growth.
+    """Exact ``(d/dmu, d/dsigma) E_{N(mu, sigma^2)}[f(z)]`` for polynomial ``f``, by the score
+    identities (module notes) and :func:`gaussian_expectation`.
 
     Parameters
     ----------
@@ -227,6 +222,7 @@ def gaussian_gradient_quadrature(f, mu, sigma, *, n_nodes=60):
         Vectorised ``f(z)``.
     mu, sigma : float
     n_nodes : int, keyword-only
+        Exact for ``f`` of degree up to ``2 n_nodes - 3``; close for smooth ``f`` of mild growth.
 
     Returns
     -------
@@ -265,8 +261,6 @@ class EstimatorVariances:
 def single_sample_variances(f, df, mu, sigma, *, baseline=0.0, n_nodes=60):
     """Per-sample variances of the score-function and reparameterized estimators.
 
-    Divide by ``n`` for ``n`` samples; exact for polynomial ``f`` of degree up to ``n_nodes - 2``.
-
     Parameters
     ----------
     f, df : callable
@@ -275,6 +269,7 @@ def single_sample_variances(f, df, mu, sigma, *, baseline=0.0, n_nodes=60):
     baseline : float, keyword-only
         The score estimator's constant baseline.
     n_nodes : int, keyword-only
+        Exact for polynomial ``f`` of degree up to ``n_nodes - 2``.
 
     Returns
     -------
@@ -306,14 +301,12 @@ def single_sample_variances(f, df, mu, sigma, *, baseline=0.0, n_nodes=60):
 class LinearGaussianModel:
     """``z ~ N(0, I_k)``, ``x | z ~ N(A z + b, noise_cov)``: a latent-variable model solved exactly.
 
-    Arguments are validated on construction; the closed forms are in the module notes.
-
     Parameters
     ----------
     A : array_like, shape (d, k)
     b : array_like, shape (d,)
     noise_cov : array_like, shape (d, d)
-        Symmetric positive definite.
+        Symmetric positive definite. All three are checked on construction.
 
     Examples
     --------
@@ -397,8 +390,7 @@ class LinearGaussianModel:
         return cov @ (sinv_a.T @ (x - self.b)), cov
 
     def elbo(self, x, q_mean, q_cov):
-        """Closed-form ``ELBO(q) = E_q[log p(x, z)] + H[q]`` for ``q = N(q_mean, q_cov)`` (module
-        notes)."""
+        """Closed-form ELBO ``E_q[log p(x, z)] + H[q]``, ``q = N(q_mean, q_cov)`` (module notes)."""
         x = self._x(x)
         k, m, S, chol_s = self._q(q_mean, q_cov)
         expected_lik = (mvn_logpdf(x, self.A @ m + self.b, self._chol_noise)

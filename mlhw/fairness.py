@@ -1,10 +1,8 @@
 """Fairness of a clustering, at the level of groups and of individuals (CS181 HW4, problem 4).
 
-Group fairness (:func:`balance`, :func:`representation`) asks how the protected groups are spread
-over the clusters; individual fairness (:func:`lipschitz_fairness`,
-:func:`average_distance_fairness`, :func:`service_fairness`) asks whether similar people are
-treated similarly. :func:`fair_clustering` finds the exactly optimal clustering of a small data set
-under a minimum share of a protected group in every cluster.
+Group fairness (:func:`balance`, :func:`representation`), individual fairness
+(:func:`lipschitz_fairness`, :func:`average_distance_fairness`, :func:`service_fairness`) and the
+exactly optimal clustering under a minimum share of a protected group (:func:`fair_clustering`).
 """
 
 from __future__ import annotations
@@ -336,9 +334,8 @@ def lipschitz_fairness(X, outcomes, *, lipschitz: float = 1.0,
 
 def _lipschitz(Xf, D, lipschitz, metric):
     """:func:`lipschitz_fairness` for checked features and outcome distances ``D`` (n, n)."""
-    n = len(Xf)
     d = cdist(Xf, Xf, metric)
-    iu = np.triu_indices(n, 1)
+    iu = np.triu_indices(len(Xf), 1)
     Dp, dp = D[iu], d[iu]
     ratio = _ratio(Dp, dp)
     if ratio.size == 0 or np.max(ratio) == 0:
@@ -512,8 +509,6 @@ def _service(Xf, C, lab, metric):
 def partitions(n: int, k: int) -> np.ndarray:
     """Every partition of ``n`` points into exactly ``k`` non-empty clusters.
 
-    Each appears once, as a restricted growth string, in lexicographic order (module notes).
-
     Parameters
     ----------
     n : int
@@ -524,6 +519,7 @@ def partitions(n: int, k: int) -> np.ndarray:
     Returns
     -------
     ndarray of int, shape (S(n, k), n)
+        One row per partition, in lexicographic order (restricted growth strings, module notes);
         ``S(n, k)`` is the Stirling number of the second kind.
 
     Raises
@@ -667,13 +663,11 @@ def fair_clustering(X, groups, k, *, min_share: float = 0.0, protected=1,
         if min(cols) < 0 or max(cols) >= Xf.shape[1] or len(set(cols)) != len(cols):
             raise ValueError(f"features: expected distinct column indices in [0, "
                              f"{Xf.shape[1] - 1}], got {list(cols)}")
-    Xs = Xf[:, list(cols)]
     labels = partitions(n, k)
-    costs, centers = _partition_costs(labels, Xs, k, cost)
+    costs, centers = _partition_costs(labels, Xf[:, list(cols)], k, cost)
     is_prot = (grp == protected).astype(float)
     onehot = labels[:, :, None] == np.arange(k)
-    shares = (onehot * is_prot[None, :, None]).sum(axis=1) / onehot.sum(axis=1)   # (P, k)
-    worst = shares.min(axis=1)
+    worst = ((onehot * is_prot[None, :, None]).sum(axis=1) / onehot.sum(axis=1)).min(axis=1)
     feasible = worst >= share - 1e-12
     if not np.any(feasible):
         raise ValueError(f"min_share: expected at most {worst.max():.4g} (the largest share of "
@@ -731,10 +725,9 @@ def fairness_summary(X, labels, groups) -> FairnessSummary:
     Parameters
     ----------
     X : array_like, shape (n,) or (n, p)
-        The task-relevant features (the individual-level metrics use them; leave the protected
-        attribute out).
-    labels : array_like of int, shape (n,)
-    groups : array_like, shape (n,)
+        As in :func:`lipschitz_fairness` (used by the individual-level metrics).
+    labels, groups : array_like, shape (n,)
+        As in :func:`balance`.
 
     Returns
     -------

@@ -67,8 +67,7 @@ class Layer:
         :meth:`backward` needs.
 
         Raises ``TypeError`` for a non-numeric ``x``, ``ValueError`` for a batch that is not a
-        finite 2-D array of the layer's input width, ``FloatingPointError`` for a non-finite
-        output (non-finite or overflowing parameters).
+        finite 2-D array of the layer's input width, ``FloatingPointError`` for a non-finite output.
         """
         y = self._forward(_check_batch(x, "x", self._widths()[0]))
         if not np.isfinite(y).all():
@@ -78,9 +77,9 @@ class Layer:
         return y
 
     def backward(self, dy, *, param_grads: bool = True) -> np.ndarray:
-        """Gradient with respect to the input of the last :meth:`forward`, from the gradient
-        ``dy`` of a scalar loss with respect to its output (same shape). With ``param_grads``
-        the parameter gradients are stored in ``grads``.
+        """Gradient of a scalar loss with respect to the input of the last :meth:`forward`, from
+        ``dy``, its gradient with respect to the output; ``param_grads`` stores those of ``params``
+        in ``grads``.
 
         Raises ``ValueError`` before any :meth:`forward`, or for a ``dy`` of another shape than
         the last output.
@@ -448,8 +447,7 @@ def gradient_check(f, x, grad, *, eps: float = 1e-5, n_entries=None, seed=0,
     seed : int or Generator
         Picks the entries.
     floor : float
-        Lower bound of the denominator of the relative error, so that gradients far below the
-        loss's scale (dead ReLU units give exact zeros) compare by their absolute difference.
+        Lower bound of the relative error's denominator (module notes).
 
     Returns
     -------
@@ -537,14 +535,11 @@ def check_module_gradients(module: Layer, x, *, seed=0, eps: float = 1e-5,
         raise ValueError(f"x: expected input columns matching the module, got shape {x.shape} "
                          f"({exc})") from None
     r = gen.standard_normal(out.shape)
-
-    def loss():
-        return float(np.sum(module.forward(x) * r))
-
     arrays = [("input", x, module.backward(r))] + [
         (f"param{i}", p, np.array(g))
         for i, (p, g) in enumerate(zip(module.parameters(), module.gradients()))]
-    return {name: gradient_check(loss, a, g, eps=eps, n_entries=n_entries, seed=gen).max_rel_error
+    return {name: gradient_check(lambda: float(np.sum(module.forward(x) * r)), a, g, eps=eps,
+                                 n_entries=n_entries, seed=gen).max_rel_error
             for name, a, g in arrays}
 
 

@@ -88,10 +88,8 @@ class VAE:
     ----------
     n_input : int
         Pixels per image (784 for MNIST).
-    n_hidden : int
-        Width of the one hidden layer of the encoder and of the decoder.
-    n_latent : int
-        Dimension of the code ``z``.
+    n_hidden, n_latent : int
+        Width of the one hidden layer (encoder and decoder) and dimension of the code ``z``.
     seed : None, int or numpy.random.Generator
         Initial weights.
     dtype : {"float32", "float64"}
@@ -115,7 +113,6 @@ class VAE:
         self.encoder = Sequential(_mlp(self.n_input, self.n_hidden, 2 * self.n_latent, ReLU(), **kw))
         self.decoder = Sequential(_mlp(self.n_latent, self.n_hidden, self.n_input, ReLU(), **kw))
 
-    # -- parameters ---------------------------------------------------------------------------
     def parameters(self) -> list[np.ndarray]:
         """Encoder then decoder parameter arrays (updated in place by the optimiser)."""
         return self.encoder.parameters() + self.decoder.parameters()
@@ -124,7 +121,6 @@ class VAE:
         """Gradients from the last :meth:`loss_and_gradients`, in the order of ``parameters()``."""
         return self.encoder.gradients() + self.decoder.gradients()
 
-    # -- unchecked internals used by the training loop ----------------------------------------
     def _encode(self, x):
         out = self.encoder._forward(x)
         return out[:, :self.n_latent], out[:, self.n_latent:]
@@ -150,7 +146,6 @@ class VAE:
             self.encoder._backward(np.concatenate([dmu, dlog_var], axis=1).astype(self.dtype))
         return rec, kl
 
-    # -- public API ---------------------------------------------------------------------------
     def encode(self, x):
         """Posterior parameters ``(mu, log_var)``, each of shape (n, n_latent), for rows of ``x``."""
         return self._encode(_check_images(x, "x", self.n_input, self.dtype))
@@ -234,7 +229,6 @@ class VAEResult:
     Attributes
     ----------
     model : VAE
-        The trained model.
     kl_weight : float
     train_loss, train_rec, train_kl : ndarray, shape (epochs,)
         Per epoch and image, the size-weighted mean over its minibatches of the loss, its
