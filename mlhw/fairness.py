@@ -437,8 +437,7 @@ class ServiceReport:
     ratios : ndarray, shape (n,)
         ``distances / radii`` (0 when the distance is 0; ``inf`` when only the radius is 0).
     alpha : float
-        ``max(ratios)``: the centres are alpha-fair; Jung et al. show ``alpha <= 2`` is always
-        achievable.
+        ``max(ratios)``: the centres are alpha-fair (``alpha <= 2`` is achievable, module notes).
     """
 
     radii: np.ndarray

@@ -1,10 +1,9 @@
 """Minimal neural-network pieces in NumPy, each with an explicit backward pass.
 
-This is the machinery behind the VAE of TUM ML worksheet 11 (problem 4) and the VAE and GAN of
-Waterloo CS480/680 HW4 (exercise 2): a :class:`Dense` layer, four activations, a
-:class:`Sequential` container, the Bernoulli log-loss on logits, the Adam optimiser and a
-finite-difference gradient check. Batches are 2-D ``(n, features)``; layers are float32 unless
-``dtype="float64"`` (for gradient checks). The conventions are set out in this module's notes.
+The machinery behind the VAE of TUM ML worksheet 11 (problem 4) and the VAE and GAN of Waterloo
+CS480/680 HW4 (exercise 2): a :class:`Dense` layer, four activations, a :class:`Sequential`
+container, the Bernoulli log-loss on logits, the Adam optimiser and a finite-difference gradient
+check, all on 2-D batches ``(n, features)`` (conventions in this module's notes).
 """
 
 from __future__ import annotations
