@@ -36,13 +36,8 @@ _SERIES = np.array([(-1.0) ** m / (m + 2) for m in range(12)])[::-1]
 
 
 def _ratio_term(var1, var2):
-    """``r - 1 - log r`` with ``r = var1 / var2``, accurate also when ``r`` is close to 1.
-
-    ``u = r - 1`` is formed as ``(var1 - var2) / var2``: for nearly equal variances the difference
-    is exact (Sterbenz), so ``u`` carries one rounding only. For ``|u| < 0.01`` the result comes
-    from the series ``u - log1p(u) = u^2/2 - u^3/3 + ...`` (12 terms, error below 1e-24 relative),
-    avoiding the cancellation of ``u - log1p(u)``; otherwise from ``u - (log var1 - log var2)``.
-    """
+    """``r - 1 - log r`` with ``r = var1 / var2``, accurate also when ``r`` is close to 1: for
+    ``|u| < 0.01``, ``u = r - 1``, from 12 terms of the series (module notes)."""
     u = (var1 - var2) / var2
     small = np.abs(u) < 0.01
     series = u * u * np.polyval(_SERIES, u)
@@ -53,20 +48,15 @@ def _ratio_term(var1, var2):
 def kl_diag_gaussians(mu1, var1, mu2, var2):
     """KL divergence between two Gaussians with diagonal covariance matrices.
 
-    For ``p = N(mu1, diag(var1))`` and ``q = N(mu2, diag(var2))`` in ``d`` dimensions, a sum of
-    ``d`` one-dimensional divergences (the worksheet's closed form):
-
+    For ``p = N(mu1, diag(var1))`` and ``q = N(mu2, diag(var2))``, the worksheet's closed form
     ``KL(p || q) = 1/2 sum_j [ r_j - 1 - log r_j + (mu1_j - mu2_j)**2 / var2_j ]``,
     ``r_j = var1_j / var2_j``.
 
     Parameters
     ----------
-    mu1, var1 : array_like, shape (..., d)
-        Mean and variances (the diagonal of the covariance) of ``p``.
-    mu2, var2 : array_like, shape (..., d)
-        Mean and variances of ``q``.
-        The four arguments broadcast against each other (NumPy rules); the last axis is the
-        dimension and is summed over, leading axes are a batch. Scalars count as ``d = 1``.
+    mu1, var1, mu2, var2 : array_like, shape (..., d)
+        Means and variances (covariance diagonals) of ``p`` and ``q``, broadcast together (NumPy
+        rules); the last axis is summed over, leading axes are a batch; scalars count as ``d = 1``.
 
     Returns
     -------
@@ -108,8 +98,7 @@ def kl_diag_gaussians(mu1, var1, mu2, var2):
 
 
 def _kl_diag(mu1, var1, mu2, var2):
-    """``KL(N(mu1, diag var1) || N(mu2, diag var2))`` summed over the last axis, unchecked (the
-    core of :func:`kl_diag_gaussians`, for training loops that pass checked arrays)."""
+    """:func:`kl_diag_gaussians` unchecked (the last axis summed), for training loops."""
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         return (0.5 * (_ratio_term(var1, var2) + (mu1 - mu2) ** 2 / var2)).sum(axis=-1)
 
@@ -118,8 +107,7 @@ def kl_gaussians(mu1, cov1, mu2, cov2):
     """KL divergence between two multivariate Gaussians with full covariance matrices.
 
     ``KL(N(mu1, S1) || N(mu2, S2)) = 1/2 [tr(S2^-1 S1) + (mu2 - mu1)^T S2^-1 (mu2 - mu1) - d
-    + log det S2 - log det S1]``, evaluated with Cholesky factors (module notes); the general form
-    of :func:`kl_diag_gaussians`.
+    + log det S2 - log det S1]``, evaluated with Cholesky factors (module notes).
 
     Parameters
     ----------
@@ -143,7 +131,6 @@ def kl_gaussians(mu1, cov1, mu2, cov2):
 
     Examples
     --------
-    >>> import numpy as np
     >>> round(kl_gaussians([0.0, 0.0], np.eye(2), [1.0, 0.0], 2 * np.eye(2)), 6)
     0.443147
     """
@@ -193,10 +180,6 @@ class MonteCarloKL:
 def kl_monte_carlo(mu1, cov1, mu2, cov2, *, n_samples: int = 100_000, seed=None) -> MonteCarloKL:
     """Monte Carlo estimate of ``KL(N(mu1, cov1) || N(mu2, cov2))``, an oracle for the closed forms.
 
-    Draws ``x_1..x_n ~ N(mu1, cov1)`` and averages ``log p(x_i) - log q(x_i)``: only the two log
-    densities, none of the closed-form algebra, so agreement within a few standard errors is an
-    independent check of :func:`kl_diag_gaussians` and :func:`kl_gaussians`.
-
     Parameters
     ----------
     mu1, mu2 : array_like, shape (d,)
@@ -207,12 +190,10 @@ def kl_monte_carlo(mu1, cov1, mu2, cov2, *, n_samples: int = 100_000, seed=None)
     n_samples : int
         Number of draws (at least 2).
     seed : None, int or numpy.random.Generator
-        Source of randomness.
 
     Returns
     -------
     MonteCarloKL
-        ``estimate``, ``std_error`` and ``n_samples``.
 
     Raises
     ------

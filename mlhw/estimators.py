@@ -22,9 +22,6 @@ __all__ = ["ELBODecomposition", "EstimatorVariances", "GradientEstimate", "Linea
            "reparameterization_gradient", "score_function_gradient", "single_sample_variances"]
 
 
-# ---- Gradient estimators ---------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class GradientEstimate:
     """Monte Carlo estimates of ``(d/dmu, d/dsigma) E_{N(mu, sigma^2)}[f(z)]``.
@@ -109,9 +106,8 @@ def score_function_gradient(f, mu, sigma, n_samples, *, n_repeats=1, baseline=0.
     ----------
     f : callable
         Vectorised ``f(z)``: an array of shape ``(n_repeats, n_samples)`` in, the same shape out.
-    mu : float
-    sigma : float
-        Standard deviation, ``> 0``.
+    mu, sigma : float
+        Mean and standard deviation (``> 0``).
     n_samples : int
         Draws averaged in one estimate.
     n_repeats : int, keyword-only
@@ -119,8 +115,7 @@ def score_function_gradient(f, mu, sigma, n_samples, *, n_repeats=1, baseline=0.
     baseline : float, keyword-only
         Constant subtracted from ``f`` (control variate).
     seed : None, int or numpy.random.Generator, keyword-only
-        Randomness. The same seed gives the same ``eps`` as :func:`reparameterization_gradient`,
-        so the two estimators can be compared on common random numbers.
+        The same seed draws the same ``eps`` in :func:`reparameterization_gradient`.
 
     Returns
     -------
@@ -188,16 +183,14 @@ def reparameterization_gradient(df, mu, sigma, n_samples, *, n_repeats=1, seed=N
 def gaussian_expectation(h, mu, sigma, *, n_nodes=60):
     """``E_{eps ~ N(0, 1)}[h(mu + sigma eps, eps)]`` by Gauss-Hermite quadrature.
 
-    Exact (up to rounding) when ``h`` is a polynomial of total degree at most
-    ``2 n_nodes - 1`` in ``eps``.
-
     Parameters
     ----------
     h : callable
         Vectorised ``h(z, eps)``.
     mu, sigma : float
     n_nodes : int, keyword-only
-        Quadrature nodes (1 to 150).
+        Quadrature nodes (1 to 150): exact (up to rounding) for ``h`` polynomial in ``eps`` of
+        total degree up to ``2 n_nodes - 1``.
 
     Returns
     -------
@@ -220,11 +213,8 @@ def gaussian_expectation(h, mu, sigma, *, n_nodes=60):
 
 
 def gaussian_gradient_quadrature(f, mu, sigma, *, n_nodes=60):
-    """Exact ``(d/dmu, d/dsigma) E_{N(mu, sigma^2)}[f(z)]`` for polynomial ``f``.
-
-    The score identities ``E[f(z) eps] / sigma`` and ``E[f(z) (eps^2 - 1)] / sigma`` by
-    :func:`gaussian_expectation` (exact for polynomials of degree up to ``2 n_nodes - 3``; a good
-    approximation for smooth ``f`` of moderate growth).
+    """Exact ``(d/dmu, d/dsigma) E_{N(mu, sigma^2)}[f(z)]`` for polynomial ``f``, by the score
+    identities (module notes) and :func:`gaussian_expectation`.
 
     Parameters
     ----------
@@ -232,6 +222,7 @@ def gaussian_gradient_quadrature(f, mu, sigma, *, n_nodes=60):
         Vectorised ``f(z)``.
     mu, sigma : float
     n_nodes : int, keyword-only
+        Exact for ``f`` of degree up to ``2 n_nodes - 3``; close for smooth ``f`` of mild growth.
 
     Returns
     -------
@@ -270,9 +261,6 @@ class EstimatorVariances:
 def single_sample_variances(f, df, mu, sigma, *, baseline=0.0, n_nodes=60):
     """Per-sample variances of the score-function and reparameterized estimators.
 
-    An ``n``-sample estimate has these variances divided by ``n``. Computed by Gauss-Hermite
-    quadrature: exact when ``f`` is a polynomial of degree at most ``n_nodes - 2``.
-
     Parameters
     ----------
     f, df : callable
@@ -281,6 +269,7 @@ def single_sample_variances(f, df, mu, sigma, *, baseline=0.0, n_nodes=60):
     baseline : float, keyword-only
         The score estimator's constant baseline.
     n_nodes : int, keyword-only
+        Exact for polynomial ``f`` of degree up to ``n_nodes - 2``.
 
     Returns
     -------
@@ -308,22 +297,16 @@ def single_sample_variances(f, df, mu, sigma, *, baseline=0.0, n_nodes=60):
     return EstimatorVariances(score=np.array(score), reparameterization=np.array(reparam))
 
 
-# ---- The linear-Gaussian model: log p(x) = ELBO + KL(q || p(z | x)), every term exact -------
-
-
 @dataclass(frozen=True)
 class LinearGaussianModel:
     """``z ~ N(0, I_k)``, ``x | z ~ N(A z + b, noise_cov)``: a latent-variable model solved exactly.
-
-    Every term of ``log p(x) = ELBO + KL(q || p(z | x))`` has a closed form here (part 1 of the
-    homework problem). Arguments are validated on construction.
 
     Parameters
     ----------
     A : array_like, shape (d, k)
     b : array_like, shape (d,)
     noise_cov : array_like, shape (d, d)
-        Symmetric positive definite.
+        Symmetric positive definite. All three are checked on construction.
 
     Examples
     --------
@@ -407,12 +390,7 @@ class LinearGaussianModel:
         return cov @ (sinv_a.T @ (x - self.b)), cov
 
     def elbo(self, x, q_mean, q_cov):
-        """Closed-form ``ELBO(q) = E_q[log p(x, z)] + H[q]`` for ``q = N(q_mean, q_cov)``.
-
-        ``E_q[log p(x | z)] = log N(x; A m + b, Sigma) - tr(A^T Sigma^-1 A S) / 2``,
-        ``E_q[log p(z)] = -(k log 2 pi + m^T m + tr S) / 2`` and
-        ``H[q] = (k log(2 pi e) + log det S) / 2``.
-        """
+        """Closed-form ELBO ``E_q[log p(x, z)] + H[q]``, ``q = N(q_mean, q_cov)`` (module notes)."""
         x = self._x(x)
         k, m, S, chol_s = self._q(q_mean, q_cov)
         expected_lik = (mvn_logpdf(x, self.A @ m + self.b, self._chol_noise)
@@ -453,9 +431,6 @@ class ELBODecomposition:
 
 def elbo_decomposition(model, x, q_mean, q_cov):
     """The three terms of ``log p(x) = ELBO(q) + KL(q || p(z | x))``, each computed independently.
-
-    ``log p(x)`` from the marginal ``N(b, A A^T + Sigma)``, the ELBO from its closed form, and the
-    KL divergence between ``q`` and the exact posterior (:func:`mlhw.kl_gaussians`).
 
     Parameters
     ----------

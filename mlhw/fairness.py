@@ -1,10 +1,8 @@
 """Fairness of a clustering, at the level of groups and of individuals (CS181 HW4, problem 4).
 
-Group fairness (:func:`balance`, :func:`representation`) asks how the protected groups are spread
-over the clusters; individual fairness (:func:`lipschitz_fairness`,
-:func:`average_distance_fairness`, :func:`service_fairness`) asks whether similar people are
-treated similarly. :func:`fair_clustering` finds the exactly optimal clustering of a small data set
-under a minimum share of a protected group in every cluster.
+Group fairness (:func:`balance`, :func:`representation`), individual fairness
+(:func:`lipschitz_fairness`, :func:`average_distance_fairness`, :func:`service_fairness`) and the
+exactly optimal clustering under a minimum share of a protected group (:func:`fair_clustering`).
 """
 
 from __future__ import annotations
@@ -60,8 +58,6 @@ class ToyStudents:
 def toy_students() -> ToyStudents:
     """The toy data of CS181 HW4, problem 4.4: GPA, age and gender of eight applicants.
 
-    Every applicant is 22, so age separates nobody; four are men (a-d) and four women (e-h).
-
     Returns
     -------
     ToyStudents
@@ -97,13 +93,9 @@ def _cluster_labels(labels, name="labels", n=None) -> np.ndarray:
     return arr
 
 
-def _features(X, name="X", n=None) -> np.ndarray:
+def _features(X, name="X") -> np.ndarray:
     arr = as_array(X, name, ndim=(1, 2))
-    if arr.ndim == 1:
-        arr = arr[:, None]
-    if n is not None and len(arr) != n:
-        raise ValueError(f"{name}: expected {n} rows (one per point), got {len(arr)}")
-    return arr
+    return arr[:, None] if arr.ndim == 1 else arr
 
 
 def balance(labels, groups) -> float:
@@ -155,8 +147,7 @@ def _groups(groups, n) -> np.ndarray:
 
 
 def _counts(labels, groups, n=None):
-    """The checked labels, then the clusters, group values and (clusters x groups) counts, by the
-    contingency table of :mod:`mlhw.metrics`."""
+    """The checked labels, then the clusters, group values and (clusters x groups) counts."""
     lab = _cluster_labels(labels, n=n)
     table, group_values, clusters = _contingency(_groups(groups, lab.size), lab)
     if len(group_values) < 2:
@@ -343,9 +334,8 @@ def lipschitz_fairness(X, outcomes, *, lipschitz: float = 1.0,
 
 def _lipschitz(Xf, D, lipschitz, metric):
     """:func:`lipschitz_fairness` for checked features and outcome distances ``D`` (n, n)."""
-    n = len(Xf)
     d = cdist(Xf, Xf, metric)
-    iu = np.triu_indices(n, 1)
+    iu = np.triu_indices(len(Xf), 1)
     Dp, dp = D[iu], d[iu]
     ratio = _ratio(Dp, dp)
     if ratio.size == 0 or np.max(ratio) == 0:
@@ -387,8 +377,7 @@ def average_distance_fairness(X, labels, *, metric: str = "euclidean") -> Averag
     """Individual fairness of a clustering in the sense of Kleindessner et al. (2020).
 
     A point is treated fairly when its mean distance to the other members of its cluster is at
-    most its mean distance to any other cluster (a point alone in its cluster is); the clustering
-    is fair when every point's ratio of the two is at most 1.
+    most its mean distance to any other cluster (module notes).
 
     Parameters
     ----------
@@ -448,8 +437,7 @@ class ServiceReport:
     ratios : ndarray, shape (n,)
         ``distances / radii`` (0 when the distance is 0; ``inf`` when only the radius is 0).
     alpha : float
-        ``max(ratios)``: the centres are alpha-fair; Jung et al. show ``alpha <= 2`` is always
-        achievable.
+        ``max(ratios)``: the centres are alpha-fair (``alpha <= 2`` is achievable, module notes).
     """
 
     radii: np.ndarray
@@ -461,9 +449,8 @@ class ServiceReport:
 def service_fairness(X, centers, labels=None, *, metric: str = "euclidean") -> ServiceReport:
     """Individual fairness of centres: "service in your neighbourhood" (Jung et al., 2020).
 
-    Each point ``x`` should be served within ``alpha * r(x)`` (the radius ``r`` of
-    :class:`ServiceReport`) by its nearest centre or, when ``labels`` is given, by its cluster's
-    (a constraint may assign it to another than the nearest).
+    Each point ``x`` should be served within ``alpha * r(x)`` (:class:`ServiceReport`) by its
+    nearest centre or, with ``labels`` (which a constraint may set), by its own cluster's.
 
     Parameters
     ----------
@@ -521,10 +508,6 @@ def _service(Xf, C, lab, metric):
 def partitions(n: int, k: int) -> np.ndarray:
     """Every partition of ``n`` points into exactly ``k`` non-empty clusters.
 
-    Each partition is a restricted growth string: point 0 is in cluster 0 and each point's label
-    is at most one more than the largest label before it, so every partition appears once. Used
-    by :func:`fair_clustering` (CS181 HW4, problem 4.4).
-
     Parameters
     ----------
     n : int
@@ -535,6 +518,7 @@ def partitions(n: int, k: int) -> np.ndarray:
     Returns
     -------
     ndarray of int, shape (S(n, k), n)
+        One row per partition, in lexicographic order (restricted growth strings, module notes);
         ``S(n, k)`` is the Stirling number of the second kind.
 
     Raises
@@ -552,20 +536,16 @@ def partitions(n: int, k: int) -> np.ndarray:
     if (count := stirling2(n, k, exact=True)) > MAX_PARTITIONS:
         raise ValueError(f"n: expected at most {MAX_PARTITIONS} partitions to enumerate, got "
                          f"S({n}, {k}) = {count}")
-    rgs = np.zeros((1, 1), dtype=np.int8)
-    top = np.zeros(1, dtype=np.int8)                    # largest label so far
+    labs = np.arange(k, dtype=np.int16)
+    rgs = np.zeros((1, 1), dtype=np.int16)
+    top = np.zeros(1, dtype=np.int16)                   # largest label so far
     for i in range(1, n):
-        blocks = []
-        for lab in range(k):
-            keep = (lab <= top + 1) & (np.maximum(top, lab) + (n - 1 - i) >= k - 1)
-            if np.any(keep):
-                ext = np.column_stack([rgs[keep], np.full(int(keep.sum()), lab, np.int8)])
-                blocks.append((ext, np.maximum(top[keep], lab)))
-        rgs = np.concatenate([b[0] for b in blocks])
-        top = np.concatenate([b[1] for b in blocks])
-        order = np.lexsort(rgs.T[::-1])
-        rgs, top = rgs[order], top[order]
-    return rgs[top == k - 1].astype(int)
+        # point i may take a label up to top + 1 that still leaves enough points to open all k
+        rows, cols = np.nonzero((labs <= top[:, None] + 1)
+                                & (np.maximum(top[:, None], labs) >= k - n + i))
+        rgs = np.column_stack([rgs[rows], labs[cols]])  # row-major: still in lexicographic order
+        top = np.maximum(top[rows], labs[cols])
+    return rgs.astype(int)
 
 
 @dataclass(frozen=True)
@@ -622,10 +602,9 @@ def fair_clustering(X, groups, k, *, min_share: float = 0.0, protected=1,
                     cost: str = "kmeans", features=None) -> FairClusteringResult:
     """Exactly optimal clustering under a minimum share of a protected group in every cluster.
 
-    Minimises the k-means cost (squared distances to the means) or the k-medians cost (L1
-    distances to the coordinatewise medians) over every partition of the points into ``k``
-    non-empty clusters in which the ``protected`` group has a share of at least ``min_share`` in
-    every cluster: the global optimum, found by enumerating the partitions (:func:`partitions`).
+    The k-means or k-medians cost (see ``cost`` of :class:`FairClusteringResult`) minimised over
+    every partition (:func:`partitions`) in which ``protected`` has a share of at least
+    ``min_share`` in every cluster.
 
     Parameters
     ----------
@@ -683,13 +662,11 @@ def fair_clustering(X, groups, k, *, min_share: float = 0.0, protected=1,
         if min(cols) < 0 or max(cols) >= Xf.shape[1] or len(set(cols)) != len(cols):
             raise ValueError(f"features: expected distinct column indices in [0, "
                              f"{Xf.shape[1] - 1}], got {list(cols)}")
-    Xs = Xf[:, list(cols)]
     labels = partitions(n, k)
-    costs, centers = _partition_costs(labels, Xs, k, cost)
+    costs, centers = _partition_costs(labels, Xf[:, list(cols)], k, cost)
     is_prot = (grp == protected).astype(float)
     onehot = labels[:, :, None] == np.arange(k)
-    shares = (onehot * is_prot[None, :, None]).sum(axis=1) / onehot.sum(axis=1)   # (P, k)
-    worst = shares.min(axis=1)
+    worst = ((onehot * is_prot[None, :, None]).sum(axis=1) / onehot.sum(axis=1)).min(axis=1)
     feasible = worst >= share - 1e-12
     if not np.any(feasible):
         raise ValueError(f"min_share: expected at most {worst.max():.4g} (the largest share of "
@@ -747,10 +724,9 @@ def fairness_summary(X, labels, groups) -> FairnessSummary:
     Parameters
     ----------
     X : array_like, shape (n,) or (n, p)
-        The task-relevant features (the individual-level metrics use them; leave the protected
-        attribute out).
-    labels : array_like of int, shape (n,)
-    groups : array_like, shape (n,)
+        As in :func:`lipschitz_fairness` (used by the individual-level metrics).
+    labels, groups : array_like, shape (n,)
+        As in :func:`balance`.
 
     Returns
     -------

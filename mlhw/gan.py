@@ -26,10 +26,8 @@ class GAN:
     ----------
     n_input, seed, dtype
         As in :class:`mlhw.VAE`.
-    n_noise : int
-        Dimension of the generator's input noise.
-    n_hidden : int
-        Width of the one hidden layer of both networks.
+    n_noise, n_hidden : int
+        Dimension of the generator's input noise and width of the one hidden layer of both nets.
     slope : float
         Negative slope of the leaky ReLUs.
 
@@ -52,7 +50,6 @@ class GAN:
         self.discriminator = Sequential(_mlp(self.n_input, self.n_hidden, 1, LeakyReLU(slope),
                                              **kw))
 
-    # -- unchecked internals used by the training loop ----------------------------------------
     def _d_step(self, x_real, z, *, backward=True):
         """Discriminator loss (batch mean) and, with ``backward``, its gradient for ``D`` only.
 
@@ -82,7 +79,6 @@ class GAN:
             self.generator._backward(dfake)
         return loss
 
-    # -- public API ---------------------------------------------------------------------------
     def generate(self, n: int | None = None, *, z=None, seed=None):
         """Images ``G(z)``, shape (n, n_input), for given noise ``z`` (n, n_noise) or ``n`` fresh
         draws from ``N(0, I)``."""
@@ -129,12 +125,7 @@ class GAN:
 
     def undetached_generator_gradients(self, z):
         """What ``.detach()`` blocks: the gradient of the discriminator's loss on the fakes,
-        ``mean softplus(D(G(z)))``, with respect to the generator's parameters.
-
-        The discriminator step never computes this; it is here to show what would reach the
-        generator without the detach. It is exactly minus the gradient of the *saturating*
-        generator objective ``mean log(1 - sigmoid(D(G(z))))`` and points against the
-        non-saturating generator gradient. Overwrites the generator's stored gradients.
+        ``mean softplus(D(G(z)))``, with respect to the generator's parameters (module notes).
 
         Parameters
         ----------
@@ -143,7 +134,7 @@ class GAN:
         Returns
         -------
         list of ndarray
-            In the order of ``generator.parameters()``.
+            In the order of ``generator.parameters()``; they overwrite the generator's stored ones.
         """
         z = as_array(z, "z", ndim=2, shape=(None, self.n_noise)).astype(self.dtype)
         logits = self.discriminator._forward(self.generator._forward(z))[:, 0]
@@ -163,9 +154,8 @@ class GANResult:
         Per epoch, the mean over its minibatches (running averages while training) of the
         discriminator and generator losses.
     test_d_loss, test_g_loss : ndarray, shape (epochs,)
-        After each epoch: the discriminator loss on the test images against as many fakes, and the
-        generator loss on those fakes (seeded, the same noise every epoch); empty without test
-        data.
+        After each epoch, the discriminator loss on the test images against as many fakes (the
+        same seeded noise every epoch) and the generator loss on those fakes; empty without tests.
     d_real, d_fake : ndarray, shape (epochs,)
         After each epoch, the mean probability of "real" the discriminator gives to the test
         (or, without test data, the last training batch's) real and fake images.
@@ -191,8 +181,7 @@ def train_gan(x_train, x_test=None, *, n_noise: int = 64, n_hidden: int = 256, e
               dtype="float32", progress: bool = False) -> GANResult:
     """Train a :class:`GAN`: per minibatch one discriminator step, then one generator step.
 
-    Answers Waterloo CS480/680 HW4, exercise 2b (losses per epoch for training and test data,
-    samples every few epochs).
+    Answers Waterloo CS480/680 HW4, exercise 2b (losses per epoch, samples every few epochs).
 
     Parameters
     ----------
@@ -201,7 +190,7 @@ def train_gan(x_train, x_test=None, *, n_noise: int = 64, n_hidden: int = 256, e
     x_test : array_like, shape (m, d), optional
         Held-out real images for the test losses.
     n_noise, n_hidden : int
-        Noise dimension and hidden width (both networks).
+        As in :class:`GAN`.
     lr : float
         Adam step size of both networks.
     betas : tuple of float

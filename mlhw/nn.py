@@ -1,10 +1,9 @@
 """Minimal neural-network pieces in NumPy, each with an explicit backward pass.
 
-This is the machinery behind the VAE of TUM ML worksheet 11 (problem 4) and the VAE and GAN of
-Waterloo CS480/680 HW4 (exercise 2): a :class:`Dense` layer, four activations, a
-:class:`Sequential` container, the Bernoulli log-loss on logits, the Adam optimiser and a
-finite-difference gradient check. Batches are 2-D ``(n, features)``; layers are float32 unless
-``dtype="float64"`` (for gradient checks). The conventions are set out in this module's notes.
+The machinery behind the VAE of TUM ML worksheet 11 (problem 4) and the VAE and GAN of Waterloo
+CS480/680 HW4 (exercise 2): a :class:`Dense` layer, four activations, a :class:`Sequential`
+container, the Bernoulli log-loss on logits, the Adam optimiser and a finite-difference gradient
+check, all on 2-D batches ``(n, features)`` (conventions in this module's notes).
 """
 
 from __future__ import annotations
@@ -51,12 +50,8 @@ def _check_batch(x, name: str, width: int | None = None) -> np.ndarray:
 
 
 class Layer:
-    """Base class: a layer without parameters (``params`` and ``grads`` are empty dicts).
-
-    A layer defines one unchecked pass each way, ``_forward(x)`` and ``_backward(dy,
-    param_grads)``; :meth:`forward` and :meth:`backward`, here once for every layer, check their
-    argument and run it.
-    """
+    """Base class: a layer without parameters; subclasses define the unchecked ``_forward(x)`` and
+    ``_backward(dy, param_grads)`` that :meth:`forward` and :meth:`backward` check and run."""
 
     #: whether the output has the width of the input (activations); see :class:`Sequential`
     _keeps_width = False
@@ -71,8 +66,7 @@ class Layer:
         :meth:`backward` needs.
 
         Raises ``TypeError`` for a non-numeric ``x``, ``ValueError`` for a batch that is not a
-        finite 2-D array of the layer's input width, ``FloatingPointError`` for a non-finite
-        output (non-finite or overflowing parameters).
+        finite 2-D array of the layer's input width, ``FloatingPointError`` for a non-finite output.
         """
         y = self._forward(_check_batch(x, "x", self._widths()[0]))
         if not np.isfinite(y).all():
@@ -82,9 +76,9 @@ class Layer:
         return y
 
     def backward(self, dy, *, param_grads: bool = True) -> np.ndarray:
-        """Gradient with respect to the input of the last :meth:`forward`, from the gradient
-        ``dy`` of a scalar loss with respect to its output (same shape). With ``param_grads``
-        the parameter gradients are stored in ``grads``.
+        """Gradient of a scalar loss with respect to the input of the last :meth:`forward`, from
+        ``dy``, its gradient with respect to the output; ``param_grads`` stores those of ``params``
+        in ``grads``.
 
         Raises ``ValueError`` before any :meth:`forward`, or for a ``dy`` of another shape than
         the last output.
@@ -235,9 +229,7 @@ class Tanh(Layer):
 class Sequential(Layer):
     """Layers applied in order; ``backward`` runs them in reverse.
 
-    ``parameters()`` and ``gradients()`` are flat lists of arrays in a fixed order (layer by
-    layer, ``W`` before ``b``), which is what :class:`Adam` and :func:`check_module_gradients`
-    consume. :meth:`forward` checks the input once and runs the layers' unchecked passes.
+    ``parameters()`` and ``gradients()`` are flat lists, layer by layer, ``W`` before ``b``.
 
     Examples
     --------
@@ -300,9 +292,7 @@ def bce_with_logits(logits, targets):
     """Bernoulli negative log-likelihood from logits, per example, and its gradient.
 
     For logits ``l`` and targets ``t`` in [0, 1] the loss of one example is
-    ``sum_d softplus(l_d) - t_d l_d``, which equals ``-sum_d [t_d log s_d + (1 - t_d) log(1 - s_d)]``
-    with ``s = sigmoid(l)`` but never takes the log of 0. With targets that are not 0/1 (MNIST grey
-    levels scaled to [0, 1]) it is the cross-entropy, whose minimum is the targets' entropy, not 0.
+    ``sum_d softplus(l_d) - t_d l_d`` (module notes).
 
     Parameters
     ----------
@@ -392,8 +382,7 @@ class Adam:
         if len(grads) != len(self.params):
             raise ValueError(f"grads: expected {len(self.params)} arrays, got {len(grads)}")
         for i, (p, g) in enumerate(zip(self.params, grads)):  # O(1) per array
-            if not isinstance(g, np.ndarray):
-                g = grads[i] = np.asarray(g)
+            g = grads[i] = np.asarray(g)
             if g.dtype.kind not in "biuf":
                 raise TypeError(f"grads[{i}]: expected a numeric array, got dtype {g.dtype}")
             if g.shape != p.shape:
@@ -409,11 +398,9 @@ class Adam:
         step = self.lr * np.sqrt(c2) / c1
         eps = self.eps * np.sqrt(c2)
         for p, g, m, v in zip(self.params, grads, self.m, self.v):
-            # m <- beta1 m + (1 - beta1) g and v <- beta2 v + (1 - beta2) g^2, in place
-            m += (1 - self.beta1) * (g - m)
-            v += (1 - self.beta2) * (g * g - v)
-            # p <- p - lr * m_hat / (sqrt(v_hat) + eps), with the bias corrections folded into
-            # ``step`` and ``eps``
+            m += (1 - self.beta1) * (g - m)         # m <- beta1 m + (1 - beta1) g, in place
+            v += (1 - self.beta2) * (g * g - v)     # v <- beta2 v + (1 - beta2) g^2
+            # p <- p - lr m_hat / (sqrt(v_hat) + eps), bias corrections folded into step and eps
             upd = np.sqrt(v)
             upd += eps
             np.divide(m, upd, out=upd)
@@ -453,15 +440,13 @@ def gradient_check(f, x, grad, *, eps: float = 1e-5, n_entries=None, seed=0,
     grad : array_like
         The analytic gradient, same shape as ``x``.
     eps : float
-        Finite-difference step. The default suits losses of order 1 to 100: the rounding error
-        ``u |f| / eps`` and the truncation error ``eps^2 |f'''|`` are then both about 1e-10.
+        Finite-difference step (the default suits losses of order 1 to 100; module notes).
     n_entries : int, optional
         Check this many entries picked at random (all entries if None or larger than ``x``).
     seed : int or Generator
         Picks the entries.
     floor : float
-        Lower bound of the denominator of the relative error, so that gradients far below the
-        loss's scale (dead ReLU units give exact zeros) compare by their absolute difference.
+        Lower bound of the relative error's denominator (module notes).
 
     Returns
     -------
@@ -549,14 +534,11 @@ def check_module_gradients(module: Layer, x, *, seed=0, eps: float = 1e-5,
         raise ValueError(f"x: expected input columns matching the module, got shape {x.shape} "
                          f"({exc})") from None
     r = gen.standard_normal(out.shape)
-
-    def loss():
-        return float(np.sum(module.forward(x) * r))
-
     arrays = [("input", x, module.backward(r))] + [
         (f"param{i}", p, np.array(g))
         for i, (p, g) in enumerate(zip(module.parameters(), module.gradients()))]
-    return {name: gradient_check(loss, a, g, eps=eps, n_entries=n_entries, seed=gen).max_rel_error
+    return {name: gradient_check(lambda: float(np.sum(module.forward(x) * r)), a, g, eps=eps,
+                                 n_entries=n_entries, seed=gen).max_rel_error
             for name, a, g in arrays}
 
 
@@ -576,11 +558,8 @@ def _mlp(n_in, n_hidden, n_out, activation, **kw):
 
 def _training_setup(x_train, x_test, epochs, batch_size, n_samples, sample_every, lr, seed,
                     dtype):
-    """The checks shared by :func:`mlhw.train_vae` and :func:`mlhw.train_gan`, once per call.
-
-    Returns the dtype, the training and test images, the settings, and five independent
-    generators (weights, shuffling, noise, evaluation, fixed samples).
-    """
+    """The checked arguments shared by :func:`mlhw.train_vae` and :func:`mlhw.train_gan`, and five
+    generators (weights, shuffling, noise, evaluation, fixed samples)."""
     dt = check_dtype(dtype)
     x_train = _check_images(x_train, "x_train", None, dt)
     if x_test is not None:
@@ -596,12 +575,9 @@ def _training_setup(x_train, x_test, epochs, batch_size, n_samples, sample_every
 
 
 def _train(name, epochs, keys, run_epoch, sample, sample_every, progress, empty_shape, dt) -> dict:
-    """The epoch loop of :func:`mlhw.train_vae` and :func:`mlhw.train_gan`.
-
-    ``run_epoch(epoch)`` trains one epoch and returns its numbers (a dict over ``keys``, without
-    the test ones when there is no test data) and the middle of its progress line; ``sample()``
-    gives the images at the fixed draws. Returns the result's per-epoch fields as arrays, with the
-    samples stacked (or empty, of ``empty_shape``).
+    """The epoch loop of :func:`mlhw.train_vae` and :func:`mlhw.train_gan`: ``run_epoch(epoch)``
+    returns that epoch's numbers (some of ``keys``) and progress line; ``sample()`` the samples.
+    Returns the result's per-epoch fields as arrays (samples stacked, or empty of ``empty_shape``).
     """
     hist = {k: [] for k in (*keys, "epoch_seconds")}
     sample_epochs, samples = [], []

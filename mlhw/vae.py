@@ -88,10 +88,8 @@ class VAE:
     ----------
     n_input : int
         Pixels per image (784 for MNIST).
-    n_hidden : int
-        Width of the one hidden layer of the encoder and of the decoder.
-    n_latent : int
-        Dimension of the code ``z``.
+    n_hidden, n_latent : int
+        Width of the one hidden layer (encoder and decoder) and dimension of the code ``z``.
     seed : None, int or numpy.random.Generator
         Initial weights.
     dtype : {"float32", "float64"}
@@ -115,7 +113,6 @@ class VAE:
         self.encoder = Sequential(_mlp(self.n_input, self.n_hidden, 2 * self.n_latent, ReLU(), **kw))
         self.decoder = Sequential(_mlp(self.n_latent, self.n_hidden, self.n_input, ReLU(), **kw))
 
-    # -- parameters ---------------------------------------------------------------------------
     def parameters(self) -> list[np.ndarray]:
         """Encoder then decoder parameter arrays (updated in place by the optimiser)."""
         return self.encoder.parameters() + self.decoder.parameters()
@@ -124,7 +121,6 @@ class VAE:
         """Gradients from the last :meth:`loss_and_gradients`, in the order of ``parameters()``."""
         return self.encoder.gradients() + self.decoder.gradients()
 
-    # -- unchecked internals used by the training loop ----------------------------------------
     def _encode(self, x):
         out = self.encoder._forward(x)
         return out[:, :self.n_latent], out[:, self.n_latent:]
@@ -150,7 +146,6 @@ class VAE:
             self.encoder._backward(np.concatenate([dmu, dlog_var], axis=1).astype(self.dtype))
         return rec, kl
 
-    # -- public API ---------------------------------------------------------------------------
     def encode(self, x):
         """Posterior parameters ``(mu, log_var)``, each of shape (n, n_latent), for rows of ``x``."""
         return self._encode(_check_images(x, "x", self.n_input, self.dtype))
@@ -234,12 +229,10 @@ class VAEResult:
     Attributes
     ----------
     model : VAE
-        The trained model.
     kl_weight : float
     train_loss, train_rec, train_kl : ndarray, shape (epochs,)
-        Per epoch, the mean over that epoch's minibatches (weighted by their size) of the loss
-        minimised, of its reconstruction part and of the KL term, per image. Like the usual
-        PyTorch training loop, these are running averages while the weights change.
+        Per epoch and image, the size-weighted mean over its minibatches of the loss, its
+        reconstruction part and the KL term (running averages while the weights change).
     test_loss, test_rec, test_kl : ndarray, shape (epochs,)
         The same on the test data after each epoch (empty without test data).
     sample_epochs : ndarray of int, shape (m,)
@@ -277,8 +270,7 @@ def train_vae(x_train, x_test=None, *, kl_weight: float = 1.0, n_hidden: int = 2
     x_train : array_like, shape (n, d)
         Training images flattened, values in [0, 1] (see :func:`prepare_images`).
     x_test : array_like, shape (m, d), optional
-        Test images, evaluated after each epoch (one seeded noise draw per image, the same each
-        epoch).
+        Test images, evaluated after each epoch (the same seeded noise draws every epoch).
     kl_weight : float
         Weight of the KL term: 1 is the ELBO, 0 removes the KL term.
     n_hidden, n_latent : int
@@ -291,8 +283,7 @@ def train_vae(x_train, x_test=None, *, kl_weight: float = 1.0, n_hidden: int = 2
     n_samples : int
         Number of fixed prior draws.
     seed : None, int or numpy.random.Generator
-        Seeds initial weights, shuffling, noise and the prior draws: the same seed gives the same
-        result.
+        Seeds the weights, shuffling, noise and prior draws (the same seed, the same result).
     dtype : {"float32", "float64"}
     progress : bool
         Print one line per epoch (epoch, losses, seconds).
@@ -330,10 +321,9 @@ def train_vae(x_train, x_test=None, *, kl_weight: float = 1.0, n_hidden: int = 2
     def run_epoch(epoch):
         rec_sum = kl_sum = 0.0
         for b, idx in enumerate(_minibatches(n, batch_size, rng_shuffle)):
-            xb = x_train[idx]
             noise = rng_noise.standard_normal((len(idx), model.n_latent), dtype=dt)
             try:
-                rec, kl = model._forward_backward(xb, noise, w)
+                rec, kl = model._forward_backward(x_train[idx], noise, w)
                 batch_loss = float(np.mean(rec + w * kl))
                 if not np.isfinite(batch_loss):
                     raise FloatingPointError(f"the loss is {batch_loss}")

@@ -263,6 +263,13 @@ def test_partitions_counts_are_stirling_and_unique():
         assert total == bell[n]
 
 
+def test_partitions_lexicographic_and_many_points():
+    P = F.partitions(7, 3)
+    assert [tuple(r) for r in P.tolist()] == sorted(tuple(r) for r in P.tolist())
+    assert F.partitions(300, 1).tolist() == [[0] * 300]          # S(n, 1) = S(n, n) = 1
+    assert F.partitions(300, 300).tolist() == [list(range(300))]
+
+
 def test_partitions_bad_input():
     with pytest.raises(ValueError, match="k: expected 1 <= k <= n"):
         F.partitions(3, 4)
