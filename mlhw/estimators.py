@@ -421,7 +421,19 @@ class LinearGaussianModel:
 
 @dataclass(frozen=True)
 class ELBODecomposition:
-    """``log p(x) = elbo + kl``; ``gap = log_evidence - elbo - kl`` is rounding only."""
+    """The terms of ``log p(x) = elbo + kl``, each computed on its own.
+
+    Attributes
+    ----------
+    log_evidence : float
+        ``log p(x)``.
+    elbo : float
+        ``ELBO(q)``.
+    kl : float
+        ``KL(q || p(z | x))``.
+    gap : float
+        ``log_evidence - elbo - kl``: rounding only.
+    """
 
     log_evidence: float
     elbo: float

@@ -22,7 +22,27 @@ __all__ = ["Adam", "Dense", "GradCheckResult", "LeakyReLU", "ReLU", "Sequential"
            "Tanh", "bce_with_logits", "check_dtype", "check_module_gradients", "gradient_check"]
 
 def check_dtype(dtype) -> type:
-    """Return ``np.float32`` or ``np.float64`` for ``dtype``; raise ``ValueError`` otherwise."""
+    """The floating-point type a network computes in: ``np.float32`` or ``np.float64``.
+
+    Parameters
+    ----------
+    dtype : str, type or numpy.dtype
+        ``"float32"``, ``"float64"`` or anything :class:`numpy.dtype` reads as one of them.
+
+    Returns
+    -------
+    type
+
+    Raises
+    ------
+    TypeError, ValueError
+        For something that is not a dtype, or another dtype.
+
+    Examples
+    --------
+    >>> check_dtype("float32")
+    <class 'numpy.float32'>
+    """
     try:
         dt = np.dtype(dtype)
     except TypeError:
@@ -167,7 +187,13 @@ class Dense(Layer):
 
 
 class ReLU(Layer):
-    """``max(x, 0)``; its derivative is taken as 0 at ``x = 0``."""
+    """``max(x, 0)``; its derivative is taken as 0 at ``x = 0``.
+
+    Examples
+    --------
+    >>> ReLU().forward(np.array([[-1.0, 2.0]]))
+    array([[0., 2.]])
+    """
 
     _keeps_width = True
 
@@ -180,7 +206,18 @@ class ReLU(Layer):
 
 
 class LeakyReLU(Layer):
-    """``x`` for ``x > 0`` and ``slope * x`` otherwise (``0 <= slope < 1``)."""
+    """``x`` for ``x > 0`` and ``slope * x`` otherwise.
+
+    Parameters
+    ----------
+    slope : float
+        The slope for negative inputs, ``0 <= slope < 1``.
+
+    Examples
+    --------
+    >>> LeakyReLU(0.1).forward(np.array([[-1.0, 2.0]]))
+    array([[-0.1,  2. ]])
+    """
 
     _keeps_width = True
 
@@ -201,7 +238,13 @@ class LeakyReLU(Layer):
 
 
 class Sigmoid(Layer):
-    """Logistic function ``1 / (1 + exp(-x))`` (SciPy's overflow-free ``expit``)."""
+    """Logistic function ``1 / (1 + exp(-x))`` (SciPy's overflow-free ``expit``).
+
+    Examples
+    --------
+    >>> Sigmoid().forward(np.array([[0.0, 1000.0]]))
+    array([[0.5, 1. ]])
+    """
 
     _keeps_width = True
 
@@ -214,7 +257,14 @@ class Sigmoid(Layer):
 
 
 class Tanh(Layer):
-    """Hyperbolic tangent; the backward pass reuses the output: ``1 - tanh(x)^2``."""
+    """Hyperbolic tangent; the backward pass reuses the output: ``1 - tanh(x)^2``.
+
+    Examples
+    --------
+    >>> t = Tanh()
+    >>> t.forward(np.array([[0.0]])), t.backward(np.array([[1.0]]))
+    (array([[0.]]), array([[1.]]))
+    """
 
     _keeps_width = True
 
@@ -230,6 +280,12 @@ class Sequential(Layer):
     """Layers applied in order; ``backward`` runs them in reverse.
 
     ``parameters()`` and ``gradients()`` are flat lists, layer by layer, ``W`` before ``b``.
+
+    Parameters
+    ----------
+    layers : list of Layer
+        The layers, first applied first; each layer's input width must match the previous
+        output width.
 
     Examples
     --------
