@@ -318,8 +318,9 @@ def _book_labels():
 LABELS = _book_labels()
 MACHINE_PATHS = ["/tmp/", "ipykernel_", "site-packages", "/home/", "/root/", str(ROOT) + "/"]
 
-# Every text node of the page with: is it rendered now, is it maths/code, its text. Maths is
-# typeset by then; a closed <details> or a hidden dropdown renders nothing (checkVisibility).
+# Every text node of the page with: is it rendered now, is it maths/code, its text, is it in a
+# cell tagged solution, is it in a cell's output. Maths is typeset by then; a closed <details> or
+# a hidden dropdown renders nothing (checkVisibility).
 _TEXTS_JS = """() => {
     const out = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -330,7 +331,7 @@ _TEXTS_JS = """() => {
         if (!el || el.closest(skip) || !n.textContent.trim()) continue;
         out.push([el.checkVisibility({visibilityProperty: true, opacityProperty: true}),
                   !!el.closest(code), n.textContent,
-                  !!el.closest('.tag_solution')]);
+                  !!el.closest('.tag_solution'), !!el.closest('.cell_output')]);
     }
     return out;
 }"""
@@ -339,14 +340,15 @@ _RAW_TEX = __import__("re").compile(r"\\[A-Za-z]{2,}|\$\$|\\\(|\\\[")
 
 def _reader_rules(pg, page):
     """The rules every page keeps before a reader opens anything: no raw TeX in visible text, no
-    unresolved label shown as text, no machine path in any output, no check verdict and no code
-    cell tagged ``solution`` visible (every chapter keeps its answers in gated solutions)."""
+    unresolved label shown as text, no machine path in any output, no check verdict in a cell's
+    output and no code cell tagged ``solution`` visible (every chapter keeps its answers in gated
+    solutions)."""
     import re
 
     problems = []
     texts = pg.evaluate(_TEXTS_JS)
-    visible_prose = " ".join(t for vis, code, t, _ in texts if vis and not code)
-    everything = " ".join(t for _, _, t, _ in texts)
+    visible_prose = " ".join(t for vis, code, t, *_ in texts if vis and not code)
+    everything = " ".join(t for _, _, t, *_ in texts)
     for m in list(_RAW_TEX.finditer(visible_prose))[:5]:
         around = visible_prose[max(0, m.start() - 40):m.end() + 40]
         problems.append(f"raw TeX in visible text: ...{around}...")
@@ -357,9 +359,10 @@ def _reader_rules(pg, page):
         if path in everything:
             i = everything.index(path)
             problems.append(f"machine path in the page: ...{everything[max(0, i - 60):i + 60]}...")
-    shown = [t for vis, _, t, _ in texts if vis and "Check passed" in t]
+    # a verdict is a cell's output (the API page's examples of check show one as documentation)
+    shown = [t for vis, _, t, _, output in texts if vis and output and "Check passed" in t]
     problems += [f"check verdict visible before it is expanded: {t.strip()[:100]}" for t in shown[:5]]
-    sol = [t for vis, _, t, tagged in texts if vis and tagged]
+    sol = [t for vis, _, t, tagged, _ in texts if vis and tagged]
     if sol:
         problems.append(f"{len(sol)} text nodes of code cells tagged 'solution' visible, e.g. "
                         f"{sol[0].strip()[:80]!r}")
