@@ -96,6 +96,7 @@ def check_close(label: str, value, expected, *, rtol: float = 1e-7, atol: float 
     Parameters
     ----------
     label : str
+        What is checked, as in :func:`check`.
     value, expected : array_like
         The computed value and the one it must match (a scalar ``expected`` matches any shape).
     rtol, atol : float
