@@ -285,8 +285,9 @@ def _lloyd(X, centers, max_iter, tol, squared):
                        n_iter=n_iter, converged=converged)
 
 
-def _kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, rng, squared=True):
-    """:func:`kmeans` (or, not ``squared``, :func:`kmedians`) on checked arguments but ``init``."""
+def _lloyd_fit(X, k, *, init="k-means++", max_iter=300, tol=1e-4, rng, squared=True):
+    """The start (``init``, checked here) and Lloyd's loop of :func:`kmeans` (or, not ``squared``,
+    :func:`kmedians`) on checked data."""
     plusplus = "k-means++" if squared else "k-medians++"
     if not isinstance(init, str):
         centers = as_array(init, "init", shape=(k, X.shape[1])).copy()
@@ -307,7 +308,7 @@ def _checked_fit(X, k, init, max_iter, tol, seed, squared):
     k = check_k(k, len(X))
     max_iter = check_int(max_iter, "max_iter", low=1)
     tol = float(check_positive(tol, "tol", strict=False, ndim=0))
-    return _kmeans(X, k, init=init, max_iter=max_iter, tol=tol, rng=check_rng(seed), squared=squared)
+    return _lloyd_fit(X, k, init=init, max_iter=max_iter, tol=tol, rng=check_rng(seed), squared=squared)
 
 
 def kmeans(X, k, *, init="k-means++", max_iter=300, tol=1e-4, seed=None) -> LloydResult:

@@ -348,9 +348,9 @@ def _gmm_initial_params(X, k, covariance, init, reg, sigma2, rng) -> GMMParams:
 
             labels = np.argmin(_squared_distances(X, _kmeans_plusplus(X, k, rng)), axis=1)
         else:
-            from .lloyd import _kmeans
+            from .lloyd import _lloyd_fit
 
-            labels = _kmeans(X, k, max_iter=100, rng=rng).labels
+            labels = _lloyd_fit(X, k, max_iter=100, rng=rng).labels
         resp = np.zeros((n, k))
         resp[np.arange(n), labels] = 1.0
     prev = GMMParams(None, None, np.full(k, sigma2)) if covariance == "fixed" else None
