@@ -20,7 +20,52 @@ from .lloyd import SigmaPath, responsibility_entropy, sigma_path
 from .plotting import _PNG_SIGNATURE, _by_mean_gpa, _check_students
 
 __all__ = ["FAIR_FEATURES", "fair_clustering_animation", "fair_clustering_widget",
-           "offline_jshtml", "sigma_limit_animation", "sigma_limit_widget", "image_stack_slider"]
+           "offline_jshtml", "show_table", "sigma_limit_animation", "sigma_limit_widget",
+           "image_stack_slider"]
+
+
+def show_table(header, rows, fmt: str = "{:.4g}") -> None:
+    """Show rows as a Markdown table: rendered in a notebook, printed as its text elsewhere.
+
+    Parameters
+    ----------
+    header : sequence of str
+        The column titles (Markdown, ``$...$`` maths allowed).
+    rows : iterable of sequences
+        The rows, each as long as ``header``; floats go through ``fmt``, anything else ``str``.
+    fmt : str
+        Format of the float entries.
+
+    Raises
+    ------
+    ValueError
+        If a row's length differs from the header's.
+
+    Examples
+    --------
+    >>> show_table(["$k$", "loss"], [[1, 0.5], [2, 1 / 3]])
+    | $k$ | loss |
+    |---|---|
+    | 1 | 0.5 |
+    | 2 | 0.3333 |
+    """
+    from .checks import _shell
+
+    def cell(v):
+        return fmt.format(v) if isinstance(v, (float, np.floating)) else str(v)
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows:
+        if len(row) != len(header):
+            raise ValueError(f"rows: expected {len(header)} entries per row (one per column), "
+                             f"got {len(row)}")
+        lines.append("| " + " | ".join(cell(v) for v in row) + " |")
+    if _shell() is None:
+        print("\n".join(lines))
+        return
+    from IPython.display import Markdown, display
+
+    display(Markdown("\n".join(lines)))
 
 
 # --------------------------------------------------------------------------------------------

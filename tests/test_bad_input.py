@@ -1047,6 +1047,7 @@ CASES = [
         features=("height",)),
     bad(widgets.fair_clustering_animation, "cost", "unknown cost", cost="l3"),
     bad(widgets.offline_jshtml, "alt", "empty alt text", "<div></div>", alt=" "),
+    bad(widgets.show_table, "rows", "a row shorter than the header", ["a", "b"], [[1]]),
     bad(lloyd.sigma_limit_blobs, "n_per_cluster", "no points", 0),
     bad(lloyd.sigma_limit_blobs, "scale", "negative scale", 5, scale=-1.0),
     bad(lloyd.responsibility_entropy, "resp", "rows not summing to one", RESP * 0.5),
